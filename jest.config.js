@@ -1,0 +1,11 @@
+/** Tests boot a real Strapi (see tests/helpers/helpdesk.ts); run them in band. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tests/tsconfig.json' }] },
+  globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
+  testTimeout: 120000,
+  // Strapi keeps some handles (cron, pools) for a moment after destroy
+  forceExit: true,
+};

@@ -1,0 +1,79 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { UP_PERMISSION, UP_ROLE, UP_USER } from '../uids';
+
+export const AGENT_ROLE_TYPE = 'agent';
+
+/** What staff using the REST API may do. Public gets none of the helpdesk's routes. */
+export const AGENT_PERMISSIONS = [
+  'api::ticket.ticket.find',
+  'api::ticket.ticket.findOne',
+  'api::ticket.ticket.create',
+  'api::ticket.ticket.update',
+  'api::comment.comment.find',
+  'api::comment.comment.findOne',
+  'api::comment.comment.create',
+  'api::attachment.attachment.find',
+  'api::attachment.attachment.findOne',
+  'api::attachment.attachment.create',
+  'api::ticket-history.ticket-history.find',
+  'api::ticket-history.ticket-history.findOne',
+  'api::contact.contact.find',
+  'api::contact.contact.findOne',
+  'api::contact.contact.create',
+  'api::contact.contact.update',
+  'plugin::upload.content-api.upload',
+  'plugin::users-permissions.user.me',
+] as const;
+
+interface RoleRow {
+  id: number;
+}
+
+/** Creates the Agent role and grants its permissions; a no-op when they already exist. */
+export async function ensureAgentRole(strapi: Core.Strapi): Promise<RoleRow> {
+  const roles = strapi.db.query(UP_ROLE);
+  const role =
+    ((await roles.findOne({ where: { type: AGENT_ROLE_TYPE } })) as RoleRow | null) ??
+    ((await roles.create({
+      data: { name: 'Agent', type: AGENT_ROLE_TYPE, description: 'Helpdesk staff working tickets through the REST API' },
+    })) as RoleRow);
+
+  const permissions = strapi.db.query(UP_PERMISSION);
+  const granted = (await permissions.findMany({
+    where: { role: role.id, action: { $in: [...AGENT_PERMISSIONS] } },
+    select: ['action'],
+  })) as Array<{ action: string }>;
+  const have = new Set(granted.map((permission) => permission.action));
+  for (const action of AGENT_PERMISSIONS) {
+    if (!have.has(action)) await permissions.create({ data: { action, role: role.id } });
+  }
+  return role;
+}
+
+export interface NewAgent {
+  email: string;
+  password: string;
+  name?: string;
+}
+
+/** Creates a confirmed users-permissions account with the Agent role. */
+export async function createAgent(strapi: Core.Strapi, input: NewAgent): Promise<{ id: number; email: string }> {
+  const email = input.email.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new errors.ValidationError(`not an email address: ${input.email}`);
+  if (input.password.length < 8) throw new errors.ValidationError('the password needs at least 8 characters');
+  const existing = await strapi.db.query(UP_USER).findOne({ where: { email } });
+  if (existing) throw new errors.ValidationError(`a user with the email ${email} already exists`);
+
+  const role = await ensureAgentRole(strapi);
+  const user = (await strapi.plugin('users-permissions').service('user').add({
+    username: input.name?.trim() || email,
+    email,
+    password: input.password,
+    provider: 'local',
+    confirmed: true,
+    blocked: false,
+    role: role.id,
+  })) as { id: number; email: string };
+  return { id: user.id, email: user.email };
+}

@@ -1,0 +1,4 @@
+import { factories } from '@strapi/strapi';
+import { COMMENT } from '../../../uids';
+
+export default factories.createCoreService(COMMENT);

@@ -1,0 +1,62 @@
+import { z } from '@strapi/utils';
+import schema from '../content-types/ticket/schema.json';
+import { enumField, parseInput, textField, toOneRelation } from '../../../validation/parse';
+
+const attributes = schema.attributes;
+
+/** Fields the server fills in; API clients cannot write them. */
+export const SERVER_OWNED_TICKET_FIELDS = [
+  'ticketNumber',
+  'isGuest',
+  'source',
+  'submittedBy',
+  'firstResponseAt',
+  'resolvedAt',
+  'closedAt',
+  'createdAt',
+  'updatedAt',
+  'publishedAt',
+  'createdBy',
+  'updatedBy',
+  'history',
+  'comments',
+  'attachments',
+  'id',
+  'documentId',
+] as const;
+
+const optionalText = (attribute: { maxLength?: number }) => textField(attribute).nullable().optional();
+const hours = z.number().min(0).max(100000).nullable().optional();
+const dateTime = z.union([z.iso.datetime({ offset: true }), z.iso.date(), z.null()]).optional();
+
+const writableFields = {
+  subject: textField(attributes.subject),
+  description: optionalText(attributes.description),
+  status: enumField(attributes.status.enum).optional(),
+  priority: enumField(attributes.priority.enum).optional(),
+  category: enumField(attributes.category.enum).optional(),
+  firstName: optionalText(attributes.firstName),
+  lastName: optionalText(attributes.lastName),
+  email: z.email().max(attributes.email.maxLength).nullable().optional(),
+  phone: optionalText(attributes.phone),
+  company: optionalText(attributes.company),
+  branch: optionalText(attributes.branch),
+  contact: toOneRelation.optional(),
+  assignee: toOneRelation.optional(),
+  dueDate: dateTime,
+  estimatedHours: hours,
+  actualHours: hours,
+  tags: z.array(z.string().trim().min(1).max(50)).max(30).nullable().optional(),
+};
+
+const createBody = z.object({ data: z.object(writableFields).strict() }).strict();
+const updateBody = z.object({ data: z.object(writableFields).partial().strict() }).strict();
+
+export type TicketCreateInput = z.infer<typeof createBody>['data'];
+export type TicketUpdateInput = z.infer<typeof updateBody>['data'];
+
+export const validateTicketCreate = (body: unknown): TicketCreateInput =>
+  parseInput(createBody, body, SERVER_OWNED_TICKET_FIELDS).data;
+
+export const validateTicketUpdate = (body: unknown): TicketUpdateInput =>
+  parseInput(updateBody, body, SERVER_OWNED_TICKET_FIELDS).data;

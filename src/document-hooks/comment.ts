@@ -1,0 +1,56 @@
+import { fieldValidationError } from '../validation/parse';
+import { currentActor, type Actor } from '../audit/actor';
+import { COMMENT, TICKET } from '../uids';
+import { historyService } from '../services';
+import { sourceForActor } from '../api/ticket/domain/ticket-rules';
+import type { DocumentHook, StoredEntry } from './types';
+
+interface CommentRow {
+  id: number;
+  isInternal: boolean;
+  authorType: string;
+  ticket: { id: number; firstResponseAt: string | Date | null } | null;
+}
+
+const authorTypeFor = (actor: Actor, requested: unknown): string => {
+  if (actor.type === 'admin' || actor.type === 'agent') return 'staff';
+  if (actor.type === 'requester') return 'requester';
+  return typeof requested === 'string' ? requested : 'system';
+};
+
+/** Author fields come from who is writing; a new comment adds one history row to its ticket, and the
+ * first public staff reply stamps the ticket's firstResponseAt. */
+export const commentHook: DocumentHook = async (strapi, call, next) => {
+  if (call.action !== 'create') return next();
+  const actor = currentActor(strapi);
+  const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
+  data.authorType = authorTypeFor(actor, data.authorType);
+  data.source = sourceForActor(actor, data.source);
+  if (actor.type !== 'system') data.authorName = actor.name;
+  if (actor.userId !== undefined) data.authorUser = actor.userId;
+  call.params.data = data;
+
+  return strapi.db.transaction(async () => {
+    const created = (await next()) as StoredEntry;
+    const comment = (await strapi.db.query(COMMENT).findOne({
+      where: { id: created.id },
+      select: ['id', 'isInternal', 'authorType'],
+      populate: { ticket: { select: ['id', 'firstResponseAt'] } },
+    })) as CommentRow | null;
+    if (!comment?.ticket) {
+      throw fieldValidationError('ticket', 'ticket is required');
+    }
+
+    await historyService(strapi).record(comment.ticket.id, actor, [
+      {
+        action: 'commented',
+        fieldName: 'comments',
+        newValue: `${comment.isInternal ? 'internal note' : 'public reply'} #${created.documentId}`,
+      },
+    ]);
+    if (comment.authorType === 'staff' && !comment.isInternal && !comment.ticket.firstResponseAt) {
+      await strapi.db.query(TICKET).update({ where: { id: comment.ticket.id }, data: { firstResponseAt: new Date() } });
+    }
+    return created;
+  });
+};

@@ -1,0 +1,142 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { fieldValidationError } from '../validation/parse';
+import { currentActor, type Actor } from '../audit/actor';
+import { TICKET } from '../uids';
+import { isPostgres, tableIn } from '../db/table';
+import { contactService, historyService, ticketNumberService } from '../services';
+import {
+  diffTrackedFields,
+  normalizeEmail,
+  sourceForActor,
+  statusTimestamps,
+  type TrackedValues,
+} from '../api/ticket/domain/ticket-rules';
+import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
+
+interface TicketRow {
+  id: number;
+  documentId: string;
+  ticketNumber: string | null;
+  status: string;
+  priority: string;
+  category: string;
+  dueDate: string | Date | null;
+  resolvedAt: string | Date | null;
+  isGuest: boolean;
+  source: string;
+  assignee: { id: number; username: string; role?: { type: string } | null } | null;
+}
+
+/** Loads what the hooks compare before and after a change. Given the transaction, it locks the
+ * row on PostgreSQL first, so that concurrent updates of one ticket are diffed one after the other. */
+async function loadTicket(strapi: Core.Strapi, where: { documentId: string } | { id: number }, lockIn?: Knex.Transaction) {
+  if (lockIn && isPostgres(strapi)) {
+    const column = 'documentId' in where ? 'document_id' : 'id';
+    const value = 'documentId' in where ? where.documentId : where.id;
+    await tableIn(strapi, lockIn, TICKET).where(column, value).forUpdate().select('id');
+  }
+  return (await strapi.db.query(TICKET).findOne({
+    where,
+    populate: { assignee: { select: ['id', 'username'], populate: { role: { select: ['type'] } } } },
+  })) as TicketRow | null;
+}
+
+const isoOrNull = (value: string | Date | null): string | null => (value ? new Date(value).toISOString() : null);
+
+function trackedValues(ticket: TicketRow): TrackedValues {
+  return {
+    status: ticket.status,
+    priority: ticket.priority,
+    category: ticket.category,
+    dueDate: isoOrNull(ticket.dueDate),
+    assignee: ticket.assignee ? ticket.assignee.username : null,
+  };
+}
+
+function assertAssigneeIsAgent(ticket: TicketRow): void {
+  if (ticket.assignee && ticket.assignee.role?.type !== 'agent') {
+    throw fieldValidationError('assignee', 'assignee must be a user with the Agent role');
+  }
+}
+
+/** Server-owned values of a new ticket, from who is creating it. */
+function applyCreateDefaults(data: Record<string, unknown>, actor: Actor): void {
+  data.source = sourceForActor(actor, data.source);
+  if (actor.type !== 'system' && actor.type !== 'requester') data.isGuest = false;
+  if (actor.userId !== undefined) data.submittedBy = actor.userId;
+  if (typeof data.email === 'string' && data.email.trim()) data.email = normalizeEmail(data.email);
+  delete data.ticketNumber;
+}
+
+async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next) {
+  const actor = currentActor(strapi);
+  const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
+  applyCreateDefaults(data, actor);
+
+  // The contact is found or created before the ticket's transaction (see findOrCreateByEmail).
+  if (typeof data.email === 'string' && data.email && data.contact == null) {
+    const contact = await contactService(strapi).findOrCreateByEmail({
+      email: data.email,
+      firstName: data.firstName as string | undefined,
+      lastName: data.lastName as string | undefined,
+      phone: data.phone as string | undefined,
+      company: data.company as string | undefined,
+      branch: data.branch as string | undefined,
+    });
+    data.contact = contact.documentId;
+  }
+
+  return strapi.db.transaction(async () => {
+    const now = new Date();
+    data.ticketNumber = await ticketNumberService(strapi).next(now);
+    Object.assign(data, statusTimestamps(String(data.status ?? 'new'), {}, now));
+    call.params.data = data;
+
+    const created = (await next()) as StoredEntry;
+    const ticket = await loadTicket(strapi, { id: created.id });
+    if (ticket) assertAssigneeIsAgent(ticket);
+    await historyService(strapi).record(created.id, actor, [
+      { action: 'created', newValue: String(data.ticketNumber) },
+    ]);
+    return created;
+  });
+}
+
+const CREATE_ONLY_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy'] as const;
+
+async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next) {
+  const documentId = call.params.documentId;
+  if (!documentId) return next();
+  const actor = currentActor(strapi);
+
+  return strapi.db.transaction(async ({ trx }) => {
+    const before = await loadTicket(strapi, { documentId }, trx);
+    if (!before) return next();
+
+    const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
+    // Numbering, origin and submitter are fixed at creation; the admin form sends them back unchanged.
+    if (actor.type !== 'system') {
+      for (const field of CREATE_ONLY_FIELDS) delete data[field];
+    }
+    if (typeof data.status === 'string' && data.status !== before.status) {
+      Object.assign(data, statusTimestamps(data.status, before, new Date()));
+    }
+    if (typeof data.email === 'string' && data.email.trim()) data.email = normalizeEmail(data.email);
+    call.params.data = data;
+
+    const result = await next();
+    const after = await loadTicket(strapi, { id: before.id });
+    if (after) {
+      assertAssigneeIsAgent(after);
+      await historyService(strapi).record(before.id, actor, diffTrackedFields(trackedValues(before), trackedValues(after)));
+    }
+    return result;
+  });
+}
+
+export const ticketHook: DocumentHook = (strapi, call, next) => {
+  if (call.action === 'create') return createTicket(strapi, call, next);
+  if (call.action === 'update') return updateTicket(strapi, call, next);
+  return next();
+};

@@ -1,0 +1,64 @@
+import type { Core } from '@strapi/strapi';
+import { TICKET, TICKET_HISTORY } from '../uids';
+
+/** Bump when the layouts below change, so that existing installs get them once. */
+const LAYOUT_VERSION = 1;
+
+const TICKET_LIST = ['ticketNumber', 'subject', 'status', 'priority', 'isGuest', 'assignee', 'createdAt'];
+const SERVER_OWNED_TICKET_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy', 'firstResponseAt', 'resolvedAt', 'closedAt', 'history'];
+const HISTORY_LIST = ['timestamp', 'ticket', 'action', 'fieldName', 'oldValue', 'newValue', 'actorName'];
+
+interface FieldMetadata {
+  edit?: { editable?: boolean; mainField?: string; [key: string]: unknown };
+  list?: { mainField?: string; [key: string]: unknown };
+}
+
+interface Configuration {
+  settings: Record<string, unknown>;
+  metadatas: Record<string, FieldMetadata>;
+  layouts: { list: string[]; edit: unknown };
+}
+
+interface ContentTypesService {
+  findContentType(uid: string): unknown;
+  findConfiguration(contentType: unknown): Promise<Configuration>;
+  updateConfiguration(contentType: unknown, configuration: Configuration): Promise<unknown>;
+}
+
+function readOnly(configuration: Configuration, fields: string[]): void {
+  for (const field of fields) {
+    const metadata = configuration.metadatas[field];
+    if (metadata?.edit) metadata.edit.editable = false;
+  }
+}
+
+/**
+ * Sets the Content Manager's list views for tickets and history. Layouts live in the database and
+ * admins may change them, so they are written once per LAYOUT_VERSION, never on every boot.
+ */
+export async function applyContentManagerLayouts(strapi: Core.Strapi): Promise<void> {
+  const store = strapi.store({ type: 'plugin', name: 'helpdesk', key: 'content-manager-layouts' });
+  const applied = (await store.get({})) as { version?: number } | null;
+  if ((applied?.version ?? 0) >= LAYOUT_VERSION) return;
+
+  const contentTypes = strapi.plugin('content-manager').service('content-types') as ContentTypesService;
+
+  const ticketType = contentTypes.findContentType(TICKET);
+  const ticket = await contentTypes.findConfiguration(ticketType);
+  ticket.layouts.list = TICKET_LIST;
+  ticket.settings = { ...ticket.settings, mainField: 'ticketNumber', defaultSortBy: 'createdAt', defaultSortOrder: 'DESC' };
+  const assignee = ticket.metadatas.assignee;
+  if (assignee?.list) assignee.list.mainField = 'username';
+  if (assignee?.edit) assignee.edit.mainField = 'username';
+  readOnly(ticket, SERVER_OWNED_TICKET_FIELDS);
+  await contentTypes.updateConfiguration(ticketType, ticket);
+
+  const historyType = contentTypes.findContentType(TICKET_HISTORY);
+  const history = await contentTypes.findConfiguration(historyType);
+  history.layouts.list = HISTORY_LIST;
+  history.settings = { ...history.settings, defaultSortBy: 'timestamp', defaultSortOrder: 'DESC' };
+  readOnly(history, Object.keys(history.metadatas));
+  await contentTypes.updateConfiguration(historyType, history);
+
+  await store.set({ value: { version: LAYOUT_VERSION } });
+}

@@ -1,0 +1,12 @@
+/** Content-type UIDs, named once. */
+export const TICKET = 'api::ticket.ticket' as const;
+export const CONTACT = 'api::contact.contact' as const;
+export const COMMENT = 'api::comment.comment' as const;
+export const ATTACHMENT = 'api::attachment.attachment' as const;
+export const TICKET_HISTORY = 'api::ticket-history.ticket-history' as const;
+export const EMAIL_TEMPLATE = 'api::email-template.email-template' as const;
+export const HELPDESK_SETTING = 'api::helpdesk-setting.helpdesk-setting' as const;
+export const TICKET_SEQUENCE = 'api::ticket-sequence.ticket-sequence' as const;
+export const UP_USER = 'plugin::users-permissions.user' as const;
+export const UP_ROLE = 'plugin::users-permissions.role' as const;
+export const UP_PERMISSION = 'plugin::users-permissions.permission' as const;

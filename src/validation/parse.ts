@@ -1,0 +1,80 @@
+import { errors, z } from '@strapi/utils';
+
+interface FieldError {
+  path: string[];
+  message: string;
+  name: 'ValidationError';
+}
+
+/**
+ * Parses `input` with a zod schema, or throws Strapi's ValidationError (a 400 in Strapi's error
+ * JSON) with one entry per bad field. Unknown keys get one entry each, so the field is named;
+ * keys the server owns get a message that says so.
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  serverOwned: readonly string[] = []
+): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+
+  const fieldErrors: FieldError[] = result.error.issues.flatMap((issue): FieldError[] => {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: [...path, key],
+        message: serverOwned.includes(key)
+          ? `${key} is set by the server and cannot be written`
+          : `${key} is not a known field`,
+        name: 'ValidationError',
+      }));
+    }
+    return [{ path, message: issue.message, name: 'ValidationError' }];
+  });
+
+  const first = fieldErrors[0];
+  const summary = first ? `${first.path.join('.') || 'body'}: ${first.message}` : 'Invalid input';
+  const more = fieldErrors.length > 1 ? ` (and ${fieldErrors.length - 1} more errors)` : '';
+  throw new errors.ValidationError(`${summary}${more}`, { errors: fieldErrors });
+}
+
+/** A reference to one related document, as the REST API accepts it. */
+const documentRef = z.union([
+  z.string().min(1).max(64),
+  z.number().int().positive(),
+  z.object({ documentId: z.string().min(1).max(64) }).strict(),
+  z.object({ id: z.number().int().positive() }).strict(),
+]);
+
+/** A to-one relation in a REST body: a reference, null, or connect/disconnect/set of one reference. */
+export const toOneRelation = z.union([
+  documentRef,
+  z.null(),
+  z
+    .object({
+      connect: z.array(documentRef).max(1).optional(),
+      disconnect: z.array(documentRef).max(1).optional(),
+      set: z.array(documentRef).max(1).optional(),
+    })
+    .strict(),
+]);
+
+/** Reads an attribute's limits from a content-type schema.json, so that limits live in one place. */
+export interface StringAttribute {
+  maxLength?: number;
+  minLength?: number;
+}
+
+export const textField = (attribute: StringAttribute) =>
+  z
+    .string()
+    .trim()
+    .min(attribute.minLength ?? 0)
+    .max(attribute.maxLength ?? 65535);
+
+export const enumField = (values: readonly string[]) => z.enum(values as [string, ...string[]]);
+
+/** A 400 about one field, in the same shape as parseInput's. */
+export const fieldValidationError = (field: string, message: string) =>
+  new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });

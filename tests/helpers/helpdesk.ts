@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { Client } from 'pg';
+import { createStrapi, type Core } from '@strapi/strapi';
+import type { AddressInfo } from 'node:net';
+import { applyTestEnv } from './test-env';
+import { createAgent } from '../../src/access/agents';
+
+export interface HttpResult<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+}
+
+export interface Helpdesk {
+  strapi: Core.Strapi;
+  baseUrl: string;
+  request<T = any>(method: string, url: string, options?: RequestOptions): Promise<HttpResult<T>>;
+  /** A new agent account; returns its id and a JWT for the REST API. */
+  agent(email?: string): Promise<{ id: number; jwt: string }>;
+  /** A new super admin; returns a token for the admin panel's routes (Content Manager). */
+  admin(email?: string): Promise<{ id: number; token: string }>;
+  stop(): Promise<void>;
+}
+
+const PASSWORD = 'Correct-Horse-9';
+
+interface TestDatabase {
+  drop(): Promise<void>;
+}
+
+/** A database of its own for this test file: a temp SQLite file, or a new PostgreSQL database. */
+async function freshDatabase(): Promise<TestDatabase> {
+  const client = process.env.DATABASE_CLIENT ?? 'sqlite';
+  const name = `helpdesk_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+  if (client === 'sqlite') {
+    const file = path.join(os.tmpdir(), `${name}.db`);
+    process.env.DATABASE_FILENAME = file;
+    return { drop: async () => fs.rmSync(file, { force: true }) };
+  }
+  if (client !== 'postgres') throw new Error(`tests run on sqlite or postgres, not ${client}`);
+
+  // The server URL given to the run; each file gets its own database on it.
+  const serverUrl = process.env.HELPDESK_TEST_SERVER_URL ?? process.env.DATABASE_URL;
+  if (!serverUrl) throw new Error('DATABASE_CLIENT=postgres needs DATABASE_URL');
+  process.env.HELPDESK_TEST_SERVER_URL = serverUrl;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  process.env.DATABASE_URL = url.toString();
+  return {
+    drop: async () => {
+      const dropper = new Client({ connectionString: serverUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
+
+export async function startHelpdesk(): Promise<Helpdesk> {
+  applyTestEnv();
+  const database = await freshDatabase();
+  const appDir = path.resolve(__dirname, '..', '..');
+  const strapi = await createStrapi({ appDir, distDir: path.join(appDir, 'dist') }).load();
+  await new Promise<void>((resolve) => strapi.server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = strapi.server.httpServer.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let accounts = 0;
+
+  const request = async <T>(method: string, url: string, options: RequestOptions = {}): Promise<HttpResult<T>> => {
+    const headers: Record<string, string> = {};
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    }
+    const response = await fetch(`${baseUrl}${url}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T };
+  };
+
+  return {
+    strapi,
+    baseUrl,
+    request,
+    async agent(email = `agent${++accounts}@example.test`) {
+      const user = await createAgent(strapi, { email, password: PASSWORD, name: email.split('@')[0] });
+      const login = await request<{ jwt: string }>('POST', '/api/auth/local', {
+        body: { identifier: email, password: PASSWORD },
+      });
+      if (login.status !== 200) throw new Error(`agent login failed: ${JSON.stringify(login.body)}`);
+      return { id: user.id, jwt: login.body.jwt };
+    },
+    async admin(email = `admin${++accounts}@example.test`) {
+      const superAdmin = await strapi.service('admin::role').getSuperAdmin();
+      const user = await strapi.service('admin::user').create({
+        email,
+        firstname: 'Ada',
+        lastname: 'Admin',
+        password: PASSWORD,
+        isActive: true,
+        roles: [superAdmin.id],
+      });
+      const login = await request<{ data: { token?: string; accessToken?: string } }>('POST', '/admin/login', {
+        body: { email, password: PASSWORD },
+      });
+      const token = login.body?.data?.token ?? login.body?.data?.accessToken;
+      if (login.status !== 200 || !token) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);
+      return { id: user.id, token };
+    },
+    async stop() {
+      await strapi.destroy();
+      await database.drop();
+    },
+  };
+}
