@@ -24,6 +24,9 @@ export const AGENT_PERMISSIONS = [
   'api::contact.contact.update',
   'plugin::upload.content-api.upload',
   'plugin::users-permissions.user.me',
+  // to pick an assignee: Strapi only accepts relations to what the caller may read
+  'plugin::users-permissions.user.find',
+  'plugin::users-permissions.user.findOne',
 ] as const;
 
 interface RoleRow {
