@@ -20,7 +20,9 @@ export function parseInput<S extends z.ZodType>(
   if (result.success) return result.data;
 
   const fieldErrors: FieldError[] = result.error.issues.flatMap((issue): FieldError[] => {
+    // Paths name the field as the content type does (`subject`, not `data.subject`), like Strapi's own errors.
     const path = issue.path.map(String);
+    if (path[0] === 'data') path.shift();
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         path: [...path, key],

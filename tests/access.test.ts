@@ -1,0 +1,90 @@
+import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { AGENT_PERMISSIONS, ensureAgentRole } from '../src/access/agents';
+
+describe('roles and access', () => {
+  let helpdesk: Helpdesk;
+  let agent: { id: number; jwt: string };
+  let ticketId: string;
+
+  beforeAll(async () => {
+    helpdesk = await startHelpdesk();
+    agent = await helpdesk.agent();
+    ticketId = (await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'Access' } })).documentId;
+  });
+  afterAll(() => helpdesk?.stop());
+
+  const helpdeskRoutes = () => [
+    ['GET', '/api/tickets'],
+    ['GET', `/api/tickets/${ticketId}`],
+    ['POST', '/api/tickets'],
+    ['PUT', `/api/tickets/${ticketId}`],
+    ['DELETE', `/api/tickets/${ticketId}`],
+    ['GET', '/api/comments'],
+    ['POST', '/api/comments'],
+    ['GET', '/api/attachments'],
+    ['POST', '/api/attachments'],
+    ['GET', '/api/ticket-histories'],
+    ['GET', '/api/contacts'],
+    ['POST', '/api/contacts'],
+  ];
+
+  it('gives the Public role 403 on every helpdesk route', async () => {
+    for (const [method, url] of helpdeskRoutes()) {
+      const response = await helpdesk.request(method, url, { body: method === 'GET' || method === 'DELETE' ? undefined : { data: {} } });
+      expect([method, url, response.status]).toEqual([method, url, 403]);
+      expect(response.body.error.name).toBe('ForbiddenError');
+    }
+    expect(await helpdesk.strapi.db.query('api::ticket.ticket').count({})).toBe(1);
+  });
+
+  it('gives a signed-in user without the Agent role 403 on every helpdesk route', async () => {
+    const registered = await helpdesk.request('POST', '/api/auth/local/register', {
+      body: { username: 'customer', email: 'customer@example.test', password: 'Password-123' },
+    });
+    expect(registered.status).toBe(200);
+    for (const [method, url] of helpdeskRoutes()) {
+      const response = await helpdesk.request(method, url, {
+        token: registered.body.jwt,
+        body: method === 'GET' || method === 'DELETE' ? undefined : { data: {} },
+      });
+      expect([method, url, response.status]).toEqual([method, url, 403]);
+    }
+  });
+
+  it('lets an agent list, read and update tickets, but not delete them', async () => {
+    const list = await helpdesk.request('GET', '/api/tickets?sort=createdAt:desc', { token: agent.jwt });
+    expect(list.status).toBe(200);
+    expect(list.body.data.map((t: { documentId: string }) => t.documentId)).toContain(ticketId);
+
+    const one = await helpdesk.request('GET', `/api/tickets/${ticketId}`, { token: agent.jwt });
+    expect(one.status).toBe(200);
+    expect(one.body.data.ticketNumber).toMatch(/^TKT-\d{4}-00001$/);
+
+    const updated = await helpdesk.request('PUT', `/api/tickets/${ticketId}`, { token: agent.jwt, body: { data: { status: 'open' } } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.data.status).toBe('open');
+
+    const removed = await helpdesk.request('DELETE', `/api/tickets/${ticketId}`, { token: agent.jwt });
+    expect(removed.status).toBe(403);
+  });
+
+  it('keeps users-permissions sign-in routes as Strapi ships them', async () => {
+    const login = await helpdesk.request('POST', '/api/auth/local', { body: { identifier: 'customer@example.test', password: 'wrong' } });
+    expect(login.status).toBe(400);
+  });
+
+  it('grants permissions idempotently: a second bootstrap changes nothing', async () => {
+    const countPermissions = () => helpdesk.strapi.db.query('plugin::users-permissions.permission').count({});
+    const countRoles = () => helpdesk.strapi.db.query('plugin::users-permissions.role').count({});
+    const before = [await countPermissions(), await countRoles()];
+    await ensureAgentRole(helpdesk.strapi);
+    await ensureAgentRole(helpdesk.strapi);
+    expect([await countPermissions(), await countRoles()]).toEqual(before);
+
+    const role = await helpdesk.strapi.db.query('plugin::users-permissions.role').findOne({
+      where: { type: 'agent' },
+      populate: ['permissions'],
+    });
+    expect(role.permissions.map((p: { action: string }) => p.action).sort()).toEqual([...AGENT_PERMISSIONS].sort());
+  });
+});

@@ -1,0 +1,63 @@
+import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { applyContentManagerLayouts } from '../src/setup/content-manager-layouts';
+
+interface IndexInfo {
+  name: string;
+  columns: string[];
+  type?: string | null;
+}
+
+describe('database schema and admin layouts', () => {
+  let helpdesk: Helpdesk;
+
+  beforeAll(async () => {
+    helpdesk = await startHelpdesk();
+  });
+  afterAll(() => helpdesk?.stop());
+
+  const indexesOf = async (table: string): Promise<IndexInfo[]> =>
+    (await helpdesk.strapi.db.dialect.schemaInspector.getIndexes(table)) as IndexInfo[];
+  const indexedColumnSets = async (table: string) => (await indexesOf(table)).map((index) => index.columns.join(','));
+
+  it('has indexes on what staff filter and sort tickets by', async () => {
+    const tickets = await indexedColumnSets('tickets');
+    for (const columns of ['status', 'priority', 'created_at', 'due_date', 'status,created_at']) {
+      expect(tickets).toContain(columns);
+    }
+    // to-one relations live in link tables whose columns Strapi indexes both ways
+    for (const [table, column] of [['tickets_assignee_lnk', 'user_id'], ['tickets_contact_lnk', 'contact_id']]) {
+      const link = await indexedColumnSets(table);
+      expect(link).toContain('ticket_id');
+      expect(link).toContain(column);
+    }
+  });
+
+  it('enforces unique ticket numbers, contact emails and template keys in the database', async () => {
+    const unique = async (table: string, column: string) =>
+      (await indexesOf(table)).some((index) => index.type === 'unique' && index.columns.join(',') === column);
+    expect(await unique('tickets', 'ticket_number')).toBe(true);
+    expect(await unique('contacts', 'email')).toBe(true);
+    expect(await unique('email_templates', 'key')).toBe(true);
+    expect(await unique('ticket_sequences', 'year')).toBe(true);
+  });
+
+  const ticketConfiguration = () =>
+    helpdesk.strapi.plugin('content-manager').service('content-types').findConfiguration({ uid: 'api::ticket.ticket' });
+
+  it('shows tickets in the Content Manager by number, subject, status, priority, guest, assignee and date, newest first', async () => {
+    const configuration = await ticketConfiguration();
+    expect(configuration.layouts.list).toEqual(['ticketNumber', 'subject', 'status', 'priority', 'isGuest', 'assignee', 'createdAt']);
+    expect(configuration.settings).toMatchObject({ defaultSortBy: 'createdAt', defaultSortOrder: 'DESC' });
+    expect(configuration.metadatas.ticketNumber.edit.editable).toBe(false);
+  });
+
+  it('does not overwrite a layout an admin changed later', async () => {
+    const contentTypes = helpdesk.strapi.plugin('content-manager').service('content-types');
+    const configuration = await ticketConfiguration();
+    configuration.layouts.list = ['ticketNumber', 'subject'];
+    await contentTypes.updateConfiguration({ uid: 'api::ticket.ticket' }, configuration);
+
+    await applyContentManagerLayouts(helpdesk.strapi);
+    expect((await ticketConfiguration()).layouts.list).toEqual(['ticketNumber', 'subject']);
+  });
+});
