@@ -32,6 +32,31 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
       },
     },
   },
+  // Outgoing mail goes through the outbox (src/outbox), which hands each mail to this provider.
+  email: {
+    config: {
+      provider: 'nodemailer',
+      providerOptions: {
+        host: env('SMTP_HOST', 'localhost'),
+        port: env.int('SMTP_PORT', 587),
+        // SMTP_SECURE: TLS from the first byte (port 465); SMTP_STARTTLS: insist on STARTTLS
+        secure: env.bool('SMTP_SECURE', false),
+        requireTLS: env.bool('SMTP_STARTTLS', false),
+        auth: env('SMTP_USERNAME')
+          ? { user: env('SMTP_USERNAME'), pass: env('SMTP_PASSWORD') }
+          : undefined,
+        pool: true,
+        maxConnections: env.int('SMTP_MAX_CONNECTIONS', 5),
+        connectionTimeout: env.int('SMTP_CONNECTION_TIMEOUT_MS', 10_000),
+        greetingTimeout: env.int('SMTP_CONNECTION_TIMEOUT_MS', 10_000),
+        socketTimeout: env.int('SMTP_SOCKET_TIMEOUT_MS', 60_000),
+      },
+      settings: {
+        defaultFrom: `"${env('SMTP_FROM_NAME', 'Helpdesk')}" <${env('SMTP_FROM', 'support@helpdesk.invalid')}>`,
+        defaultReplyTo: env('SMTP_FROM', 'support@helpdesk.invalid'),
+      },
+    },
+  },
   upload: {
     config: {
       security: {

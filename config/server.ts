@@ -1,10 +1,21 @@
 import type { Core } from '@strapi/strapi';
+import cronTasks from './cron-tasks';
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => ({
   host: env('HOST', '0.0.0.0'),
   port: env.int('PORT', 1337),
   app: {
     keys: env.array('APP_KEYS')!,
+  },
+  // Behind a reverse proxy set TRUST_PROXY=true: only then is X-Forwarded-For read, and only its
+  // last TRUST_PROXY_HOPS entries (the ones our proxies added), so a client cannot forge its IP.
+  proxy: {
+    koa: env.bool('TRUST_PROXY', false),
+    maxIpsCount: env.int('TRUST_PROXY_HOPS', 1),
+  },
+  cron: {
+    enabled: env.bool('CRON_ENABLED', true),
+    tasks: cronTasks,
   },
   webhooks: {
     populateRelations: env.bool('WEBHOOKS_POPULATE_RELATIONS', false),

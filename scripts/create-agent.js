@@ -19,7 +19,7 @@ async function main() {
   const { compileStrapi, createStrapi } = require('@strapi/strapi');
   const app = await createStrapi(await compileStrapi()).load();
   try {
-    const { createAgent } = require(path.join(app.dirs.dist.src, 'access', 'agents.js'));
+    const { createAgent } = require(path.join(app.dirs.dist.src, 'access', 'roles.js'));
     const agent = await createAgent(app, { email: values.email, password, name: values.name });
     console.log(`agent created: ${agent.email} (user id ${agent.id}); sign in with POST /api/auth/local`);
   } catch (error) {

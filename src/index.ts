@@ -1,7 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { registerDocumentHooks } from './document-hooks';
-import { ensureAgentRole } from './access/agents';
+import { ensureAgentRole, ensurePublicGuestAccess } from './access/roles';
 import { applyContentManagerLayouts } from './setup/content-manager-layouts';
+import { seedDefaultTemplates } from './mail/default-templates';
+import { outboxService } from './services';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
@@ -10,6 +12,18 @@ export default {
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await ensureAgentRole(strapi);
+    await ensurePublicGuestAccess(strapi);
     await applyContentManagerLayouts(strapi);
+    await seedDefaultTemplates(strapi);
+    const outbox = outboxService(strapi);
+    if (outbox.isDeliveryEnabled()) {
+      outbox.kick();
+    } else {
+      strapi.log.warn('[outbox] SMTP_HOST is not set: outgoing mail stays queued (admin panel: Outbound email)');
+    }
+  },
+
+  async destroy({ strapi }: { strapi: Core.Strapi }) {
+    await outboxService(strapi).stop();
   },
 };

@@ -10,3 +10,4 @@ export const TICKET_SEQUENCE = 'api::ticket-sequence.ticket-sequence' as const;
 export const UP_USER = 'plugin::users-permissions.user' as const;
 export const UP_ROLE = 'plugin::users-permissions.role' as const;
 export const UP_PERMISSION = 'plugin::users-permissions.permission' as const;
+export const OUTBOUND_EMAIL = 'api::outbound-email.outbound-email' as const;

@@ -1,5 +1,5 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
-import { AGENT_PERMISSIONS, ensureAgentRole } from '../src/access/agents';
+import { AGENT_PERMISSIONS, ensureAgentRole } from '../src/access/roles';
 
 describe('roles and access', () => {
   let helpdesk: Helpdesk;

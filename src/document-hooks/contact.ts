@@ -1,5 +1,5 @@
 import { normalizeEmail } from '../api/ticket/domain/ticket-rules';
-import { isUniqueViolation } from '../api/contact/services/contact';
+import { isUniqueViolation } from '../db/errors';
 import { fieldValidationError } from '../validation/parse';
 import type { DocumentHook } from './types';
 

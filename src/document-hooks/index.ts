@@ -1,17 +1,18 @@
 import type { Core, Modules } from '@strapi/strapi';
-import { ATTACHMENT, COMMENT, CONTACT, TICKET, TICKET_HISTORY } from '../uids';
+import { ATTACHMENT, COMMENT, CONTACT, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY } from '../uids';
 import type { DocumentCall, DocumentHook } from './types';
 import { ticketHook } from './ticket';
 import { commentHook } from './comment';
 import { attachmentHook } from './attachment';
-import { historyGuard } from './history-guard';
+import { readOnly } from './read-only';
 import { contactHook } from './contact';
 
 const hooks: Record<string, DocumentHook> = {
   [TICKET]: ticketHook,
   [COMMENT]: commentHook,
   [ATTACHMENT]: attachmentHook,
-  [TICKET_HISTORY]: historyGuard,
+  [TICKET_HISTORY]: readOnly('Ticket history'),
+  [OUTBOUND_EMAIL]: readOnly('The outbox'),
   [CONTACT]: contactHook,
 };
 

@@ -12,6 +12,7 @@ import {
   statusTimestamps,
   type TrackedValues,
 } from '../api/ticket/domain/ticket-rules';
+import { queueTicketCreatedMails, type TicketForMail } from '../mail/ticket-mail';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
 
 interface TicketRow {
@@ -99,6 +100,7 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     await historyService(strapi).record(created.id, actor, [
       { action: 'created', newValue: String(data.ticketNumber) },
     ]);
+    await queueTicketCreatedMails(strapi, created as unknown as TicketForMail);
     return created;
   });
 }

@@ -1,12 +1,13 @@
 import type { Core } from '@strapi/strapi';
-import { TICKET, TICKET_HISTORY } from '../uids';
+import { OUTBOUND_EMAIL, TICKET, TICKET_HISTORY } from '../uids';
 
 /** Bump when the layouts below change, so that existing installs get them once. */
-const LAYOUT_VERSION = 1;
+const LAYOUT_VERSION = 2;
 
 const TICKET_LIST = ['ticketNumber', 'subject', 'status', 'priority', 'isGuest', 'assignee', 'createdAt'];
 const SERVER_OWNED_TICKET_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy', 'firstResponseAt', 'resolvedAt', 'closedAt', 'history'];
 const HISTORY_LIST = ['timestamp', 'ticket', 'action', 'fieldName', 'oldValue', 'newValue', 'actorName'];
+const OUTBOX_LIST = ['createdAt', 'to', 'subject', 'status', 'attempts', 'lastError', 'sentAt'];
 
 interface FieldMetadata {
   edit?: { editable?: boolean; mainField?: string; [key: string]: unknown };
@@ -53,12 +54,18 @@ export async function applyContentManagerLayouts(strapi: Core.Strapi): Promise<v
   readOnly(ticket, SERVER_OWNED_TICKET_FIELDS);
   await contentTypes.updateConfiguration(ticketType, ticket);
 
-  const historyType = contentTypes.findContentType(TICKET_HISTORY);
-  const history = await contentTypes.findConfiguration(historyType);
-  history.layouts.list = HISTORY_LIST;
-  history.settings = { ...history.settings, defaultSortBy: 'timestamp', defaultSortOrder: 'DESC' };
-  readOnly(history, Object.keys(history.metadatas));
-  await contentTypes.updateConfiguration(historyType, history);
+  // Server-written records: listed newest first, every field read-only.
+  for (const [uid, list, sortBy] of [
+    [TICKET_HISTORY, HISTORY_LIST, 'timestamp'],
+    [OUTBOUND_EMAIL, OUTBOX_LIST, 'createdAt'],
+  ] as const) {
+    const contentType = contentTypes.findContentType(uid);
+    const configuration = await contentTypes.findConfiguration(contentType);
+    configuration.layouts.list = [...list];
+    configuration.settings = { ...configuration.settings, defaultSortBy: sortBy, defaultSortOrder: 'DESC' };
+    readOnly(configuration, Object.keys(configuration.metadatas));
+    await contentTypes.updateConfiguration(contentType, configuration);
+  }
 
   await store.set({ value: { version: LAYOUT_VERSION } });
 }

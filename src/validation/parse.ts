@@ -19,7 +19,7 @@ export function parseInput<S extends z.ZodType>(
   const result = schema.safeParse(input);
   if (result.success) return result.data;
 
-  const fieldErrors: FieldError[] = result.error.issues.flatMap((issue): FieldError[] => {
+  const allErrors: FieldError[] = result.error.issues.flatMap((issue): FieldError[] => {
     // Paths name the field as the content type does (`subject`, not `data.subject`), like Strapi's own errors.
     const path = issue.path.map(String);
     if (path[0] === 'data') path.shift();
@@ -32,7 +32,17 @@ export function parseInput<S extends z.ZodType>(
         name: 'ValidationError',
       }));
     }
-    return [{ path, message: issue.message, name: 'ValidationError' }];
+    const missing = issue.code === 'invalid_type' && / received undefined$/.test(issue.message);
+    return [{ path, message: missing ? 'is required' : issue.message, name: 'ValidationError' }];
+  });
+
+  // one error per field: the first rule it broke
+  const seen = new Set<string>();
+  const fieldErrors = allErrors.filter((error) => {
+    const key = error.path.join('.');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 
   const first = fieldErrors[0];

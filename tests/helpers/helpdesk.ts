@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { createStrapi, type Core } from '@strapi/strapi';
 import type { AddressInfo } from 'node:net';
 import { applyTestEnv } from './test-env';
-import { createAgent } from '../../src/access/agents';
+import { createAgent } from '../../src/access/roles';
 
 export interface HttpResult<T = any> {
   status: number;
@@ -68,8 +68,26 @@ async function freshDatabase(): Promise<TestDatabase> {
   };
 }
 
-export async function startHelpdesk(): Promise<Helpdesk> {
+export interface StartOptions {
+  /** Environment for this Strapi only (SMTP_HOST, GUEST_RATE_LIMIT_MAX, ...); restored on stop. */
+  env?: Record<string, string | undefined>;
+}
+
+function overrideEnv(env: Record<string, string | undefined>): () => void {
+  const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  const assign = (values: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  assign(env);
+  return () => assign(previous);
+}
+
+export async function startHelpdesk(options: StartOptions = {}): Promise<Helpdesk> {
   applyTestEnv();
+  const restoreEnv = overrideEnv({ SMTP_HOST: undefined, ...options.env });
   const database = await freshDatabase();
   const appDir = path.resolve(__dirname, '..', '..');
   const strapi = await createStrapi({ appDir, distDir: path.join(appDir, 'dist') }).load();
@@ -129,6 +147,7 @@ export async function startHelpdesk(): Promise<Helpdesk> {
     async stop() {
       await strapi.destroy();
       await database.drop();
+      restoreEnv();
     },
   };
 }

@@ -2,6 +2,7 @@ import { factories } from '@strapi/strapi';
 import type { Core } from '@strapi/strapi';
 import { CONTACT } from '../../../uids';
 import { normalizeEmail } from '../../ticket/domain/ticket-rules';
+import { isUniqueViolation } from '../../../db/errors';
 
 export interface ContactDetails {
   email: string;
@@ -16,12 +17,6 @@ export interface ContactRef {
   id: number;
   documentId: string;
 }
-
-/** True for a unique-constraint violation on SQLite or PostgreSQL. */
-export const isUniqueViolation = (error: unknown): boolean => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-};
 
 export const contactActions = (strapi: Core.Strapi) => ({
   /**

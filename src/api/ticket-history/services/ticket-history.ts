@@ -5,7 +5,7 @@ import type { Actor } from '../../../audit/actor';
 import type { HistoryChange } from '../../ticket/domain/ticket-rules';
 
 /** Writes history rows. They go through the query engine, not the Document Service, because
- * the Document Service refuses history writes from everyone (see document-hooks/history-guard). */
+ * the Document Service refuses history writes from everyone (see document-hooks/read-only). */
 export const historyActions = (strapi: Core.Strapi) => ({
   async record(ticketId: number, actor: Actor, changes: HistoryChange[]): Promise<void> {
     const timestamp = new Date();

@@ -1,10 +1,28 @@
 import { factories } from '@strapi/strapi';
 import { TICKET } from '../../../uids';
 import { validateTicketCreate, validateTicketUpdate } from '../validators/ticket';
+import { validateGuestTicket } from '../validators/guest-ticket';
+import { guestTicketService, settingsService } from '../../../services';
 
 /** REST writes are validated strictly (unknown, server-owned and malformed fields are a 400)
  * before Strapi's core actions run; everything else happens in the document hooks. */
-export default factories.createCoreController(TICKET, () => ({
+export default factories.createCoreController(TICKET, ({ strapi }) => ({
+  /** POST /api/tickets/guest: a ticket from someone without an account (Public role). */
+  async guestCreate(ctx) {
+    const input = validateGuestTicket(ctx.request.body);
+    const receipt = await guestTicketService(strapi).submit(input);
+    ctx.status = 201;
+    // a bot caught by the honeypot gets the same status, and no ticket
+    ctx.body = { data: receipt ?? { status: 'new' } };
+  },
+
+  /** GET /tickets/guest/branding: the company name for the guest form page. */
+  async guestBranding(ctx) {
+    const settings = await settingsService(strapi).current();
+    ctx.set('Cache-Control', 'public, max-age=60');
+    ctx.body = { companyName: settings.companyName };
+  },
+
   async create(ctx) {
     ctx.request.body = { data: validateTicketCreate(ctx.request.body) };
     return super.create(ctx);

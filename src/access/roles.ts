@@ -4,7 +4,7 @@ import { UP_PERMISSION, UP_ROLE, UP_USER } from '../uids';
 
 export const AGENT_ROLE_TYPE = 'agent';
 
-/** What staff using the REST API may do. Public gets none of the helpdesk's routes. */
+/** What staff using the REST API may do. */
 export const AGENT_PERMISSIONS = [
   'api::ticket.ticket.find',
   'api::ticket.ticket.findOne',
@@ -33,6 +33,19 @@ interface RoleRow {
   id: number;
 }
 
+/** Grants `actions` to a role; actions it already has are left alone, so a restart changes nothing. */
+async function grant(strapi: Core.Strapi, roleId: number, actions: readonly string[]): Promise<void> {
+  const permissions = strapi.db.query(UP_PERMISSION);
+  const granted = (await permissions.findMany({
+    where: { role: roleId, action: { $in: [...actions] } },
+    select: ['action'],
+  })) as Array<{ action: string }>;
+  const have = new Set(granted.map((permission) => permission.action));
+  for (const action of actions) {
+    if (!have.has(action)) await permissions.create({ data: { action, role: roleId } });
+  }
+}
+
 /** Creates the Agent role and grants its permissions; a no-op when they already exist. */
 export async function ensureAgentRole(strapi: Core.Strapi): Promise<RoleRow> {
   const roles = strapi.db.query(UP_ROLE);
@@ -41,17 +54,16 @@ export async function ensureAgentRole(strapi: Core.Strapi): Promise<RoleRow> {
     ((await roles.create({
       data: { name: 'Agent', type: AGENT_ROLE_TYPE, description: 'Helpdesk staff working tickets through the REST API' },
     })) as RoleRow);
-
-  const permissions = strapi.db.query(UP_PERMISSION);
-  const granted = (await permissions.findMany({
-    where: { role: role.id, action: { $in: [...AGENT_PERMISSIONS] } },
-    select: ['action'],
-  })) as Array<{ action: string }>;
-  const have = new Set(granted.map((permission) => permission.action));
-  for (const action of AGENT_PERMISSIONS) {
-    if (!have.has(action)) await permissions.create({ data: { action, role: role.id } });
-  }
+  await grant(strapi, role.id, AGENT_PERMISSIONS);
   return role;
+}
+
+/** Of the helpdesk's own routes, the Public role gets guest ticket submission only. */
+export const PUBLIC_PERMISSIONS = ['api::ticket.ticket.guestCreate'] as const;
+
+export async function ensurePublicGuestAccess(strapi: Core.Strapi): Promise<void> {
+  const role = (await strapi.db.query(UP_ROLE).findOne({ where: { type: 'public' } })) as RoleRow | null;
+  if (role) await grant(strapi, role.id, PUBLIC_PERMISSIONS);
 }
 
 export interface NewAgent {

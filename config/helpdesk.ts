@@ -1,0 +1,25 @@
+import type { Core } from '@strapi/strapi';
+
+/** The helpdesk's own settings that come from the environment (staff-editable ones live in helpdesk-setting). */
+export default ({ env }: Core.Config.Shared.ConfigParams) => ({
+  outbox: {
+    // without an SMTP server, mail stays queued (readable in the admin panel's Outbound emails)
+    deliveryEnabled: Boolean(env('SMTP_HOST')),
+    batchSize: env.int('OUTBOX_BATCH_SIZE', 10),
+    maxAttempts: env.int('OUTBOX_MAX_ATTEMPTS', 8),
+    backoffBaseMs: env.int('OUTBOX_BACKOFF_BASE_MS', 30_000),
+    backoffMaxMs: env.int('OUTBOX_BACKOFF_MAX_MS', 3_600_000),
+    claimTimeoutMs: env.int('OUTBOX_CLAIM_TIMEOUT_MS', 300_000),
+  },
+  mail: {
+    from: env('SMTP_FROM', 'support@helpdesk.invalid'),
+    fromName: env('SMTP_FROM_NAME', 'Helpdesk'),
+  },
+  guest: {
+    rateLimit: {
+      max: env.int('GUEST_RATE_LIMIT_MAX', 5),
+      windowMs: env.int('GUEST_RATE_LIMIT_WINDOW_MS', 600_000),
+    },
+    bodyLimitBytes: env.int('GUEST_BODY_LIMIT_BYTES', 32 * 1024),
+  },
+});

@@ -1,0 +1,49 @@
+import { z } from '@strapi/utils';
+import schema from '../content-types/ticket/schema.json';
+import { parseInput } from '../../../validation/parse';
+import { toPlainText } from '../../../validation/plain-text';
+
+const attributes = schema.attributes;
+const GUEST_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+
+/** Required plain text: markup removed, then trimmed and length-checked. */
+const text = (max: number, min = 1) =>
+  z
+    .string()
+    .max(max * 2, `must be at most ${max} characters`)
+    .transform(toPlainText)
+    .pipe(z.string().min(min, min === 1 ? 'is required' : `must be at least ${min} characters`).max(max, `must be at most ${max} characters`));
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max * 2, `must be at most ${max} characters`)
+    .transform(toPlainText)
+    .pipe(z.string().max(max, `must be at most ${max} characters`))
+    .optional();
+
+const guestFields = z
+  .object({
+    firstName: text(attributes.firstName.maxLength),
+    lastName: text(attributes.lastName.maxLength),
+    email: z.string().trim().max(attributes.email.maxLength).pipe(z.email('must be a valid email address')),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 ()./-]{5,30}$/, 'must be a phone number: digits, spaces and + ( ) - . /')
+      .refine((phone) => (phone.match(/[0-9]/g) ?? []).length >= 5, 'must contain at least 5 digits'),
+    company: text(attributes.company.maxLength),
+    branch: optionalText(attributes.branch.maxLength),
+    subject: text(attributes.subject.maxLength, 3),
+    description: text(5000, 10),
+    priority: z.enum(GUEST_PRIORITIES).default('medium'),
+    category: z.enum(attributes.category.enum as [string, ...string[]]).optional(),
+    // Honeypot: the form hides this field; people leave it empty, form-filling bots do not.
+    website: z.string().max(500).optional(),
+  })
+  .strict();
+
+const guestBody = z.object({ data: guestFields }).strict();
+
+export type GuestTicketInput = z.infer<typeof guestFields>;
+
+export const validateGuestTicket = (body: unknown): GuestTicketInput => parseInput(guestBody, body).data;

@@ -1,0 +1,79 @@
+import type { Core } from '@strapi/strapi';
+import { EMAIL_TEMPLATE } from '../uids';
+import { isUniqueViolation } from '../db/errors';
+
+export interface DefaultTemplate {
+  key: string;
+  subject: string;
+  textBody: string;
+  htmlBody: string;
+}
+
+/** Variables every ticket mail can use; see mail/ticket-mail.ts for where they come from. */
+export const TICKET_VARIABLES = [
+  'guest_name', 'guest_surname', 'requester_email', 'ticket_number', 'subject', 'description',
+  'priority', 'status', 'category', 'company_name', 'ticket_url', 'support_address',
+] as const;
+
+export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
+  {
+    key: 'ticket_confirmation',
+    subject: 'Ticket Confirmation - #{ticket_number}',
+    textBody: [
+      'Hello {guest_name} {guest_surname},',
+      '',
+      'thank you for contacting {company_name}. We have received your request and opened ticket {ticket_number}.',
+      '',
+      'Subject: {subject}',
+      'Priority: {priority}',
+      'Status: {status}',
+      '',
+      'Reply to this email to add information to your ticket; please keep the ticket number in the subject.',
+      '',
+      '{company_name} support',
+    ].join('\n'),
+    htmlBody: [
+      '<p>Hello {guest_name} {guest_surname},</p>',
+      '<p>thank you for contacting {company_name}. We have received your request and opened ticket <strong>{ticket_number}</strong>.</p>',
+      '<table><tr><td>Subject</td><td>{subject}</td></tr><tr><td>Priority</td><td>{priority}</td></tr><tr><td>Status</td><td>{status}</td></tr></table>',
+      '<p>Reply to this email to add information to your ticket; please keep the ticket number in the subject.</p>',
+      '<p>{company_name} support</p>',
+    ].join('\n'),
+  },
+  {
+    key: 'new_ticket_notification',
+    subject: 'New ticket {ticket_number}: {subject}',
+    textBody: [
+      'A new ticket was opened.',
+      '',
+      'Ticket: {ticket_number}',
+      'From: {guest_name} {guest_surname} <{requester_email}>',
+      'Priority: {priority}',
+      'Category: {category}',
+      'Subject: {subject}',
+      '',
+      '{description}',
+    ].join('\n'),
+    htmlBody: [
+      '<p>A new ticket was opened.</p>',
+      '<table><tr><td>Ticket</td><td>{ticket_number}</td></tr><tr><td>From</td><td>{guest_name} {guest_surname} &lt;{requester_email}&gt;</td></tr>',
+      '<tr><td>Priority</td><td>{priority}</td></tr><tr><td>Category</td><td>{category}</td></tr><tr><td>Subject</td><td>{subject}</td></tr></table>',
+      '<div style="white-space:pre-wrap">{description}</div>',
+    ].join('\n'),
+  },
+];
+
+/** Creates the default templates that do not exist yet; an existing (perhaps edited) one is never touched. */
+export async function seedDefaultTemplates(strapi: Core.Strapi): Promise<void> {
+  const existing = (await strapi.db.query(EMAIL_TEMPLATE).findMany({ select: ['key'] })) as Array<{ key: string }>;
+  const have = new Set(existing.map((template) => template.key));
+  for (const template of DEFAULT_TEMPLATES) {
+    if (have.has(template.key)) continue;
+    try {
+      await strapi.db.query(EMAIL_TEMPLATE).create({ data: { ...template, enabled: true } });
+    } catch (error) {
+      // another instance seeded it at the same moment
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+}

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { OUTBOUND_EMAIL } from '../uids';
+import { isPostgres, tableIn } from '../db/table';
+import { nextAttemptDelay, isPermanentFailure, type OutboxPolicy } from './retry-policy';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  headers?: Record<string, string>;
+  templateKey?: string;
+  ticketId?: number;
+}
+
+interface ClaimedMail {
+  id: number;
+  to: string;
+  subject: string;
+  textBody: string;
+  htmlBody: string | null;
+  headers: Record<string, string> | null;
+  messageId: string;
+  attempts: number;
+}
+
+export interface DeliveryReport {
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * The outbox: mail is written as an outbound-email row in the transaction of the change that
+ * caused it, and delivered afterwards, right after that commit and by a cron task every few
+ * seconds. Rows are claimed with one UPDATE (… FOR UPDATE SKIP LOCKED on PostgreSQL), so
+ * several Strapi processes never send one row twice. The only window for a duplicate is a crash
+ * after the SMTP server accepted a mail and before the row was marked sent: the claim then
+ * expires and the mail is sent again (at-least-once, never silently lost).
+ */
+export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
+  let running: Promise<DeliveryReport> | null = null;
+  let again = false;
+  let stopped = false;
+
+  async function enqueue(mail: OutgoingMail): Promise<void> {
+    await strapi.db.transaction(async ({ onCommit }) => {
+      await strapi.db.query(OUTBOUND_EMAIL).create({
+        data: {
+          to: mail.to,
+          subject: mail.subject,
+          textBody: mail.text,
+          htmlBody: mail.html,
+          headers: mail.headers ?? {},
+          messageId: mail.messageId,
+          templateKey: mail.templateKey ?? null,
+          ticket: mail.ticketId ?? null,
+          status: 'queued',
+          attempts: 0,
+          nextAttemptAt: new Date(),
+        },
+      });
+      onCommit(() => kick());
+    });
+  }
+
+  /** Claims up to `limit` due rows for this run; expired claims of a crashed run are due again. */
+  async function claim(limit: number): Promise<ClaimedMail[]> {
+    const now = new Date();
+    const token = randomUUID();
+    const claimedIds = await strapi.db.transaction(async ({ trx }) => {
+      const due = tableIn(strapi, trx, OUTBOUND_EMAIL)
+        .select('id')
+        .where((q) => q.where('status', 'queued').andWhere('next_attempt_at', '<=', now))
+        .orWhere((q) => q.where('status', 'sending').andWhere('locked_until', '<', now))
+        .orderBy('id')
+        .limit(limit);
+      if (isPostgres(strapi)) due.forUpdate().skipLocked();
+      const rows: Array<{ id: number }> = await tableIn(strapi, trx, OUTBOUND_EMAIL)
+        .whereIn('id', due)
+        .update({
+          status: 'sending',
+          claim_token: token,
+          locked_until: new Date(now.getTime() + policy.claimTimeoutMs),
+          attempts: trx.raw('attempts + 1'),
+          updated_at: now,
+        })
+        .returning('id');
+      return rows.map((row) => row.id);
+    });
+    if (claimedIds.length === 0) return [];
+    return (await strapi.db.query(OUTBOUND_EMAIL).findMany({
+      where: { id: { $in: claimedIds }, claimToken: token },
+      orderBy: { id: 'asc' },
+    })) as ClaimedMail[];
+  }
+
+  async function send(mail: ClaimedMail, report: DeliveryReport): Promise<void> {
+    const rows = strapi.db.query(OUTBOUND_EMAIL);
+    try {
+      await strapi.plugin('email').service('email').send({
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.textBody,
+        html: mail.htmlBody ?? undefined,
+        headers: mail.headers ?? undefined,
+        messageId: mail.messageId,
+      });
+      await rows.update({
+        where: { id: mail.id },
+        data: { status: 'sent', sentAt: new Date(), lockedUntil: null, lastError: null },
+      });
+      report.sent += 1;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const giveUp = isPermanentFailure(error) || mail.attempts >= policy.maxAttempts;
+      await rows.update({
+        where: { id: mail.id },
+        data: giveUp
+          ? { status: 'failed', lastError: message, lockedUntil: null }
+          : {
+              status: 'queued',
+              lastError: message,
+              lockedUntil: null,
+              nextAttemptAt: new Date(Date.now() + nextAttemptDelay(mail.attempts, policy)),
+            },
+      });
+      if (giveUp) {
+        report.failed += 1;
+        strapi.log.warn(`[outbox] mail ${mail.messageId} to ${mail.to} failed for good: ${message}`);
+      } else {
+        report.retried += 1;
+      }
+    }
+  }
+
+  async function runUntilEmpty(): Promise<DeliveryReport> {
+    const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
+    do {
+      again = false;
+      for (;;) {
+        const batch = await claim(policy.batchSize);
+        if (batch.length === 0) break;
+        await Promise.all(batch.map((mail) => send(mail, report)));
+      }
+    } while (again && !stopped);
+    return report;
+  }
+
+  /** Delivers every due mail; a call during a run makes that run look again instead of overlapping. */
+  function deliverDue(): Promise<DeliveryReport> {
+    if (!policy.deliveryEnabled || stopped) return Promise.resolve({ sent: 0, retried: 0, failed: 0 });
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = runUntilEmpty().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  /** Starts a delivery run soon, without waiting for it (used after commits and by cron). */
+  function kick(): void {
+    deliverDue().catch((error: unknown) => strapi.log.error(`[outbox] delivery run failed: ${String(error)}`));
+  }
+
+  async function stop(): Promise<void> {
+    stopped = true;
+    await running?.catch(() => undefined);
+  }
+
+  return { enqueue, claim, deliverDue, kick, stop, isDeliveryEnabled: () => policy.deliveryEnabled };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;
