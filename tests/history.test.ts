@@ -17,7 +17,7 @@ describe('ticket history', () => {
   let agent: { id: number; jwt: string };
   let admin: { id: number; token: string };
 
-  const historyOf = async (ticketId: number): Promise<HistoryRow[]> =>
+  const historyOf = async (ticketId: number | string): Promise<HistoryRow[]> =>
     (await helpdesk.strapi.db.query(HISTORY).findMany({
       where: { ticket: { id: ticketId } },
       orderBy: { id: 'asc' },

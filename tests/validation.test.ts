@@ -5,7 +5,7 @@ const TICKET = 'api::ticket.ticket';
 describe('bad input on REST writes', () => {
   let helpdesk: Helpdesk;
   let jwt: string;
-  let existing: { documentId: string; id: number };
+  let existing: { documentId: string; id: number | string };
 
   beforeAll(async () => {
     helpdesk = await startHelpdesk();

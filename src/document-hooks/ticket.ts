@@ -73,6 +73,7 @@ function applyCreateDefaults(data: Record<string, unknown>, actor: Actor): void 
 async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next) {
   const actor = currentActor(strapi);
   const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
+  assertNotEmptied(data);
   applyCreateDefaults(data, actor);
 
   // The contact is found or created before the ticket's transaction (see findOrCreateByEmail).
@@ -106,6 +107,14 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
 }
 
 const CREATE_ONLY_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy'] as const;
+/** Fields with a default that may never be emptied (the schema leaves them optional so creates can omit them). */
+const NEVER_EMPTY_FIELDS = ['status', 'priority', 'category', 'source', 'isGuest'] as const;
+
+function assertNotEmptied(data: Record<string, unknown>): void {
+  for (const field of NEVER_EMPTY_FIELDS) {
+    if (field in data && (data[field] === null || data[field] === '')) throw fieldValidationError(field, `${field} cannot be empty`);
+  }
+}
 
 async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next) {
   const documentId = call.params.documentId;
@@ -121,6 +130,7 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     if (actor.type !== 'system') {
       for (const field of CREATE_ONLY_FIELDS) delete data[field];
     }
+    assertNotEmptied(data);
     if (typeof data.status === 'string' && data.status !== before.status) {
       Object.assign(data, statusTimestamps(data.status, before, new Date()));
     }

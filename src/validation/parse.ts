@@ -85,7 +85,8 @@ export const textField = (attribute: StringAttribute) =>
     .min(attribute.minLength ?? 0)
     .max(attribute.maxLength ?? 65535);
 
-export const enumField = (values: readonly string[]) => z.enum(values as [string, ...string[]]);
+/** An enumeration from a schema.json; `T` narrows it to the generated content type's union. */
+export const enumField = <T extends string = string>(values: readonly string[]) => z.enum(values as [T, ...T[]]);
 
 /** A 400 about one field, in the same shape as parseInput's. */
 export const fieldValidationError = (field: string, message: string) =>

@@ -1,6 +1,9 @@
 import { z } from '@strapi/utils';
 import schema from '../content-types/ticket/schema.json';
-import { parseInput } from '../../../validation/parse';
+import type { Modules } from '@strapi/strapi';
+import { enumField, parseInput } from '../../../validation/parse';
+
+type TicketCategory = NonNullable<Modules.Documents.Document<'api::ticket.ticket'>['category']>;
 import { toPlainText } from '../../../validation/plain-text';
 
 const attributes = schema.attributes;
@@ -36,7 +39,7 @@ const guestFields = z
     subject: text(attributes.subject.maxLength, 3),
     description: text(5000, 10),
     priority: z.enum(GUEST_PRIORITIES).default('medium'),
-    category: z.enum(attributes.category.enum as [string, ...string[]]).optional(),
+    category: enumField<TicketCategory>(attributes.category.enum).optional(),
     // Honeypot: the form hides this field; people leave it empty, form-filling bots do not.
     website: z.string().max(500).optional(),
   })
