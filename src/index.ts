@@ -8,6 +8,10 @@ import { outboxService } from './services';
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     registerDocumentHooks(strapi);
+    // Branding for the guest form page (public/tickets/guest): a page asset, outside /api.
+    strapi.server.routes([
+      { method: 'GET', path: '/tickets/guest/branding', handler: 'api::ticket.ticket.guestBranding', config: { auth: false } },
+    ]);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

@@ -32,6 +32,8 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS'],
       disableReverseLookup: true,
       logger: false,
+      // close() waits this long for clients' idle pooled connections (default 30 s)
+      closeTimeout: 50,
       size: 10 * 1024 * 1024,
       onRcptTo: (address: SMTPServerAddress, _session, callback) => {
         if (refused.has(address.address.toLowerCase())) {

@@ -7,8 +7,7 @@
   'use strict';
 
   var ENDPOINT = '/api/tickets/guest';
-  // The page's own branding URL; while the server only has it under the REST prefix, fall back there.
-  var BRANDING = ['/tickets/guest/branding', '/api/tickets/guest/branding'];
+  var BRANDING_URL = '/tickets/guest/branding';
 
   /** Form fields in page order, with the name used in messages. */
   var FIELDS = [
@@ -45,15 +44,9 @@
     document.title = text;
   }
 
-  function loadBranding(index) {
-    var url = BRANDING[index || 0];
-    if (!url) return;
-    fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+  function loadBranding() {
+    fetch(BRANDING_URL, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
       .then(function (response) {
-        if (response.status === 404) {
-          loadBranding((index || 0) + 1);
-          return null;
-        }
         return response.ok ? response.json() : null;
       })
       .then(function (body) {
@@ -266,7 +259,7 @@
         .then(done, done);
     });
 
-    loadBranding(0);
+    loadBranding();
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);

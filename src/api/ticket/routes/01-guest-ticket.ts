@@ -10,12 +10,5 @@ export default {
         middlewares: ['api::ticket.guest-rate-limit', 'api::ticket.guest-body-limit'],
       },
     },
-    {
-      // Branding for the guest form page (public/tickets/guest); not an API route.
-      method: 'GET',
-      path: '/tickets/guest/branding',
-      handler: 'api::ticket.ticket.guestBranding',
-      config: { auth: false, prefix: '' },
-    },
   ],
 };
