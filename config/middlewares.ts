@@ -11,6 +11,8 @@ const config: Core.Config.Middlewares = [
   'strapi::session',
   'strapi::favicon',
   'strapi::public',
+  // puts ticket/outbox `status` back into Content Manager responses (see the file for why)
+  'global::content-manager-status',
 ];
 
 export default config;

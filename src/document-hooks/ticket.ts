@@ -13,6 +13,7 @@ import {
   type TrackedValues,
 } from '../api/ticket/domain/ticket-rules';
 import { queueTicketCreatedMails, type TicketForMail } from '../mail/ticket-mail';
+import { adminFormStatus } from '../middlewares/content-manager-status';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
 
 interface TicketRow {
@@ -72,7 +73,7 @@ function applyCreateDefaults(data: Record<string, unknown>, actor: Actor): void 
 
 async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next) {
   const actor = currentActor(strapi);
-  const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
+  const data: Record<string, unknown> = withAdminFormStatus(call.params.data);
   assertNotEmptied(data);
   applyCreateDefaults(data, actor);
 
@@ -106,6 +107,12 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
   });
 }
 
+/** The call's data, with the status an admin picked in the Content Manager (see middlewares/content-manager-status). */
+function withAdminFormStatus(data: Record<string, unknown> | undefined): Record<string, unknown> {
+  const status = adminFormStatus();
+  return status === undefined ? { ...(data ?? {}) } : { ...(data ?? {}), status };
+}
+
 const CREATE_ONLY_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy'] as const;
 /** Fields with a default that may never be emptied (the schema leaves them optional so creates can omit them). */
 const NEVER_EMPTY_FIELDS = ['status', 'priority', 'category', 'source', 'isGuest'] as const;
@@ -125,7 +132,7 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     const before = await loadTicket(strapi, { documentId }, trx);
     if (!before) return next();
 
-    const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
+    const data: Record<string, unknown> = withAdminFormStatus(call.params.data);
     // Numbering, origin and submitter are fixed at creation; the admin form sends them back unchanged.
     if (actor.type !== 'system') {
       for (const field of CREATE_ONLY_FIELDS) delete data[field];

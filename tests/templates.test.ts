@@ -1,0 +1,184 @@
+import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { SmtpSink } from './support/smtp-sink';
+import { renderTemplate } from '../src/mail/render-template';
+import { seedDefaultTemplates } from '../src/mail/default-templates';
+import type { Outbox } from '../src/outbox/outbox';
+
+const TEMPLATE = 'api::email-template.email-template';
+const OUTBOX = 'api::outbound-email.outbound-email';
+const SETTINGS = 'api::helpdesk-setting.helpdesk-setting';
+
+const guest = (email: string, overrides: Record<string, string> = {}) => ({
+  data: {
+    firstName: 'Tom',
+    lastName: 'Template',
+    email,
+    phone: '0301234567',
+    company: 'Tmpl & Co',
+    subject: 'Template check',
+    description: 'Does the template render right?',
+    ...overrides,
+  },
+});
+
+describe('renderTemplate', () => {
+  it('fills variables, escapes them in HTML only, and leaves unknown ones visible', () => {
+    const rendered = renderTemplate(
+      { subject: 'Re: {subject} {nope}', textBody: 'Hi {guest_name}, {missing}', htmlBody: '<p>Hi {guest_name}</p>' },
+      { subject: 'a\r\nBcc: x@y', guest_name: '<b>Tom</b> & "Jerry"' }
+    );
+    expect(rendered.subject).toBe('Re: a Bcc: x@y {nope}');
+    expect(rendered.text).toBe('Hi <b>Tom</b> & "Jerry", {missing}');
+    expect(rendered.html).toBe('<p>Hi &lt;b&gt;Tom&lt;/b&gt; &amp; &quot;Jerry&quot;</p>');
+    expect(rendered.unknown.sort()).toEqual(['missing', 'nope']);
+  });
+
+  it('makes an HTML body from the text body when the template has none', () => {
+    const rendered = renderTemplate({ subject: 's', textBody: 'Line 1\n<tag>', htmlBody: '' }, {});
+    expect(rendered.html).toContain('Line 1\n&lt;tag&gt;');
+  });
+});
+
+describe('email templates and settings', () => {
+  let helpdesk: Helpdesk;
+  const sink = new SmtpSink();
+  const outbox = () => helpdesk.strapi.service(OUTBOX) as unknown as Outbox;
+  const post = (body: unknown) =>
+    fetch(`${helpdesk.baseUrl}/api/tickets/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const deliverAll = async (count: number) => {
+    for (let i = 0; i < 100 && sink.messages.length < count; i += 1) {
+      await outbox().deliverDue();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return sink.waitFor(count, 5000);
+  };
+  const saveSettings = async (data: Record<string, unknown>) => {
+    const documents = helpdesk.strapi.documents(SETTINGS);
+    const existing = await documents.findFirst({});
+    if (existing) await documents.update({ documentId: existing.documentId, data } as never);
+    else await documents.create({ data } as never);
+  };
+
+  beforeAll(async () => {
+    const port = await sink.start();
+    helpdesk = await startHelpdesk({
+      env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_FROM: 'support@helpdesk.test', GUEST_RATE_LIMIT_MAX: '1000', CRON_ENABLED: 'false' },
+    });
+  });
+  afterAll(async () => {
+    await helpdesk?.stop();
+    await sink.stop();
+  });
+  beforeEach(() => {
+    sink.messages.length = 0;
+  });
+
+  it('seeds the default templates on first boot', async () => {
+    const confirmation = await helpdesk.strapi.db.query(TEMPLATE).findOne({ where: { key: 'ticket_confirmation' } });
+    expect(confirmation).toMatchObject({ subject: 'Ticket Confirmation - #{ticket_number}', enabled: true });
+    expect(confirmation.textBody).toContain('{guest_name}');
+    expect(confirmation.htmlBody).toContain('{ticket_number}');
+  });
+
+  it('uses a template edited in the admin panel, keeps unknown variables visible, logs them, and a reboot seed keeps the edit', async () => {
+    const admin = await helpdesk.admin();
+    const template = await helpdesk.strapi.db.query(TEMPLATE).findOne({ where: { key: 'ticket_confirmation' } });
+    const edited = await helpdesk.request('PUT', `/content-manager/collection-types/${TEMPLATE}/${template.documentId}`, {
+      token: admin.token,
+      body: {
+        key: 'ticket_confirmation',
+        subject: 'We got it: {subject} ({company_name})',
+        textBody: 'Dear {guest_name} {guest_surname}, ticket {ticket_number} is {status}. {no_such_variable}',
+        htmlBody: '<p>Dear {guest_name}, ticket <b>{ticket_number}</b> ({priority}). {no_such_variable}</p>',
+        enabled: true,
+      },
+    });
+    expect(edited.status).toBe(200);
+    await seedDefaultTemplates(helpdesk.strapi);
+
+    const warnings: string[] = [];
+    const warn = jest.spyOn(helpdesk.strapi.log, 'warn').mockImplementation(((message: string) => {
+      warnings.push(String(message));
+      return helpdesk.strapi.log;
+    }) as never);
+    const response = await post(guest('tom@example.test', { firstName: '<i>Tom</i> & Co' }));
+    warn.mockRestore();
+    expect(response.status).toBe(201);
+    const { data } = (await response.json()) as { data: { ticketNumber: string } };
+
+    const [mail] = await deliverAll(1);
+    expect(mail.parsed.subject).toBe(`We got it: Template check (Helpdesk) [${data.ticketNumber}]`);
+    expect(mail.parsed.text).toBe(`Dear Tom & Co Template, ticket ${data.ticketNumber} is new. {no_such_variable}`);
+    expect(mail.parsed.html).toContain(`<p>Dear Tom &amp; Co, ticket <b>${data.ticketNumber}</b> (medium). {no_such_variable}</p>`);
+    expect(warnings.some((w) => w.includes('{no_such_variable}'))).toBe(true);
+  });
+
+  it('sends nothing for a disabled template', async () => {
+    await helpdesk.strapi.db.query(TEMPLATE).update({ where: { key: 'ticket_confirmation' }, data: { enabled: false } });
+    const before = await helpdesk.strapi.db.query(OUTBOX).count({});
+    expect((await post(guest('quiet@example.test'))).status).toBe(201);
+    expect(await helpdesk.strapi.db.query(OUTBOX).count({})).toBe(before);
+    await helpdesk.strapi.db.query(TEMPLATE).update({ where: { key: 'ticket_confirmation' }, data: { enabled: true } });
+  });
+
+  it('notifies the team address from settings, and skips the confirmation when auto-reply is off', async () => {
+    await saveSettings({ companyName: 'Acme', supportAddress: 'team@acme.test', autoReplyEnabled: false });
+    expect((await post(guest('nobody@example.test'))).status).toBe(201);
+    const [mail] = await deliverAll(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sink.messages).toHaveLength(1);
+    expect(mail.envelopeTo).toEqual(['team@acme.test']);
+    expect(mail.parsed.subject).toMatch(/^New ticket TKT-\d{4}-\d{5}: Template check \[TKT-\d{4}-\d{5}\]$/);
+    expect(mail.parsed.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(mail.parsed.text).toContain('nobody@example.test');
+  });
+
+  it('confirms tickets from other origins that carry a requester email', async () => {
+    await saveSettings({ companyName: 'Acme', supportAddress: null, autoReplyEnabled: true });
+    const agent = await helpdesk.agent();
+    const created = await helpdesk.request('POST', '/api/tickets', {
+      token: agent.jwt,
+      body: { data: { subject: 'Phoned in', email: 'caller@example.test', firstName: 'Cal' } },
+    });
+    expect(created.status).toBe(201);
+    await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'No requester' } });
+    const [mail] = await deliverAll(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sink.messages).toHaveLength(1);
+    expect(mail.envelopeTo).toEqual(['caller@example.test']);
+    expect(mail.parsed.subject).toContain(`[${created.body.data.ticketNumber}]`);
+  });
+});
+
+describe('without an SMTP server', () => {
+  let helpdesk: Helpdesk;
+  beforeAll(async () => {
+    helpdesk = await startHelpdesk({ env: { GUEST_RATE_LIMIT_MAX: '1000' } });
+  });
+  afterAll(() => helpdesk?.stop());
+
+  it('keeps mail queued and readable, and the admin panel shows the outbox read-only', async () => {
+    const response = await fetch(`${helpdesk.baseUrl}/api/tickets/guest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(guest('queued@example.test')),
+    });
+    expect(response.status).toBe(201);
+    await (helpdesk.strapi.service(OUTBOX) as unknown as Outbox).deliverDue();
+    const rows = await helpdesk.strapi.db.query(OUTBOX).findMany({});
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'queued', attempts: 0, to: 'queued@example.test' });
+    expect(rows[0].messageId).toMatch(/^<[0-9a-f-]+@helpdesk\.invalid>$/);
+
+    const admin = await helpdesk.admin();
+    const list = await helpdesk.request('GET', `/content-manager/collection-types/${OUTBOX}`, { token: admin.token });
+    expect(list.status).toBe(200);
+    expect(list.body.results[0]).toMatchObject({ to: 'queued@example.test', status: 'queued' });
+    const edit = await helpdesk.request('PUT', `/content-manager/collection-types/${OUTBOX}/${rows[0].documentId}`, {
+      token: admin.token,
+      body: { status: 'sent', lastError: 'forged' },
+    });
+    expect(edit.status).toBe(403);
+    expect((await helpdesk.strapi.db.query(OUTBOX).findOne({ where: { id: rows[0].id } })).status).toBe('queued');
+  });
+});
