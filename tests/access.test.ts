@@ -37,6 +37,19 @@ describe('roles and access', () => {
     expect(await helpdesk.strapi.db.query('api::ticket.ticket').count({})).toBe(1);
   });
 
+  it('lets the Public role submit guest tickets and nothing else of the helpdesk', async () => {
+    const publicRole = await helpdesk.strapi.db.query('plugin::users-permissions.role').findOne({
+      where: { type: 'public' },
+      populate: ['permissions'],
+    });
+    const helpdeskActions = publicRole.permissions
+      .map((p: { action: string }) => p.action)
+      .filter((action: string) => action.startsWith('api::'));
+    expect(helpdeskActions).toEqual(['api::ticket.ticket.guestCreate']);
+    const guest = await helpdesk.request('POST', '/api/tickets/guest', { body: { data: {} } });
+    expect(guest.status).toBe(400);
+  });
+
   it('gives a signed-in user without the Agent role 403 on every helpdesk route', async () => {
     const registered = await helpdesk.request('POST', '/api/auth/local/register', {
       body: { username: 'customer', email: 'customer@example.test', password: 'Password-123' },

@@ -22,7 +22,8 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
     keyGenerator: async (ctx: { request: { ip: string } }) => `guest-ticket|${ctx.request.ip}`,
     handler(ctx: { set(name: string, value: string): void; state: { rateLimit?: { reset: number } } }) {
       const reset = ctx.state.rateLimit?.reset ?? Math.ceil((Date.now() + windowMs) / 1000);
-      ctx.set('Retry-After', String(Math.max(1, reset - Math.floor(Date.now() / 1000))));
+      const seconds = Math.min(Math.ceil(windowMs / 1000), Math.max(1, reset - Math.floor(Date.now() / 1000)));
+      ctx.set('Retry-After', String(seconds));
       throw new errors.RateLimitError('Too many tickets from this address, please try again later');
     },
   });
