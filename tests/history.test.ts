@@ -139,6 +139,14 @@ describe('ticket history', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error.details.errors[0].path).toEqual(['assignee']);
 
+    const ticketsBefore = await helpdesk.strapi.db.query(TICKET).count({});
+    const refusedCreate = await helpdesk.request('POST', '/api/tickets', {
+      token: agent.jwt,
+      body: { data: { subject: 'assigned at birth', assignee: outsider.id } },
+    });
+    expect(refusedCreate.status).toBe(400);
+    expect(await helpdesk.strapi.db.query(TICKET).count({})).toBe(ticketsBefore);
+
     const stored = await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: ticket.id }, populate: ['assignee'] });
     expect(stored.assignee.id).toBe(agent.id);
     expect(stored.priority).toBe('medium');

@@ -97,8 +97,10 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     call.params.data = data;
 
     const created = (await next()) as StoredEntry;
-    const ticket = await loadTicket(strapi, { id: created.id });
-    if (ticket) assertAssigneeIsAgent(ticket);
+    if (data.assignee != null) {
+      const ticket = await loadTicket(strapi, { id: created.id });
+      if (ticket) assertAssigneeIsAgent(ticket);
+    }
     await historyService(strapi).record(created.id, actor, [
       { action: 'created', newValue: String(data.ticketNumber) },
     ]);
