@@ -142,11 +142,21 @@ describe('email templates and settings', () => {
     });
     expect(created.status).toBe(201);
     await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'No requester' } });
-    const [mail] = await deliverAll(1);
+    const admin = await helpdesk.admin();
+    const fromPanel = await helpdesk.request('POST', '/content-manager/collection-types/api::ticket.ticket', {
+      token: admin.token,
+      body: { subject: 'Walk-in', email: 'walkin@example.test', status: 'open' },
+    });
+    expect(fromPanel.status).toBe(201);
+    await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'Server side', email: 'code@example.test' } });
+
+    await deliverAll(3);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(sink.messages).toHaveLength(1);
-    expect(mail.envelopeTo).toEqual(['caller@example.test']);
+    // one confirmation per ticket with a requester email, whatever the origin; none without
+    expect(sink.messages.map((m) => m.envelopeTo[0]).sort()).toEqual(['caller@example.test', 'code@example.test', 'walkin@example.test']);
+    const mail = sink.messages.find((m) => m.envelopeTo[0] === 'caller@example.test')!;
     expect(mail.parsed.subject).toContain(`[${created.body.data.ticketNumber}]`);
+    expect(fromPanel.body.data.status).toBe('open');
   });
 });
 
