@@ -2,6 +2,10 @@ import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { isDatabaseClientKind } from '@strapi/database';
 
+interface SqliteConnection {
+  pragma(statement: string): unknown;
+}
+
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database => {
   const client = env('DATABASE_CLIENT', 'sqlite');
 
@@ -59,6 +63,17 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database 
         filename: path.resolve(__dirname, '..', '..', env('DATABASE_FILENAME', '.tmp/data.db')),
       },
       useNullAsDefault: true,
+      pool: {
+        // WAL: one disk flush per commit instead of several, and readers no longer block the
+        // writer (several processes on one file, as the outbox test runs). Strapi's own
+        // per-connection setup (foreign keys) still runs before this.
+        afterCreate: (connection: unknown, done: (error?: Error, connection?: unknown) => void) => {
+          const sqlite = connection as SqliteConnection;
+          sqlite.pragma('journal_mode = WAL');
+          sqlite.pragma('busy_timeout = 5000');
+          done(undefined, connection);
+        },
+      },
     },
   };
 

@@ -41,6 +41,15 @@ describe('database schema and admin layouts', () => {
     expect(await unique('ticket_sequences', 'year')).toBe(true);
   });
 
+  it('runs SQLite in WAL mode (PostgreSQL needs no such setting)', async () => {
+    if (helpdesk.strapi.db.dialect.client !== 'sqlite') {
+      expect(helpdesk.strapi.db.dialect.client).toBe('postgres');
+      return;
+    }
+    const rows = (await helpdesk.strapi.db.connection.raw('PRAGMA journal_mode')) as Array<{ journal_mode: string }>;
+    expect(rows[0].journal_mode).toBe('wal');
+  });
+
   const ticketConfiguration = () =>
     helpdesk.strapi.plugin('content-manager').service('content-types').findConfiguration({ uid: 'api::ticket.ticket' });
 

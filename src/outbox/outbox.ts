@@ -140,7 +140,7 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
     const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
     do {
       again = false;
-      for (;;) {
+      while (!stopped) {
         const batch = await claim(policy.batchSize);
         if (batch.length === 0) break;
         await Promise.all(batch.map((mail) => send(mail, report)));
