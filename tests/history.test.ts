@@ -147,6 +147,16 @@ describe('ticket history', () => {
     expect(refusedCreate.status).toBe(400);
     expect(await helpdesk.strapi.db.query(TICKET).count({})).toBe(ticketsBefore);
 
+    const assignedAtBirth = await helpdesk.request('POST', '/api/tickets', {
+      token: agent.jwt,
+      body: { data: { subject: 'assigned from the start', assignee: agent.id } },
+    });
+    expect(assignedAtBirth.status).toBe(201);
+    expect((await historyOf(assignedAtBirth.body.data.id)).map((r) => [r.action, r.newValue])).toEqual([
+      ['created', assignedAtBirth.body.data.ticketNumber],
+      ['assigned', 'history-agent'],
+    ]);
+
     const stored = await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: ticket.id }, populate: ['assignee'] });
     expect(stored.assignee.id).toBe(agent.id);
     expect(stored.priority).toBe('medium');

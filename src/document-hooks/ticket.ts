@@ -10,6 +10,7 @@ import {
   normalizeEmail,
   sourceForActor,
   statusTimestamps,
+  type HistoryChange,
   type TrackedValues,
 } from '../api/ticket/domain/ticket-rules';
 import { queueTicketCreatedMails, type TicketForMail } from '../mail/ticket-mail';
@@ -97,13 +98,15 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     call.params.data = data;
 
     const created = (await next()) as StoredEntry;
+    const changes: HistoryChange[] = [{ action: 'created', newValue: String(data.ticketNumber) }];
     if (data.assignee != null) {
       const ticket = await loadTicket(strapi, { id: created.id });
-      if (ticket) assertAssigneeIsAgent(ticket);
+      if (ticket) {
+        assertAssigneeIsAgent(ticket);
+        changes.push({ action: 'assigned', fieldName: 'assignee', oldValue: null, newValue: trackedValues(ticket).assignee });
+      }
     }
-    await historyService(strapi).record(created.id, actor, [
-      { action: 'created', newValue: String(data.ticketNumber) },
-    ]);
+    await historyService(strapi).record(created.id, actor, changes);
     await queueTicketCreatedMails(strapi, created as unknown as TicketForMail);
     return created;
   });
