@@ -117,6 +117,24 @@ describe('bad input on REST writes', () => {
     });
     expect(contacts).toHaveLength(1);
     expect(contacts[0].tickets).toHaveLength(2);
+    // twenty tickets at once from one new address: one contact
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        helpdesk.request('POST', '/api/tickets', { token: jwt, body: { data: { subject: `burst ${i}`, email: 'Burst@Example.test' } } })
+      )
+    );
+    expect(burst.map((r) => r.status)).toEqual(Array(20).fill(201));
+    const burstContacts = await helpdesk.strapi.db.query('api::contact.contact').findMany({ where: { email: 'burst@example.test' }, populate: ['tickets'] });
+    expect(burstContacts).toHaveLength(1);
+    expect(burstContacts[0].tickets).toHaveLength(20);
+
+    // a ticket that fails validation leaves no contact behind
+    const contactsBefore = await helpdesk.strapi.db.query('api::contact.contact').count({});
+    await expect(
+      helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'x'.repeat(500), email: 'ghost@example.test' } })
+    ).rejects.toThrow();
+    expect(await helpdesk.strapi.db.query('api::contact.contact').count({})).toBe(contactsBefore);
+
     const duplicate = await helpdesk.request('POST', '/api/contacts', { token: jwt, body: { data: { email: 'JANE.DOE@example.test' } } });
     expect(duplicate.status).toBe(400);
     expect(duplicate.body.error.details.errors[0].path).toEqual(['email']);

@@ -78,20 +78,19 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
   assertNotEmptied(data);
   applyCreateDefaults(data, actor);
 
-  // The contact is found or created before the ticket's transaction (see findOrCreateByEmail).
-  if (typeof data.email === 'string' && data.email && data.contact == null) {
-    const contact = await contactService(strapi).findOrCreateByEmail({
-      email: data.email,
-      firstName: data.firstName as string | undefined,
-      lastName: data.lastName as string | undefined,
-      phone: data.phone as string | undefined,
-      company: data.company as string | undefined,
-      branch: data.branch as string | undefined,
-    });
-    data.contact = contact.documentId;
-  }
-
   return strapi.db.transaction(async () => {
+    // in the ticket's transaction: a failed create leaves no contact behind
+    if (typeof data.email === 'string' && data.email && data.contact == null) {
+      const contact = await contactService(strapi).findOrCreateByEmail({
+        email: data.email,
+        firstName: data.firstName as string | undefined,
+        lastName: data.lastName as string | undefined,
+        phone: data.phone as string | undefined,
+        company: data.company as string | undefined,
+        branch: data.branch as string | undefined,
+      });
+      data.contact = contact.documentId;
+    }
     const now = new Date();
     data.ticketNumber = await ticketNumberService(strapi).next(now);
     Object.assign(data, statusTimestamps(String(data.status ?? 'new'), {}, now));
