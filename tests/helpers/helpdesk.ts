@@ -145,6 +145,9 @@ export async function startHelpdesk(options: StartOptions = {}): Promise<Helpdes
       return { id: user.id, token };
     },
     async stop() {
+      // Strapi emits entry events after commit without awaiting them; let the last ones finish
+      // before the pool goes, or their queries wait out the acquire timeout in a later suite.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       await strapi.destroy();
       await database.drop();
       restoreEnv();
