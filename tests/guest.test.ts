@@ -32,12 +32,7 @@ describe('guest ticket submission', () => {
     await sink.stop();
   });
 
-  const submit = (data: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${helpdesk.baseUrl}/api/tickets/guest`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ data }),
-    });
+  const submit = (data: unknown) => helpdesk.submitGuest({ data });
 
   it('opens a guest ticket, answers with its number only, and mails a confirmation', async () => {
     const response = await submit(validGuest());

@@ -41,8 +41,7 @@ describe('outbox delivery through a real SMTP server', () => {
   let sink: SmtpSink;
   const outbox = () => helpdesk.strapi.service(OUTBOX) as unknown as Outbox;
   const rows = async (): Promise<OutboxRow[]> => (await helpdesk.strapi.db.query(OUTBOX).findMany({ orderBy: { id: 'asc' } })) as OutboxRow[];
-  const post = (body: unknown) =>
-    fetch(`${helpdesk.baseUrl}/api/tickets/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (body: unknown) => helpdesk.submitGuest(body);
 
   beforeAll(async () => {
     port = await freePort();

@@ -1,24 +1,19 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 
-const body = (i: number) =>
-  JSON.stringify({
-    data: {
-      firstName: 'Rita',
-      lastName: 'Rate',
-      email: `rita${i}@example.test`,
-      phone: '+44 20 7946 0000',
-      company: 'Limits Ltd',
-      subject: 'Rate limit check',
-      description: 'Checking the per-IP rate limit',
-    },
-  });
+const guest = (i: number) => ({
+  data: {
+    firstName: 'Rita',
+    lastName: 'Rate',
+    email: `rita${i}@example.test`,
+    phone: '+44 20 7946 0000',
+    company: 'Limits Ltd',
+    subject: 'Rate limit check',
+    description: 'Checking the per-IP rate limit',
+  },
+});
 
 const submit = (helpdesk: Helpdesk, i: number, forwardedFor?: string) =>
-  fetch(`${helpdesk.baseUrl}/api/tickets/guest`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
-    body: body(i),
-  });
+  helpdesk.submitGuest(guest(i), forwardedFor ? { 'x-forwarded-for': forwardedFor } : {});
 
 describe('guest rate limit', () => {
   describe('without a trusted proxy', () => {

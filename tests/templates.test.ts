@@ -43,8 +43,7 @@ describe('email templates and settings', () => {
   let helpdesk: Helpdesk;
   const sink = new SmtpSink();
   const outbox = () => helpdesk.strapi.service(OUTBOX) as unknown as Outbox;
-  const post = (body: unknown) =>
-    fetch(`${helpdesk.baseUrl}/api/tickets/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (body: unknown) => helpdesk.submitGuest(body);
   const deliverAll = async (count: number) => {
     for (let i = 0; i < 100 && sink.messages.length < count; i += 1) {
       await outbox().deliverDue();
@@ -168,11 +167,7 @@ describe('without an SMTP server', () => {
   afterAll(() => helpdesk?.stop());
 
   it('keeps mail queued and readable, and the admin panel shows the outbox read-only', async () => {
-    const response = await fetch(`${helpdesk.baseUrl}/api/tickets/guest`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(guest('queued@example.test')),
-    });
+    const response = await helpdesk.submitGuest(guest('queued@example.test'));
     expect(response.status).toBe(201);
     await (helpdesk.strapi.service(OUTBOX) as unknown as Outbox).deliverDue();
     const rows = await helpdesk.strapi.db.query(OUTBOX).findMany({});

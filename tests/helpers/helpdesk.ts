@@ -23,6 +23,8 @@ export interface Helpdesk {
   strapi: Core.Strapi;
   baseUrl: string;
   request<T = any>(method: string, url: string, options?: RequestOptions): Promise<HttpResult<T>>;
+  /** POST /api/tickets/guest as an anonymous browser would, with `body` as the whole JSON body. */
+  submitGuest(body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** A new agent account; returns its id and a JWT for the REST API. */
   agent(email?: string): Promise<{ id: number; jwt: string }>;
   /** A new super admin; returns a token for the admin panel's routes (Content Manager). */
@@ -119,6 +121,12 @@ export async function startHelpdesk(options: StartOptions = {}): Promise<Helpdes
     strapi,
     baseUrl,
     request,
+    submitGuest: (body, headers = {}) =>
+      fetch(`${baseUrl}/api/tickets/guest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }),
     async agent(email = `agent${++accounts}@example.test`) {
       const user = await createAgent(strapi, { email, password: PASSWORD, name: email.split('@')[0] });
       const login = await request<{ jwt: string }>('POST', '/api/auth/local', {
