@@ -1,9 +1,9 @@
 import { z } from '@strapi/utils';
-import { parseInput, toOneRelation } from '../../../validation/parse';
+import { STRAPI_OWNED_FIELDS, parseInput, toOneRelation } from '../../../validation/parse';
 
 export const SERVER_OWNED_ATTACHMENT_FIELDS = [
   'filename', 'size', 'mimeType', 'uploadedByType', 'uploadedByName',
-  'id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy',
+  ...STRAPI_OWNED_FIELDS,
 ] as const;
 
 const createBody = z

@@ -1,10 +1,10 @@
 import { z } from '@strapi/utils';
 import schema from '../content-types/comment/schema.json';
-import { parseInput, textField, toOneRelation } from '../../../validation/parse';
+import { STRAPI_OWNED_FIELDS, parseInput, textField, toOneRelation } from '../../../validation/parse';
 
 export const SERVER_OWNED_COMMENT_FIELDS = [
   'authorType', 'authorName', 'authorUser', 'authorContact', 'source', 'messageId', 'attachments',
-  'id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy',
+  ...STRAPI_OWNED_FIELDS,
 ] as const;
 
 const createBody = z

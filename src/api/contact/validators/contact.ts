@@ -1,21 +1,21 @@
 import { z } from '@strapi/utils';
 import schema from '../content-types/contact/schema.json';
-import { parseInput, textField } from '../../../validation/parse';
+import { STRAPI_OWNED_FIELDS, optionalTextField, parseInput, textField } from '../../../validation/parse';
 
 export const SERVER_OWNED_CONTACT_FIELDS = [
-  'tickets', 'id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy',
+  'tickets',
+  ...STRAPI_OWNED_FIELDS,
 ] as const;
 
 const attributes = schema.attributes;
-const optionalText = (attribute: { maxLength?: number }) => textField(attribute).nullable().optional();
 
 const fields = {
   email: z.email().max(attributes.email.maxLength),
-  firstName: optionalText(attributes.firstName),
-  lastName: optionalText(attributes.lastName),
-  phone: optionalText(attributes.phone),
-  company: optionalText(attributes.company),
-  branch: optionalText(attributes.branch),
+  firstName: optionalTextField(attributes.firstName),
+  lastName: optionalTextField(attributes.lastName),
+  phone: optionalTextField(attributes.phone),
+  company: optionalTextField(attributes.company),
+  branch: optionalTextField(attributes.branch),
 };
 
 const createBody = z.object({ data: z.object(fields).strict() }).strict();

@@ -1,6 +1,6 @@
 import { z } from '@strapi/utils';
 import schema from '../content-types/ticket/schema.json';
-import { enumField, parseInput, textField, toOneRelation } from '../../../validation/parse';
+import { STRAPI_OWNED_FIELDS, enumField, optionalTextField, parseInput, textField, toOneRelation } from '../../../validation/parse';
 
 const attributes = schema.attributes;
 
@@ -13,34 +13,27 @@ export const SERVER_OWNED_TICKET_FIELDS = [
   'firstResponseAt',
   'resolvedAt',
   'closedAt',
-  'createdAt',
-  'updatedAt',
-  'publishedAt',
-  'createdBy',
-  'updatedBy',
   'history',
   'comments',
   'attachments',
-  'id',
-  'documentId',
+  ...STRAPI_OWNED_FIELDS,
 ] as const;
 
-const optionalText = (attribute: { maxLength?: number }) => textField(attribute).nullable().optional();
 const hours = z.number().min(0).max(100000).nullable().optional();
 const dateTime = z.union([z.iso.datetime({ offset: true }), z.iso.date(), z.null()]).optional();
 
 const writableFields = {
   subject: textField(attributes.subject),
-  description: optionalText(attributes.description),
+  description: optionalTextField(attributes.description),
   status: enumField(attributes.status.enum).optional(),
   priority: enumField(attributes.priority.enum).optional(),
   category: enumField(attributes.category.enum).optional(),
-  firstName: optionalText(attributes.firstName),
-  lastName: optionalText(attributes.lastName),
+  firstName: optionalTextField(attributes.firstName),
+  lastName: optionalTextField(attributes.lastName),
   email: z.email().max(attributes.email.maxLength).nullable().optional(),
-  phone: optionalText(attributes.phone),
-  company: optionalText(attributes.company),
-  branch: optionalText(attributes.branch),
+  phone: optionalTextField(attributes.phone),
+  company: optionalTextField(attributes.company),
+  branch: optionalTextField(attributes.branch),
   contact: toOneRelation.optional(),
   assignee: toOneRelation.optional(),
   dueDate: dateTime,
