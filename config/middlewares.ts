@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 
-const config: Core.Config.Middlewares = [
+const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
   'strapi::logger',
   'strapi::errors',
   'strapi::security',
@@ -11,8 +11,8 @@ const config: Core.Config.Middlewares = [
   'strapi::session',
   'strapi::favicon',
   'strapi::public',
-  // puts ticket/outbox `status` back into Content Manager responses (see the file for why)
-  'global::content-manager-status',
+  // the agents' refresh cookie is Secure exactly when the request is HTTPS (see the file for why)
+  { name: 'global::auth-cookie-security', config: { secure: env('AUTH_COOKIE_SECURE') } },
 ];
 
 export default config;

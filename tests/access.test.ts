@@ -73,9 +73,9 @@ describe('roles and access', () => {
     expect(one.status).toBe(200);
     expect(one.body.data.ticketNumber).toMatch(/^TKT-\d{4}-00001$/);
 
-    const updated = await helpdesk.request('PUT', `/api/tickets/${ticketId}`, { token: agent.jwt, body: { data: { status: 'open' } } });
+    const updated = await helpdesk.request('PUT', `/api/tickets/${ticketId}`, { token: agent.jwt, body: { data: { ticketStatus: 'open' } } });
     expect(updated.status).toBe(200);
-    expect(updated.body.data.status).toBe('open');
+    expect(updated.body.data.ticketStatus).toBe('open');
 
     const removed = await helpdesk.request('DELETE', `/api/tickets/${ticketId}`, { token: agent.jwt });
     expect(removed.status).toBe(403);

@@ -39,25 +39,25 @@ describe('guest ticket submission', () => {
     expect(response.status).toBe(201);
     const body = (await response.json()) as { data: Record<string, string> };
     expect(Object.keys(body).sort()).toEqual(['data']);
-    expect(Object.keys(body.data).sort()).toEqual(['createdAt', 'priority', 'status', 'subject', 'ticketNumber']);
-    expect(body.data).toMatchObject({ status: 'new', priority: 'high', subject: 'Printer on fire' });
+    expect(Object.keys(body.data).sort()).toEqual(['createdAt', 'priority', 'subject', 'ticketNumber', 'ticketStatus']);
+    expect(body.data).toMatchObject({ ticketStatus: 'new', priority: 'high', subject: 'Printer on fire' });
     expect(body.data.ticketNumber).toMatch(/^TKT-\d{4}-\d{5}$/);
 
     const ticket = await helpdesk.strapi.db.query(TICKET).findOne({
       where: { ticketNumber: body.data.ticketNumber },
       populate: ['contact', 'submittedBy'],
     });
-    expect(ticket).toMatchObject({ isGuest: true, source: 'web', status: 'new', email: 'grace.guest@example.test', submittedBy: null });
+    expect(ticket).toMatchObject({ isGuest: true, source: 'web', ticketStatus: 'new', email: 'grace.guest@example.test', submittedBy: null });
     expect(ticket.contact).toMatchObject({ email: 'grace.guest@example.test', firstName: 'Grace', company: 'Example GmbH' });
 
     const [mail] = await sink.waitFor(1);
     expect(mail.envelopeTo).toEqual(['grace.guest@example.test']);
-    expect(mail.parsed.subject).toBe(`Ticket Confirmation - #${body.data.ticketNumber} [${body.data.ticketNumber}]`);
+    expect(mail.parsed.subject).toBe(`[${body.data.ticketNumber}] We received your request: Printer on fire`);
     expect(mail.parsed.headers.get('auto-submitted')).toBe('auto-replied');
     expect(mail.parsed.text).toContain('Hello Grace Guest');
     expect(mail.parsed.html).toContain(`<strong>${body.data.ticketNumber}</strong>`);
     const stored = await helpdesk.strapi.db.query(OUTBOX).findOne({ where: { ticket: { id: ticket.id } } });
-    expect(stored).toMatchObject({ status: 'sent', attempts: 1, messageId: mail.parsed.messageId });
+    expect(stored).toMatchObject({ deliveryStatus: 'sent', attempts: 1, messageId: mail.parsed.messageId });
 
     const history = await helpdesk.strapi.db.query('api::ticket-history.ticket-history').findMany({ where: { ticket: { id: ticket.id } } });
     expect(history.map((h: { action: string; actorType: string }) => [h.action, h.actorType])).toEqual([['created', 'requester']]);
@@ -75,7 +75,7 @@ describe('guest ticket submission', () => {
   });
 
   it('rejects unknown and server-owned fields', async () => {
-    for (const extra of [{ isGuest: false }, { status: 'closed' }, { assignee: 1 }, { ticketNumber: 'TKT-2000-00001' }, { foo: 1 }]) {
+    for (const extra of [{ isGuest: false }, { ticketStatus: 'closed' }, { assignee: 1 }, { ticketNumber: 'TKT-2000-00001' }, { foo: 1 }]) {
       const response = await submit(validGuest(extra));
       expect(response.status).toBe(400);
       const body = (await response.json()) as { error: { details: { errors: Array<{ path: string[] }> } } };

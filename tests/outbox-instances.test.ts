@@ -58,7 +58,7 @@ describe('two Strapi processes delivering one outbox', () => {
           textBody: 'Only once, please',
           htmlBody: '<p>Only once, please</p>',
           messageId: `<race-${i}@helpdesk.test>`,
-          status: 'queued',
+          deliveryStatus: 'queued',
           attempts: 0,
           nextAttemptAt: new Date(),
         },
@@ -85,8 +85,8 @@ describe('two Strapi processes delivering one outbox', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sink.messages).toHaveLength(MAILS);
     expect(new Set(sink.messages.map((m) => m.parsed.messageId)).size).toBe(MAILS);
-    const statuses = (await helpdesk.strapi.db.query(OUTBOX).findMany({ select: ['status', 'attempts'] })) as Array<{ status: string; attempts: number }>;
-    expect(statuses.every((row) => row.status === 'sent' && row.attempts === 1)).toBe(true);
+    const statuses = (await helpdesk.strapi.db.query(OUTBOX).findMany({ select: ['deliveryStatus', 'attempts'] })) as Array<{ deliveryStatus: string; attempts: number }>;
+    expect(statuses.every((row) => row.deliveryStatus === 'sent' && row.attempts === 1)).toBe(true);
     process.stdout.write(`outbox split between processes: this ${mine.sent}, other ${theirs.sent}\n`);
   });
 });

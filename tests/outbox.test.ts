@@ -19,7 +19,7 @@ const guest = (i: number, email = `guest${i}@example.test`) => ({
 
 interface OutboxRow {
   to: string;
-  status: string;
+  deliveryStatus: string;
   attempts: number;
   lastError: string | null;
   messageId: string;
@@ -74,7 +74,7 @@ describe('outbox delivery through a real SMTP server', () => {
     expect(new Set(numbers).size).toBe(200);
     expect(await helpdesk.strapi.db.query(TICKET).count({})).toBe(200);
 
-    await drain(outbox(), async () => (await rows()).every((row) => row.status === 'sent'));
+    await drain(outbox(), async () => (await rows()).every((row) => row.deliveryStatus === 'sent'));
     await sink.waitFor(200);
     // a little longer, to catch a late duplicate
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -105,12 +105,12 @@ describe('outbox delivery through a real SMTP server', () => {
     await outbox().deliverDue();
     const waiting = (await rows()).slice(before);
     expect(waiting).toHaveLength(20);
-    expect(waiting.every((row) => row.status === 'queued' || row.status === 'sending')).toBe(true);
+    expect(waiting.every((row) => row.deliveryStatus === 'queued' || row.deliveryStatus === 'sending')).toBe(true);
     expect(waiting.some((row) => row.attempts >= 1 && row.lastError)).toBe(true);
 
     sink = new SmtpSink({ rejectRecipients: ['bounce@example.test'] });
     await sink.start(port);
-    await drain(outbox(), async () => (await rows()).every((row) => row.status === 'sent'));
+    await drain(outbox(), async () => (await rows()).every((row) => row.deliveryStatus === 'sent'));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sink.messages).toHaveLength(20);
     expect(new Set(sink.messages.map((m) => m.parsed.messageId)).size).toBe(20);
@@ -123,13 +123,13 @@ describe('outbox delivery through a real SMTP server', () => {
     const before = (await rows()).length;
     const responses = await Promise.all([post(guest(2000, 'bounce@example.test')), post(guest(2001)), post(guest(2002))]);
     expect(responses.map((r) => r.status)).toEqual([201, 201, 201]);
-    await drain(outbox(), async () => (await rows()).slice(before).every((row) => row.status === 'sent' || row.status === 'failed'));
+    await drain(outbox(), async () => (await rows()).slice(before).every((row) => row.deliveryStatus === 'sent' || row.deliveryStatus === 'failed'));
 
     const latest = (await rows()).slice(before);
     const bounced = latest.find((row) => row.to === 'bounce@example.test');
-    expect(bounced).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(bounced).toMatchObject({ deliveryStatus: 'failed', attempts: 1 });
     expect(bounced?.lastError).toMatch(/550/);
-    expect(latest.filter((row) => row.status === 'sent')).toHaveLength(2);
+    expect(latest.filter((row) => row.deliveryStatus === 'sent')).toHaveLength(2);
     await sink.waitFor(2);
     expect(sink.messages.map((m) => m.envelopeTo[0]).sort()).toEqual(['guest2001@example.test', 'guest2002@example.test']);
   });
@@ -139,13 +139,13 @@ describe('outbox delivery through a real SMTP server', () => {
     // queued directly, so that no after-commit delivery run takes them first
     for (let i = 0; i < 40; i += 1) {
       await helpdesk.strapi.db.query(OUTBOX).create({
-        data: { to: `claim${i}@example.test`, subject: 's', textBody: 't', messageId: `<claim-${i}@test>`, status: 'queued', attempts: 0, nextAttemptAt: new Date() },
+        data: { to: `claim${i}@example.test`, subject: 's', textBody: 't', messageId: `<claim-${i}@test>`, deliveryStatus: 'queued', attempts: 0, nextAttemptAt: new Date() },
       });
     }
     const claims = await Promise.all(Array.from({ length: 8 }, () => outbox().claim(10)));
     const claimed = claims.flat().map((row) => row.id);
     expect(claimed.length).toBe(40);
     expect(new Set(claimed).size).toBe(claimed.length);
-    expect((await rows()).slice(before).every((row) => row.status === 'sending')).toBe(true);
+    expect((await rows()).slice(before).every((row) => row.deliveryStatus === 'sending')).toBe(true);
   });
 });

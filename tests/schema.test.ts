@@ -21,7 +21,7 @@ describe('database schema and admin layouts', () => {
 
   it('has indexes on what staff filter and sort tickets by', async () => {
     const tickets = await indexedColumnSets('tickets');
-    for (const columns of ['status', 'priority', 'created_at', 'due_date', 'status,created_at']) {
+    for (const columns of ['ticket_status', 'priority', 'created_at', 'due_date', 'ticket_status,created_at']) {
       expect(tickets).toContain(columns);
     }
     // to-one relations live in link tables whose columns Strapi indexes both ways
@@ -55,7 +55,7 @@ describe('database schema and admin layouts', () => {
 
   it('shows tickets in the Content Manager by number, subject, status, priority, guest, assignee and date, newest first', async () => {
     const configuration = await ticketConfiguration();
-    expect(configuration.layouts.list).toEqual(['ticketNumber', 'subject', 'status', 'priority', 'isGuest', 'assignee', 'createdAt']);
+    expect(configuration.layouts.list).toEqual(['ticketNumber', 'subject', 'ticketStatus', 'priority', 'isGuest', 'assignee', 'createdAt']);
     expect(configuration.settings).toMatchObject({ defaultSortBy: 'createdAt', defaultSortOrder: 'DESC' });
     expect(configuration.metadatas.ticketNumber.edit.editable).toBe(false);
   });

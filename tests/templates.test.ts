@@ -1,7 +1,8 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
 import { renderTemplate } from '../src/mail/render-template';
-import { seedDefaultTemplates } from '../src/mail/default-templates';
+import { DEFAULT_TEMPLATES, seedDefaultTemplates } from '../src/mail/default-templates';
+import { withTicketTag } from '../src/mail/ticket-mail';
 import type { Outbox } from '../src/outbox/outbox';
 
 const TEMPLATE = 'api::email-template.email-template';
@@ -36,6 +37,27 @@ describe('renderTemplate', () => {
   it('makes an HTML body from the text body when the template has none', () => {
     const rendered = renderTemplate({ subject: 's', textBody: 'Line 1\n<tag>', htmlBody: '' }, {});
     expect(rendered.html).toContain('Line 1\n&lt;tag&gt;');
+  });
+});
+
+describe('withTicketTag', () => {
+  const number = 'TKT-2026-00001';
+  it('adds the tag only when the subject does not name the ticket in any form', () => {
+    expect(withTicketTag('Ticket Confirmation - #TKT-2026-00001', number)).toBe('Ticket Confirmation - #TKT-2026-00001');
+    expect(withTicketTag('Re: tkt-2026-00001 printer', number)).toBe('Re: tkt-2026-00001 printer');
+    expect(withTicketTag('[TKT-2026-00001] We received your request: Printer', number)).toBe('[TKT-2026-00001] We received your request: Printer');
+    expect(withTicketTag('We received your request', number)).toBe('[TKT-2026-00001] We received your request');
+    // another ticket's number is not this ticket's tag
+    expect(withTicketTag('Follow-up to TKT-2026-00002', number)).toBe('[TKT-2026-00001] Follow-up to TKT-2026-00002');
+    expect(withTicketTag('See TKT-2026-000012', number)).toBe('[TKT-2026-00001] See TKT-2026-000012');
+  });
+
+  it('finds the tag already in every seeded subject, so none is doubled', () => {
+    for (const template of DEFAULT_TEMPLATES) {
+      const subject = renderTemplate(template, { ticket_number: number, subject: 'Printer' }).subject;
+      expect(withTicketTag(subject, number)).toBe(subject);
+      expect(subject.startsWith(`[${number}] `)).toBe(true);
+    }
   });
 });
 
@@ -74,7 +96,7 @@ describe('email templates and settings', () => {
 
   it('seeds the default templates on first boot', async () => {
     const confirmation = await helpdesk.strapi.db.query(TEMPLATE).findOne({ where: { key: 'ticket_confirmation' } });
-    expect(confirmation).toMatchObject({ subject: 'Ticket Confirmation - #{ticket_number}', enabled: true });
+    expect(confirmation).toMatchObject({ subject: '[{ticket_number}] We received your request: {subject}', enabled: true });
     expect(confirmation.textBody).toContain('{guest_name}');
     expect(confirmation.htmlBody).toContain('{ticket_number}');
   });
@@ -106,7 +128,7 @@ describe('email templates and settings', () => {
     const { data } = (await response.json()) as { data: { ticketNumber: string } };
 
     const [mail] = await deliverAll(1);
-    expect(mail.parsed.subject).toBe(`We got it: Template check (Helpdesk) [${data.ticketNumber}]`);
+    expect(mail.parsed.subject).toBe(`[${data.ticketNumber}] We got it: Template check (Helpdesk)`);
     expect(mail.parsed.text).toBe(`Dear Tom & Co Template, ticket ${data.ticketNumber} is new. {no_such_variable}`);
     expect(mail.parsed.html).toContain(`<p>Dear Tom &amp; Co, ticket <b>${data.ticketNumber}</b> (medium). {no_such_variable}</p>`);
     expect(warnings.some((w) => w.includes('{no_such_variable}'))).toBe(true);
@@ -127,7 +149,7 @@ describe('email templates and settings', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(sink.messages).toHaveLength(1);
     expect(mail.envelopeTo).toEqual(['team@acme.test']);
-    expect(mail.parsed.subject).toMatch(/^New ticket TKT-\d{4}-\d{5}: Template check \[TKT-\d{4}-\d{5}\]$/);
+    expect(mail.parsed.subject).toMatch(/^\[TKT-\d{4}-\d{5}\] New ticket: Template check$/);
     expect(mail.parsed.headers.get('auto-submitted')).toBe('auto-generated');
     expect(mail.parsed.text).toContain('nobody@example.test');
   });
@@ -144,7 +166,7 @@ describe('email templates and settings', () => {
     const admin = await helpdesk.admin();
     const fromPanel = await helpdesk.request('POST', '/content-manager/collection-types/api::ticket.ticket', {
       token: admin.token,
-      body: { subject: 'Walk-in', email: 'walkin@example.test', status: 'open' },
+      body: { subject: 'Walk-in', email: 'walkin@example.test', ticketStatus: 'open' },
     });
     expect(fromPanel.status).toBe(201);
     await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'Server side', email: 'code@example.test' } });
@@ -155,7 +177,7 @@ describe('email templates and settings', () => {
     expect(sink.messages.map((m) => m.envelopeTo[0]).sort()).toEqual(['caller@example.test', 'code@example.test', 'walkin@example.test']);
     const mail = sink.messages.find((m) => m.envelopeTo[0] === 'caller@example.test')!;
     expect(mail.parsed.subject).toContain(`[${created.body.data.ticketNumber}]`);
-    expect(fromPanel.body.data.status).toBe('open');
+    expect(fromPanel.body.data.ticketStatus).toBe('open');
   });
 });
 
@@ -172,18 +194,18 @@ describe('without an SMTP server', () => {
     await (helpdesk.strapi.service(OUTBOX) as unknown as Outbox).deliverDue();
     const rows = await helpdesk.strapi.db.query(OUTBOX).findMany({});
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: 'queued', attempts: 0, to: 'queued@example.test' });
+    expect(rows[0]).toMatchObject({ deliveryStatus: 'queued', attempts: 0, to: 'queued@example.test' });
     expect(rows[0].messageId).toMatch(/^<[0-9a-f-]+@helpdesk\.invalid>$/);
 
     const admin = await helpdesk.admin();
     const list = await helpdesk.request('GET', `/content-manager/collection-types/${OUTBOX}`, { token: admin.token });
     expect(list.status).toBe(200);
-    expect(list.body.results[0]).toMatchObject({ to: 'queued@example.test', status: 'queued' });
+    expect(list.body.results[0]).toMatchObject({ to: 'queued@example.test', deliveryStatus: 'queued' });
     const edit = await helpdesk.request('PUT', `/content-manager/collection-types/${OUTBOX}/${rows[0].documentId}`, {
       token: admin.token,
-      body: { status: 'sent', lastError: 'forged' },
+      body: { deliveryStatus: 'sent', lastError: 'forged' },
     });
     expect(edit.status).toBe(403);
-    expect((await helpdesk.strapi.db.query(OUTBOX).findOne({ where: { id: rows[0].id } })).status).toBe('queued');
+    expect((await helpdesk.strapi.db.query(OUTBOX).findOne({ where: { id: rows[0].id } })).deliveryStatus).toBe('queued');
   });
 });

@@ -32,7 +32,7 @@ describe('bad input on REST writes', () => {
     ['createdAt', { subject: 'x', createdAt: '2020-01-01T00:00:00Z' }, 'createdAt'],
     ['submittedBy', { subject: 'x', submittedBy: 1 }, 'submittedBy'],
     ['history', { subject: 'x', history: [1] }, 'history'],
-    ['a wrong status', { subject: 'x', status: 'done' }, 'status'],
+    ['a wrong status', { subject: 'x', ticketStatus: 'done' }, 'ticketStatus'],
     ['a wrong priority', { subject: 'x', priority: 'whenever' }, 'priority'],
     ['a wrong category', { subject: 'x', category: 'gossip' }, 'category'],
     ['an over-long subject', { subject: 's'.repeat(201) }, 'subject'],

@@ -14,14 +14,13 @@ import {
   type TrackedValues,
 } from '../api/ticket/domain/ticket-rules';
 import { queueTicketCreatedMails, type TicketForMail } from '../mail/ticket-mail';
-import { adminFormStatus } from '../middlewares/content-manager-status';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
 
 interface TicketRow {
   id: number;
   documentId: string;
   ticketNumber: string | null;
-  status: string;
+  ticketStatus: string;
   priority: string;
   category: string;
   dueDate: string | Date | null;
@@ -49,7 +48,7 @@ const isoOrNull = (value: string | Date | null): string | null => (value ? new D
 
 function trackedValues(ticket: TicketRow): TrackedValues {
   return {
-    status: ticket.status,
+    ticketStatus: ticket.ticketStatus,
     priority: ticket.priority,
     category: ticket.category,
     dueDate: isoOrNull(ticket.dueDate),
@@ -74,7 +73,7 @@ function applyCreateDefaults(data: Record<string, unknown>, actor: Actor): void 
 
 async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next) {
   const actor = currentActor(strapi);
-  const data: Record<string, unknown> = withAdminFormStatus(call.params.data);
+  const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
   assertNotEmptied(data);
   applyCreateDefaults(data, actor);
 
@@ -93,7 +92,7 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     }
     const now = new Date();
     data.ticketNumber = await ticketNumberService(strapi).next(now);
-    Object.assign(data, statusTimestamps(String(data.status ?? 'new'), {}, now));
+    Object.assign(data, statusTimestamps(String(data.ticketStatus ?? 'new'), {}, now));
     call.params.data = data;
 
     const created = (await next()) as StoredEntry;
@@ -111,15 +110,9 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
   });
 }
 
-/** The call's data, with the status an admin picked in the Content Manager (see middlewares/content-manager-status). */
-function withAdminFormStatus(data: Record<string, unknown> | undefined): Record<string, unknown> {
-  const status = adminFormStatus();
-  return status === undefined ? { ...(data ?? {}) } : { ...(data ?? {}), status };
-}
-
 const CREATE_ONLY_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy'] as const;
 /** Fields with a default that may never be emptied (the schema leaves them optional so creates can omit them). */
-const NEVER_EMPTY_FIELDS = ['status', 'priority', 'category', 'source', 'isGuest'] as const;
+const NEVER_EMPTY_FIELDS = ['ticketStatus', 'priority', 'category', 'source', 'isGuest'] as const;
 
 function assertNotEmptied(data: Record<string, unknown>): void {
   for (const field of NEVER_EMPTY_FIELDS) {
@@ -136,14 +129,14 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     const before = await loadTicket(strapi, { documentId }, trx);
     if (!before) return next();
 
-    const data: Record<string, unknown> = withAdminFormStatus(call.params.data);
+    const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
     // Numbering, origin and submitter are fixed at creation; the admin form sends them back unchanged.
     if (actor.type !== 'system') {
       for (const field of CREATE_ONLY_FIELDS) delete data[field];
     }
     assertNotEmptied(data);
-    if (typeof data.status === 'string' && data.status !== before.status) {
-      Object.assign(data, statusTimestamps(data.status, before, new Date()));
+    if (typeof data.ticketStatus === 'string' && data.ticketStatus !== before.ticketStatus) {
+      Object.assign(data, statusTimestamps(data.ticketStatus, before, new Date()));
     }
     if (typeof data.email === 'string' && data.email.trim()) data.email = normalizeEmail(data.email);
     call.params.data = data;

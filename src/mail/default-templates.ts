@@ -18,7 +18,7 @@ export const TICKET_VARIABLES = [
 export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
   {
     key: 'ticket_confirmation',
-    subject: 'Ticket Confirmation - #{ticket_number}',
+    subject: '[{ticket_number}] We received your request: {subject}',
     textBody: [
       'Hello {guest_name} {guest_surname},',
       '',
@@ -42,7 +42,7 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
   },
   {
     key: 'new_ticket_notification',
-    subject: 'New ticket {ticket_number}: {subject}',
+    subject: '[{ticket_number}] New ticket: {subject}',
     textBody: [
       'A new ticket was opened.',
       '',

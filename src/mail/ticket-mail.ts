@@ -11,7 +11,7 @@ export interface TicketForMail {
   ticketNumber: string;
   subject: string;
   description?: string | null;
-  status: string;
+  ticketStatus: string;
   priority: string;
   category: string;
   firstName?: string | null;
@@ -39,7 +39,7 @@ export function ticketVariables(ticket: TicketForMail, settings: HelpdeskSetting
     subject: ticket.subject,
     description: ticket.description ?? '',
     priority: ticket.priority,
-    status: ticket.status,
+    status: ticket.ticketStatus,
     category: ticket.category,
     company_name: settings.companyName,
     support_address: settings.supportAddress ?? '',
@@ -47,9 +47,14 @@ export function ticketVariables(ticket: TicketForMail, settings: HelpdeskSetting
   };
 }
 
-/** The subject carries the ticket number as [TKT-YYYY-NNNNN], which replies are matched by. */
-export const withTicketTag = (subject: string, ticketNumber: string): string =>
-  subject.includes(`[${ticketNumber}]`) ? subject : `${subject} [${ticketNumber}]`;
+/** Replies are matched by the ticket number in the subject: a subject that does not mention it in
+ * any form (TKT-2026-00001, [TKT-2026-00001], #TKT-2026-00001) gets it as a `[TKT-…]` prefix. */
+export function withTicketTag(subject: string, ticketNumber: string): string {
+  const escaped = ticketNumber.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // whole number only: TKT-2026-10000 is not named by "TKT-2026-100001"
+  const named = new RegExp(`(?<![\\w-])${escaped}(?!\\d)`, 'i').test(subject);
+  return named ? subject : `[${ticketNumber}] ${subject}`;
+}
 
 export function newMessageId(strapi: Core.Strapi): string {
   const from = String(strapi.config.get('helpdesk.mail.from', 'support@helpdesk.invalid'));

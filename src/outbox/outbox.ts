@@ -57,7 +57,7 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
           messageId: mail.messageId,
           templateKey: mail.templateKey ?? null,
           ticket: mail.ticketId ?? null,
-          status: 'queued',
+          deliveryStatus: 'queued',
           attempts: 0,
           nextAttemptAt: new Date(),
         },
@@ -73,15 +73,15 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
     const claimedIds = await strapi.db.transaction(async ({ trx }) => {
       const due = tableIn(strapi, trx, OUTBOUND_EMAIL)
         .select('id')
-        .where((q) => q.where('status', 'queued').andWhere('next_attempt_at', '<=', now))
-        .orWhere((q) => q.where('status', 'sending').andWhere('locked_until', '<', now))
+        .where((q) => q.where('delivery_status', 'queued').andWhere('next_attempt_at', '<=', now))
+        .orWhere((q) => q.where('delivery_status', 'sending').andWhere('locked_until', '<', now))
         .orderBy('id')
         .limit(limit);
       if (isPostgres(strapi)) due.forUpdate().skipLocked();
       const rows: Array<{ id: number }> = await tableIn(strapi, trx, OUTBOUND_EMAIL)
         .whereIn('id', due)
         .update({
-          status: 'sending',
+          delivery_status: 'sending',
           claim_token: token,
           locked_until: new Date(now.getTime() + policy.claimTimeoutMs),
           attempts: trx.raw('attempts + 1'),
@@ -110,7 +110,7 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
       });
       await rows.update({
         where: { id: mail.id },
-        data: { status: 'sent', sentAt: new Date(), lockedUntil: null, lastError: null },
+        data: { deliveryStatus: 'sent', sentAt: new Date(), lockedUntil: null, lastError: null },
       });
       report.sent += 1;
     } catch (error) {
@@ -119,9 +119,9 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
       await rows.update({
         where: { id: mail.id },
         data: giveUp
-          ? { status: 'failed', lastError: message, lockedUntil: null }
+          ? { deliveryStatus: 'failed', lastError: message, lockedUntil: null }
           : {
-              status: 'queued',
+              deliveryStatus: 'queued',
               lastError: message,
               lockedUntil: null,
               nextAttemptAt: new Date(Date.now() + nextAttemptDelay(mail.attempts, policy)),

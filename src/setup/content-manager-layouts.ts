@@ -2,16 +2,16 @@ import type { Core } from '@strapi/strapi';
 import { OUTBOUND_EMAIL, TICKET, TICKET_HISTORY } from '../uids';
 
 /** Bump when the layouts below change, so that existing installs get them once. */
-const LAYOUT_VERSION = 2;
+const LAYOUT_VERSION = 3;
 
-const TICKET_LIST = ['ticketNumber', 'subject', 'status', 'priority', 'isGuest', 'assignee', 'createdAt'];
+const TICKET_LIST = ['ticketNumber', 'subject', 'ticketStatus', 'priority', 'isGuest', 'assignee', 'createdAt'];
 const SERVER_OWNED_TICKET_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy', 'firstResponseAt', 'resolvedAt', 'closedAt', 'history'];
 const HISTORY_LIST = ['timestamp', 'ticket', 'action', 'fieldName', 'oldValue', 'newValue', 'actorName'];
-const OUTBOX_LIST = ['createdAt', 'to', 'subject', 'status', 'attempts', 'lastError', 'sentAt'];
+const OUTBOX_LIST = ['createdAt', 'to', 'subject', 'deliveryStatus', 'attempts', 'lastError', 'sentAt'];
 
 interface FieldMetadata {
-  edit?: { editable?: boolean; mainField?: string; [key: string]: unknown };
-  list?: { mainField?: string; [key: string]: unknown };
+  edit?: { editable?: boolean; mainField?: string; label?: string; [key: string]: unknown };
+  list?: { mainField?: string; label?: string; [key: string]: unknown };
 }
 
 interface Configuration {
@@ -24,6 +24,15 @@ interface ContentTypesService {
   findContentType(uid: string): unknown;
   findConfiguration(contentType: unknown): Promise<Configuration>;
   updateConfiguration(contentType: unknown, configuration: Configuration): Promise<unknown>;
+}
+
+/** Staff read "Status"; the attribute cannot be called that (Strapi reserves `status`). */
+function label(configuration: Configuration, labels: Record<string, string>): void {
+  for (const [field, text] of Object.entries(labels)) {
+    const metadata = configuration.metadatas[field];
+    if (metadata?.edit) metadata.edit.label = text;
+    if (metadata?.list) metadata.list.label = text;
+  }
 }
 
 function readOnly(configuration: Configuration, fields: string[]): void {
@@ -52,6 +61,7 @@ export async function applyContentManagerLayouts(strapi: Core.Strapi): Promise<v
   if (assignee?.list) assignee.list.mainField = 'username';
   if (assignee?.edit) assignee.edit.mainField = 'username';
   readOnly(ticket, SERVER_OWNED_TICKET_FIELDS);
+  label(ticket, { ticketStatus: 'Status' });
   await contentTypes.updateConfiguration(ticketType, ticket);
 
   // Server-written records: listed newest first, every field read-only.
@@ -64,6 +74,7 @@ export async function applyContentManagerLayouts(strapi: Core.Strapi): Promise<v
     configuration.layouts.list = [...list];
     configuration.settings = { ...configuration.settings, defaultSortBy: sortBy, defaultSortOrder: 'DESC' };
     readOnly(configuration, Object.keys(configuration.metadatas));
+    if (uid === OUTBOUND_EMAIL) label(configuration, { deliveryStatus: 'Delivery' });
     await contentTypes.updateConfiguration(contentType, configuration);
   }
 

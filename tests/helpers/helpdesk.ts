@@ -73,6 +73,8 @@ async function freshDatabase(): Promise<TestDatabase> {
 export interface StartOptions {
   /** Environment for this Strapi only (SMTP_HOST, GUEST_RATE_LIMIT_MAX, ...); restored on stop. */
   env?: Record<string, string | undefined>;
+  /** Runs after Strapi is created and before it loads (to watch its boot log, say). */
+  beforeLoad?: (strapi: Core.Strapi) => void;
 }
 
 function overrideEnv(env: Record<string, string | undefined>): () => void {
@@ -92,7 +94,9 @@ export async function startHelpdesk(options: StartOptions = {}): Promise<Helpdes
   const restoreEnv = overrideEnv({ SMTP_HOST: undefined, ...options.env });
   const database = await freshDatabase();
   const appDir = path.resolve(__dirname, '..', '..');
-  const strapi = await createStrapi({ appDir, distDir: path.join(appDir, 'dist') }).load();
+  const created = createStrapi({ appDir, distDir: path.join(appDir, 'dist') });
+  options.beforeLoad?.(created);
+  const strapi = await created.load();
   await new Promise<void>((resolve) => strapi.server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = strapi.server.httpServer.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

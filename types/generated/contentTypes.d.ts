@@ -722,6 +722,11 @@ export interface ApiOutboundEmailOutboundEmail
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
+    deliveryStatus: Schema.Attribute.Enumeration<
+      ['queued', 'sending', 'sent', 'failed']
+    > &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'queued'>;
     headers: Schema.Attribute.JSON;
     htmlBody: Schema.Attribute.Text;
     lastError: Schema.Attribute.Text;
@@ -740,11 +745,6 @@ export interface ApiOutboundEmailOutboundEmail
     nextAttemptAt: Schema.Attribute.DateTime;
     publishedAt: Schema.Attribute.DateTime;
     sentAt: Schema.Attribute.DateTime;
-    status: Schema.Attribute.Enumeration<
-      ['queued', 'sending', 'sent', 'failed']
-    > &
-      Schema.Attribute.Required &
-      Schema.Attribute.DefaultTo<'queued'>;
     subject: Schema.Attribute.String &
       Schema.Attribute.Required &
       Schema.Attribute.SetMinMaxLength<{
@@ -975,19 +975,6 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
     resolvedAt: Schema.Attribute.DateTime;
     source: Schema.Attribute.Enumeration<['web', 'email', 'api', 'admin']> &
       Schema.Attribute.DefaultTo<'api'>;
-    status: Schema.Attribute.Enumeration<
-      [
-        'new',
-        'open',
-        'in_progress',
-        'pending',
-        'on_hold',
-        'resolved',
-        'closed',
-        'reopened',
-      ]
-    > &
-      Schema.Attribute.DefaultTo<'new'>;
     subject: Schema.Attribute.String &
       Schema.Attribute.Required &
       Schema.Attribute.SetMinMaxLength<{
@@ -1004,6 +991,19 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 20;
       }>;
+    ticketStatus: Schema.Attribute.Enumeration<
+      [
+        'new',
+        'open',
+        'in_progress',
+        'pending',
+        'on_hold',
+        'resolved',
+        'closed',
+        'reopened',
+      ]
+    > &
+      Schema.Attribute.DefaultTo<'new'>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;

@@ -13,7 +13,7 @@ export default factories.createCoreController(TICKET, ({ strapi }) => ({
     const receipt = await guestTicketService(strapi).submit(input);
     ctx.status = 201;
     // a bot caught by the honeypot gets the same status, and no ticket
-    ctx.body = { data: receipt ?? { status: 'new' } };
+    ctx.body = { data: receipt ?? { ticketStatus: 'new' } };
   },
 
   /** GET /tickets/guest/branding: the company name for the guest form page. */

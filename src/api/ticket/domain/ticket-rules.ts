@@ -2,7 +2,7 @@ import type { Actor } from '../../../audit/actor';
 
 /** The ticket fields whose changes are written to ticket history, and the action each records. */
 export const TRACKED_FIELDS = {
-  status: 'status_changed',
+  ticketStatus: 'status_changed',
   priority: 'priority_changed',
   category: 'category_changed',
   assignee: 'assigned',

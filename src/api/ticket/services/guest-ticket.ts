@@ -6,7 +6,7 @@ import type { GuestTicketInput } from '../validators/guest-ticket';
 /** What a guest learns about the ticket they opened: nothing else about the system. */
 export interface GuestTicketReceipt {
   ticketNumber: string;
-  status: string;
+  ticketStatus: string;
   subject: string;
   priority: string;
   createdAt: string;
@@ -25,12 +25,12 @@ const guestTickets = ({ strapi }: { strapi: Core.Strapi }) => ({
     const requester: Actor = { type: 'requester', id: fields.email, name: `${fields.firstName} ${fields.lastName}` };
     const ticket = await runAs(requester, () =>
       strapi.documents(TICKET).create({
-        data: { ...fields, isGuest: true, source: 'web', status: 'new' },
+        data: { ...fields, isGuest: true, source: 'web', ticketStatus: 'new' },
       })
     );
     return {
       ticketNumber: String(ticket.ticketNumber),
-      status: String(ticket.status),
+      ticketStatus: String(ticket.ticketStatus),
       subject: String(ticket.subject),
       priority: String(ticket.priority),
       createdAt: new Date(String(ticket.createdAt)).toISOString(),

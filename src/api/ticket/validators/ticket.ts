@@ -25,7 +25,7 @@ const dateTime = z.union([z.iso.datetime({ offset: true }), z.iso.date(), z.null
 const writableFields = {
   subject: textField(attributes.subject),
   description: optionalTextField(attributes.description),
-  status: enumField(attributes.status.enum).optional(),
+  ticketStatus: enumField(attributes.ticketStatus.enum).optional(),
   priority: enumField(attributes.priority.enum).optional(),
   category: enumField(attributes.category.enum).optional(),
   firstName: optionalTextField(attributes.firstName),
