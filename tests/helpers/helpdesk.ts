@@ -34,12 +34,12 @@ export interface Helpdesk {
 
 const PASSWORD = 'Correct-Horse-9';
 
-interface TestDatabase {
+export interface TestDatabase {
   drop(): Promise<void>;
 }
 
 /** A database of its own for this test file: a temp SQLite file, or a new PostgreSQL database. */
-async function freshDatabase(): Promise<TestDatabase> {
+export async function freshDatabase(): Promise<TestDatabase> {
   const client = process.env.DATABASE_CLIENT ?? 'sqlite';
   const name = `helpdesk_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   if (client === 'sqlite') {
@@ -75,6 +75,8 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   /** Runs after Strapi is created and before it loads (to watch its boot log, say). */
   beforeLoad?: (strapi: Core.Strapi) => void;
+  /** A database made earlier with freshDatabase() (and already written to) instead of a new one. */
+  database?: TestDatabase;
 }
 
 function overrideEnv(env: Record<string, string | undefined>): () => void {
@@ -92,7 +94,7 @@ function overrideEnv(env: Record<string, string | undefined>): () => void {
 export async function startHelpdesk(options: StartOptions = {}): Promise<Helpdesk> {
   applyTestEnv();
   const restoreEnv = overrideEnv({ SMTP_HOST: undefined, ...options.env });
-  const database = await freshDatabase();
+  const database = options.database ?? (await freshDatabase());
   const appDir = path.resolve(__dirname, '..', '..');
   const created = createStrapi({ appDir, distDir: path.join(appDir, 'dist') });
   options.beforeLoad?.(created);

@@ -1,0 +1,119 @@
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freshDatabase, startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { applyTestEnv } from './helpers/test-env';
+
+const TICKET = 'api::ticket.ticket';
+const OUTBOX = 'api::outbound-email.outbound-email';
+const HISTORY = 'api::ticket-history.ticket-history';
+const TEMPLATE = 'api::email-template.email-template';
+const APP_DIR = path.resolve(__dirname, '..');
+/** The last commit whose ticket and outbox kept an attribute named `status`. */
+const LEGACY_COMMIT = '4405396';
+
+interface Written {
+  tickets: Record<string, string>;
+  mails: Record<string, string>;
+}
+
+/** The project as it was at LEGACY_COMMIT, in a temp folder sharing our node_modules. */
+function checkOutLegacy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-legacy-'));
+  const archive = execFileSync('git', ['-C', APP_DIR, 'archive', '--format=tar', LEGACY_COMMIT], { maxBuffer: 64 * 1024 * 1024 });
+  execFileSync('tar', ['-x', '-C', dir], { input: archive });
+  fs.symlinkSync(path.join(APP_DIR, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+/** Runs the legacy code in its own process on the database this test made, and reads what it wrote. */
+function writeWithLegacyCode(legacyDir: string): Promise<Written> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'support', 'legacy-writer.js'), legacyDir], {
+      cwd: legacyDir,
+      env: { ...process.env, SMTP_HOST: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('{"tickets"'));
+      if (code === 0 && line) resolve(JSON.parse(line) as Written);
+      else reject(new Error(`legacy writer exited with ${code}: ${err}\n${out}`));
+    });
+  });
+}
+
+/**
+ * A database written by the code before the rename (ticket `status`, outbox `status`) and then
+ * opened by today's code keeps every ticket's status and every mail's delivery state.
+ */
+describe('migrating a database from the `status` attributes', () => {
+  let helpdesk: Helpdesk;
+  let legacyDir: string;
+  let written: Written;
+
+  beforeAll(async () => {
+    applyTestEnv();
+    legacyDir = checkOutLegacy();
+    const database = await freshDatabase();
+    written = await writeWithLegacyCode(legacyDir);
+    helpdesk = await startHelpdesk({ database });
+  }, 240_000);
+  afterAll(async () => {
+    await helpdesk?.stop();
+    if (legacyDir) fs.rmSync(legacyDir, { recursive: true, force: true });
+  });
+
+  it('keeps every ticket status', async () => {
+    expect(Object.keys(written.tickets)).toHaveLength(8);
+    const rows = (await helpdesk.strapi.db.query(TICKET).findMany({ select: ['documentId', 'ticketStatus'] })) as Array<{ documentId: string; ticketStatus: string }>;
+    expect(Object.fromEntries(rows.map((row) => [row.documentId, row.ticketStatus]))).toEqual(written.tickets);
+  });
+
+  it('keeps every delivery state, and delivery picks up the queued mail', async () => {
+    expect(new Set(Object.values(written.mails))).toEqual(new Set(['queued', 'sending', 'sent', 'failed']));
+    const rows = (await helpdesk.strapi.db.query(OUTBOX).findMany({ select: ['messageId', 'deliveryStatus'] })) as Array<{ messageId: string; deliveryStatus: string }>;
+    expect(Object.fromEntries(rows.map((row) => [row.messageId, row.deliveryStatus]))).toEqual(written.mails);
+    const due = await helpdesk.strapi.db.query(OUTBOX).count({ where: { deliveryStatus: 'queued' } });
+    expect(due).toBe(Object.values(written.mails).filter((state) => state === 'queued').length);
+  });
+
+  it('drops the old columns and indexes the new ones', async () => {
+    // a knex schema builder collects its calls: take a new one for each question
+    const hasColumn = (table: string, column: string) => helpdesk.strapi.db.connection.schema.hasColumn(table, column);
+    expect(await hasColumn('tickets', 'ticket_status')).toBe(true);
+    expect(await hasColumn('tickets', 'status')).toBe(false);
+    expect(await hasColumn('outbound_emails', 'delivery_status')).toBe(true);
+    expect(await hasColumn('outbound_emails', 'status')).toBe(false);
+    const inspector = helpdesk.strapi.db.dialect.schemaInspector;
+    const indexed = (await inspector.getIndexes('tickets')).map((index: { columns: string[] }) => index.columns.join(','));
+    expect(indexed).toContain('ticket_status');
+  });
+
+  it('names the field ticketStatus in old history rows too', async () => {
+    const rows = (await helpdesk.strapi.db.query(HISTORY).findMany({ where: { action: 'status_changed' } })) as Array<{ fieldName: string }>;
+    expect(rows).toHaveLength(7);
+    expect(new Set(rows.map((row) => row.fieldName))).toEqual(new Set(['ticketStatus']));
+  });
+
+  it('moves an unedited seeded subject to the new one and keeps an edited one', async () => {
+    const subjects = Object.fromEntries(
+      ((await helpdesk.strapi.db.query(TEMPLATE).findMany({ select: ['key', 'subject'] })) as Array<{ key: string; subject: string }>).map((t) => [t.key, t.subject])
+    );
+    expect(subjects).toEqual({
+      ticket_confirmation: 'Edited: {ticket_number}',
+      new_ticket_notification: '[{ticket_number}] New ticket: {subject}',
+    });
+  });
+
+  it('goes on working: a status change on a migrated ticket is recorded under the new name', async () => {
+    const [documentId] = Object.entries(written.tickets).find(([, status]) => status === 'open')!;
+    const updated = await helpdesk.strapi.documents(TICKET).update({ documentId, data: { ticketStatus: 'resolved' } });
+    expect(updated?.ticketStatus).toBe('resolved');
+    expect(updated?.resolvedAt).toBeTruthy();
+  });
+});
