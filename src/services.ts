@@ -5,6 +5,7 @@ import type { TicketNumberService } from './api/ticket/services/ticket-number';
 import type { Outbox } from './outbox/outbox';
 import type { GuestTicketService } from './api/ticket/services/guest-ticket';
 import type { SettingsService } from './api/helpdesk-setting/services/helpdesk-setting';
+import type { TicketWorkflowService } from './api/ticket/services/ticket-workflow';
 import { CONTACT, HELPDESK_SETTING, OUTBOUND_EMAIL, TICKET_HISTORY } from './uids';
 
 // Typed handles on the services with custom actions (Strapi's registry types them loosely).
@@ -15,5 +16,7 @@ export const ticketNumberService = (strapi: Core.Strapi) =>
   strapi.service('api::ticket.ticket-number') as unknown as TicketNumberService;
 export const outboxService = (strapi: Core.Strapi) => strapi.service(OUTBOUND_EMAIL) as unknown as Outbox;
 export const settingsService = (strapi: Core.Strapi) => strapi.service(HELPDESK_SETTING) as unknown as SettingsService;
+export const ticketWorkflowService = (strapi: Core.Strapi) =>
+  strapi.service('api::ticket.ticket-workflow') as unknown as TicketWorkflowService;
 export const guestTicketService = (strapi: Core.Strapi) =>
   strapi.service('api::ticket.guest-ticket') as unknown as GuestTicketService;

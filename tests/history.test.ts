@@ -82,13 +82,16 @@ describe('ticket history', () => {
     });
     expect(response.status).toBe(200);
     const rows = await historyOf(ticket.id);
+    // the SLA due date follows the new priority: one row for each field that changed
     expect(rows.slice(1)).toEqual([
       expect.objectContaining({ action: 'priority_changed', oldValue: 'medium', newValue: 'urgent', actorType: 'admin', actorName: 'Ada Admin' }),
+      expect.objectContaining({ action: 'due_date_changed', fieldName: 'dueDate', actorType: 'admin' }),
     ]);
   });
 
   it('records changes made by server code once per field, and nothing when nothing changed', async () => {
     const ticket = await newTicket();
+    const slaDue = new Date(String(ticket.dueDate)).toISOString();
     const due = '2030-01-15T10:00:00.000Z';
     await helpdesk.strapi.documents(TICKET).update({
       documentId: ticket.documentId,
@@ -98,7 +101,7 @@ describe('ticket history', () => {
     const rows = await historyOf(ticket.id);
     expect(rows.slice(1).map((r) => [r.action, r.oldValue, r.newValue, r.actorType])).toEqual([
       ['category_changed', 'general', 'billing', 'system'],
-      ['due_date_changed', null, due, 'system'],
+      ['due_date_changed', slaDue, due, 'system'],
     ]);
   });
 

@@ -104,7 +104,7 @@ describe('migrating a database from the `status` attributes', () => {
     const subjects = Object.fromEntries(
       ((await helpdesk.strapi.db.query(TEMPLATE).findMany({ select: ['key', 'subject'] })) as Array<{ key: string; subject: string }>).map((t) => [t.key, t.subject])
     );
-    expect(subjects).toEqual({
+    expect({ ticket_confirmation: subjects.ticket_confirmation, new_ticket_notification: subjects.new_ticket_notification }).toEqual({
       ticket_confirmation: 'Edited: {ticket_number}',
       new_ticket_notification: '[{ticket_number}] New ticket: {subject}',
     });

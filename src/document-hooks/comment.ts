@@ -3,13 +3,16 @@ import { currentActor, type Actor } from '../audit/actor';
 import { COMMENT, TICKET } from '../uids';
 import { historyService } from '../services';
 import { sourceForActor } from '../api/ticket/domain/ticket-rules';
+import { queueCommentMail, type TicketForMail } from '../mail/ticket-mail';
 import type { DocumentHook, StoredEntry } from './types';
 
 interface CommentRow {
   id: number;
+  body: string;
   isInternal: boolean;
   authorType: string;
-  ticket: { id: number; firstResponseAt: string | Date | null } | null;
+  authorName: string | null;
+  ticket: (TicketForMail & { firstResponseAt: string | Date | null }) | null;
 }
 
 const authorTypeFor = (actor: Actor, requested: unknown): string => {
@@ -18,8 +21,8 @@ const authorTypeFor = (actor: Actor, requested: unknown): string => {
   return typeof requested === 'string' ? requested : 'system';
 };
 
-/** Author fields come from who is writing; a new comment adds one history row to its ticket, and the
- * first public staff reply stamps the ticket's firstResponseAt. */
+/** Author fields come from who is writing; a new comment adds one history row to its ticket; a public
+ * staff reply is mailed to the requester, and the first one stamps the ticket's firstResponseAt. */
 export const commentHook: DocumentHook = async (strapi, call, next) => {
   if (call.action !== 'create') return next();
   const actor = currentActor(strapi);
@@ -34,8 +37,8 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
     const created = (await next()) as StoredEntry;
     const comment = (await strapi.db.query(COMMENT).findOne({
       where: { id: created.id },
-      select: ['id', 'isInternal', 'authorType'],
-      populate: { ticket: { select: ['id', 'firstResponseAt'] } },
+      select: ['id', 'body', 'isInternal', 'authorType', 'authorName'],
+      populate: { ticket: true },
     })) as CommentRow | null;
     if (!comment?.ticket) {
       throw fieldValidationError('ticket', 'ticket is required');
@@ -48,8 +51,11 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
         newValue: `${comment.isInternal ? 'internal note' : 'public reply'} #${created.documentId}`,
       },
     ]);
-    if (comment.authorType === 'staff' && !comment.isInternal && !comment.ticket.firstResponseAt) {
-      await strapi.db.query(TICKET).update({ where: { id: comment.ticket.id }, data: { firstResponseAt: new Date() } });
+    if (comment.authorType === 'staff' && !comment.isInternal) {
+      if (!comment.ticket.firstResponseAt) {
+        await strapi.db.query(TICKET).update({ where: { id: comment.ticket.id }, data: { firstResponseAt: new Date() } });
+      }
+      await queueCommentMail(strapi, comment.ticket, comment);
     }
     return created;
   });

@@ -2,32 +2,33 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { fieldValidationError } from '../validation/parse';
 import { currentActor, type Actor } from '../audit/actor';
+import { currentChangeNote } from '../audit/change-note';
 import { TICKET } from '../uids';
 import { isPostgres, tableIn } from '../db/table';
-import { contactService, historyService, ticketNumberService } from '../services';
+import { contactService, historyService, settingsService, ticketNumberService } from '../services';
 import {
+  canMove,
   diffTrackedFields,
+  isTicketStatus,
   normalizeEmail,
   sourceForActor,
   statusTimestamps,
   type HistoryChange,
   type TrackedValues,
 } from '../api/ticket/domain/ticket-rules';
-import { queueTicketCreatedMails, type TicketForMail } from '../mail/ticket-mail';
+import { slaDueDates } from '../api/ticket/domain/sla';
+import { queueTicketCreatedMails, queueTicketUpdatedMails, type TicketForMail } from '../mail/ticket-mail';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
 
-interface TicketRow {
-  id: number;
-  documentId: string;
-  ticketNumber: string | null;
-  ticketStatus: string;
-  priority: string;
+export interface TicketRow extends TicketForMail {
   category: string;
   dueDate: string | Date | null;
+  dueDateManual: boolean | null;
   resolvedAt: string | Date | null;
+  createdAt: string | Date;
   isGuest: boolean;
   source: string;
-  assignee: { id: number; username: string; role?: { type: string } | null } | null;
+  assignee: { id: number; username: string; email: string; role?: { type: string } | null } | null;
 }
 
 /** Loads what the hooks compare before and after a change. Given the transaction, it locks the
@@ -40,11 +41,12 @@ async function loadTicket(strapi: Core.Strapi, where: { documentId: string } | {
   }
   return (await strapi.db.query(TICKET).findOne({
     where,
-    populate: { assignee: { select: ['id', 'username'], populate: { role: { select: ['type'] } } } },
+    populate: { assignee: { select: ['id', 'username', 'email'], populate: { role: { select: ['type'] } } } },
   })) as TicketRow | null;
 }
 
-const isoOrNull = (value: string | Date | null): string | null => (value ? new Date(value).toISOString() : null);
+const isoOrNull = (value: unknown): string | null =>
+  value === null || value === undefined || value === '' ? null : new Date(value as string).toISOString();
 
 function trackedValues(ticket: TicketRow): TrackedValues {
   return {
@@ -71,6 +73,15 @@ function applyCreateDefaults(data: Record<string, unknown>, actor: Actor): void 
   delete data.ticketNumber;
 }
 
+/** Due dates from the SLA policy, unless staff gave a due date themselves. */
+async function applySlaOnCreate(strapi: Core.Strapi, data: Record<string, unknown>, now: Date): Promise<void> {
+  const { slaPolicy } = await settingsService(strapi).current();
+  const due = slaDueDates(String(data.priority ?? 'medium'), now, slaPolicy);
+  data.dueDateManual = data.dueDate != null;
+  data.firstResponseDueAt = due?.firstResponseDueAt ?? null;
+  if (data.dueDate == null) data.dueDate = due?.dueDate ?? null;
+}
+
 async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next) {
   const actor = currentActor(strapi);
   const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
@@ -93,19 +104,19 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     const now = new Date();
     data.ticketNumber = await ticketNumberService(strapi).next(now);
     Object.assign(data, statusTimestamps(String(data.ticketStatus ?? 'new'), {}, now));
+    await applySlaOnCreate(strapi, data, now);
     call.params.data = data;
 
     const created = (await next()) as StoredEntry;
+    const ticket = await loadTicket(strapi, { id: created.id });
+    if (!ticket) return created;
     const changes: HistoryChange[] = [{ action: 'created', newValue: String(data.ticketNumber) }];
-    if (data.assignee != null) {
-      const ticket = await loadTicket(strapi, { id: created.id });
-      if (ticket) {
-        assertAssigneeIsAgent(ticket);
-        changes.push({ action: 'assigned', fieldName: 'assignee', oldValue: null, newValue: trackedValues(ticket).assignee });
-      }
+    if (ticket.assignee) {
+      assertAssigneeIsAgent(ticket);
+      changes.push({ action: 'assigned', fieldName: 'assignee', oldValue: null, newValue: trackedValues(ticket).assignee });
     }
     await historyService(strapi).record(created.id, actor, changes);
-    await queueTicketCreatedMails(strapi, created as unknown as TicketForMail);
+    await queueTicketCreatedMails(strapi, ticket);
     return created;
   });
 }
@@ -118,6 +129,28 @@ function assertNotEmptied(data: Record<string, unknown>): void {
   for (const field of NEVER_EMPTY_FIELDS) {
     if (field in data && (data[field] === null || data[field] === '')) throw fieldValidationError(field, `${field} cannot be empty`);
   }
+}
+
+/** The transition table guards every origin; an unknown value is left to Strapi's enum validation. */
+function assertTransition(before: TicketRow, requested: unknown): void {
+  if (!isTicketStatus(requested) || !isTicketStatus(before.ticketStatus)) return;
+  if (!canMove(before.ticketStatus, requested)) {
+    throw fieldValidationError('ticketStatus', `a ticket cannot move from ${before.ticketStatus} to ${requested}`);
+  }
+}
+
+/** A due date set by hand stays; otherwise a priority change moves the due dates to the new target. */
+async function applySlaOnUpdate(strapi: Core.Strapi, data: Record<string, unknown>, before: TicketRow): Promise<void> {
+  if ('dueDate' in data && isoOrNull(data.dueDate) !== isoOrNull(before.dueDate)) {
+    data.dueDateManual = true;
+    return;
+  }
+  if (typeof data.priority !== 'string' || data.priority === before.priority) return;
+  const { slaPolicy } = await settingsService(strapi).current();
+  const due = slaDueDates(data.priority, new Date(before.createdAt), slaPolicy);
+  if (!due) return;
+  data.firstResponseDueAt = due.firstResponseDueAt;
+  if (!before.dueDateManual) data.dueDate = due.dueDate;
 }
 
 async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next) {
@@ -136,8 +169,10 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     }
     assertNotEmptied(data);
     if (typeof data.ticketStatus === 'string' && data.ticketStatus !== before.ticketStatus) {
+      assertTransition(before, data.ticketStatus);
       Object.assign(data, statusTimestamps(data.ticketStatus, before, new Date()));
     }
+    await applySlaOnUpdate(strapi, data, before);
     if (typeof data.email === 'string' && data.email.trim()) data.email = normalizeEmail(data.email);
     call.params.data = data;
 
@@ -145,7 +180,12 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     const after = await loadTicket(strapi, { id: before.id });
     if (after) {
       assertAssigneeIsAgent(after);
-      await historyService(strapi).record(before.id, actor, diffTrackedFields(trackedValues(before), trackedValues(after)));
+      const note = currentChangeNote() ?? null;
+      const changes = diffTrackedFields(trackedValues(before), trackedValues(after)).map((change) =>
+        change.action === 'status_changed' ? { ...change, note } : change
+      );
+      await historyService(strapi).record(before.id, actor, changes);
+      await queueTicketUpdatedMails(strapi, before, after, note);
     }
     return result;
   });

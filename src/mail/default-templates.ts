@@ -9,7 +9,9 @@ export interface DefaultTemplate {
   htmlBody: string;
 }
 
-/** Variables every ticket mail can use; see mail/ticket-mail.ts for where they come from. */
+/** Variables every ticket mail can use; see mail/ticket-mail.ts for where they come from. Some
+ * templates have more: status_changed {old_status} {note}, assignment_notification {agent_name},
+ * comment_notification {comment_body} {comment_author}. */
 export const TICKET_VARIABLES = [
   'guest_name', 'guest_surname', 'requester_email', 'ticket_number', 'subject', 'description',
   'priority', 'status', 'category', 'company_name', 'ticket_url', 'support_address',
@@ -59,6 +61,59 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
       '<table><tr><td>Ticket</td><td>{ticket_number}</td></tr><tr><td>From</td><td>{guest_name} {guest_surname} &lt;{requester_email}&gt;</td></tr>',
       '<tr><td>Priority</td><td>{priority}</td></tr><tr><td>Category</td><td>{category}</td></tr><tr><td>Subject</td><td>{subject}</td></tr></table>',
       '<div style="white-space:pre-wrap">{description}</div>',
+    ].join('\n'),
+  },
+  {
+    key: 'status_changed',
+    subject: '[{ticket_number}] Your request is now {status}: {subject}',
+    textBody: [
+      'Hello {guest_name} {guest_surname},',
+      '',
+      'your ticket {ticket_number} ("{subject}") moved from {old_status} to {status}.',
+      '{note}',
+      '',
+      'Reply to this email if you have anything to add.',
+      '',
+      '{company_name} support',
+    ].join('\n'),
+    htmlBody: [
+      '<p>Hello {guest_name} {guest_surname},</p>',
+      '<p>your ticket <strong>{ticket_number}</strong> ("{subject}") moved from {old_status} to <strong>{status}</strong>.</p>',
+      '<p style="white-space:pre-wrap">{note}</p>',
+      '<p>Reply to this email if you have anything to add.</p>',
+      '<p>{company_name} support</p>',
+    ].join('\n'),
+  },
+  {
+    key: 'assignment_notification',
+    subject: '[{ticket_number}] Assigned to you: {subject}',
+    textBody: [
+      'Hello {agent_name},',
+      '',
+      'ticket {ticket_number} is now yours.',
+      '',
+      'Subject: {subject}',
+      'Priority: {priority}',
+      'Status: {status}',
+      'From: {guest_name} {guest_surname} <{requester_email}>',
+      '',
+      '{description}',
+    ].join('\n'),
+    htmlBody: [
+      '<p>Hello {agent_name},</p>',
+      '<p>ticket <strong>{ticket_number}</strong> is now yours.</p>',
+      '<table><tr><td>Subject</td><td>{subject}</td></tr><tr><td>Priority</td><td>{priority}</td></tr><tr><td>Status</td><td>{status}</td></tr>',
+      '<tr><td>From</td><td>{guest_name} {guest_surname} &lt;{requester_email}&gt;</td></tr></table>',
+      '<div style="white-space:pre-wrap">{description}</div>',
+    ].join('\n'),
+  },
+  {
+    key: 'comment_notification',
+    subject: '[{ticket_number}] New comment on your ticket',
+    textBody: ['{comment_body}', '', '-- ', '{comment_author}, {company_name} support', 'Ticket {ticket_number}: {subject}'].join('\n'),
+    htmlBody: [
+      '<div style="white-space:pre-wrap">{comment_body}</div>',
+      '<p>-- <br>{comment_author}, {company_name} support<br>Ticket {ticket_number}: {subject}</p>',
     ].join('\n'),
   },
 ];

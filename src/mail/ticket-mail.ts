@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { EMAIL_TEMPLATE } from '../uids';
+import { COMMENT, EMAIL_TEMPLATE, OUTBOUND_EMAIL } from '../uids';
 import { outboxService, settingsService } from '../services';
 import type { HelpdeskSettings } from '../api/helpdesk-setting/services/helpdesk-setting';
 import { renderTemplate, type TemplateVariables } from './render-template';
@@ -17,6 +17,7 @@ export interface TicketForMail {
   firstName?: string | null;
   lastName?: string | null;
   email?: string | null;
+  assignee?: { id: number; username: string; email: string } | null;
 }
 
 interface StoredTemplate {
@@ -26,8 +27,9 @@ interface StoredTemplate {
   enabled: boolean;
 }
 
-/** RFC 3834: a reply to the requester's message is auto-replied; a notification nobody asked for is auto-generated. */
-type AutoSubmitted = 'auto-replied' | 'auto-generated';
+/** RFC 3834: a reply to the requester's message is auto-replied; a notification nobody asked for is
+ * auto-generated; a person's reply (a staff comment) is not automatic at all. */
+type AutoSubmitted = 'auto-replied' | 'auto-generated' | null;
 
 export function ticketVariables(ticket: TicketForMail, settings: HelpdeskSettings): TemplateVariables {
   const base = settings.publicBaseUrl?.replace(/\/+$/, '');
@@ -62,23 +64,62 @@ export function newMessageId(strapi: Core.Strapi): string {
   return `<${randomUUID()}@${domain}>`;
 }
 
+/** How many earlier Message-IDs a References header carries: the first one and the most recent. */
+const MAX_REFERENCES = 10;
+
+/**
+ * The conversation a mail to the requester continues: every Message-ID the ticket's mails to that
+ * address and the requester's own mails (comments ingested from email) have had, oldest first.
+ */
+async function threadHeaders(strapi: Core.Strapi, ticket: TicketForMail): Promise<Record<string, string>> {
+  if (!ticket.email) return {};
+  const sent = (await strapi.db.query(OUTBOUND_EMAIL).findMany({
+    where: { ticket: { id: ticket.id }, to: ticket.email },
+    select: ['messageId', 'createdAt'],
+  })) as Array<{ messageId: string; createdAt: string | Date }>;
+  const received = (await strapi.db.query(COMMENT).findMany({
+    where: { ticket: { id: ticket.id }, messageId: { $notNull: true } },
+    select: ['messageId', 'createdAt'],
+  })) as Array<{ messageId: string; createdAt: string | Date }>;
+  const ids = [...sent, ...received]
+    .sort((a, b) => new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime())
+    .map((mail) => mail.messageId);
+  if (ids.length === 0) return {};
+  const references = ids.length > MAX_REFERENCES ? [ids[0], ...ids.slice(-(MAX_REFERENCES - 1))] : ids;
+  return { 'In-Reply-To': ids[ids.length - 1], References: references.join(' ') };
+}
+
+interface TicketMail {
+  key: string;
+  to: string;
+  ticket: TicketForMail;
+  settings: HelpdeskSettings;
+  autoSubmitted: AutoSubmitted;
+  /** Variables beyond the ticket's own (comment text, old status, ...). */
+  extra?: TemplateVariables;
+  /** Continue the requester's conversation (In-Reply-To/References). */
+  threaded?: boolean;
+}
+
 /**
  * Renders template `key` for a ticket and puts the mail in the outbox (inside the caller's
  * transaction). A missing or disabled template sends nothing; unknown placeholders are logged.
  */
-async function queueTicketMail(
-  strapi: Core.Strapi,
-  key: string,
-  to: string,
-  ticket: TicketForMail,
-  settings: HelpdeskSettings,
-  autoSubmitted: AutoSubmitted
-): Promise<void> {
+async function queueTicketMail(strapi: Core.Strapi, mail: TicketMail): Promise<void> {
+  const { key, to, ticket, settings } = mail;
   const template = (await strapi.db.query(EMAIL_TEMPLATE).findOne({ where: { key } })) as StoredTemplate | null;
   if (!template?.enabled) return;
-  const rendered = renderTemplate(template, ticketVariables(ticket, settings));
+  const rendered = renderTemplate(template, { ...ticketVariables(ticket, settings), ...mail.extra });
   if (rendered.unknown.length > 0) {
     strapi.log.warn(`[mail] template ${key} uses unknown variables: ${rendered.unknown.map((v) => `{${v}}`).join(', ')}`);
+  }
+  const headers: Record<string, string> = {
+    ...(mail.threaded ? await threadHeaders(strapi, ticket) : {}),
+    'X-Helpdesk-Ticket': ticket.ticketNumber,
+  };
+  if (mail.autoSubmitted) {
+    headers['Auto-Submitted'] = mail.autoSubmitted;
+    headers['X-Auto-Response-Suppress'] = 'All';
   }
   await outboxService(strapi).enqueue({
     to,
@@ -86,20 +127,78 @@ async function queueTicketMail(
     text: rendered.text,
     html: rendered.html,
     messageId: newMessageId(strapi),
-    headers: { 'Auto-Submitted': autoSubmitted, 'X-Auto-Response-Suppress': 'All', 'X-Helpdesk-Ticket': ticket.ticketNumber },
+    headers,
     templateKey: key,
     ticketId: ticket.id,
   });
 }
 
-/** Mail for a new ticket, whatever its origin: the requester's confirmation (when auto-reply is on)
- * and the team's notification (when a support address is set). */
+/** Mail for a new ticket, whatever its origin: the requester's confirmation (when auto-reply is on),
+ * the team's notification (when a support address is set), and the assignee's notice. */
 export async function queueTicketCreatedMails(strapi: Core.Strapi, ticket: TicketForMail): Promise<void> {
   const settings = await settingsService(strapi).current();
   if (ticket.email && settings.autoReplyEnabled) {
-    await queueTicketMail(strapi, 'ticket_confirmation', ticket.email, ticket, settings, 'auto-replied');
+    await queueTicketMail(strapi, { key: 'ticket_confirmation', to: ticket.email, ticket, settings, autoSubmitted: 'auto-replied' });
   }
   if (settings.supportAddress) {
-    await queueTicketMail(strapi, 'new_ticket_notification', settings.supportAddress, ticket, settings, 'auto-generated');
+    await queueTicketMail(strapi, { key: 'new_ticket_notification', to: settings.supportAddress, ticket, settings, autoSubmitted: 'auto-generated' });
   }
+  if (ticket.assignee?.email) {
+    await queueTicketMail(strapi, { key: 'assignment_notification', to: ticket.assignee.email, ticket, settings, autoSubmitted: 'auto-generated', extra: { agent_name: ticket.assignee.username } });
+  }
+}
+
+/** Mail for a change to a ticket, whatever its origin: the requester hears of the statuses settings
+ * name; a new assignee hears of the assignment. */
+export async function queueTicketUpdatedMails(
+  strapi: Core.Strapi,
+  before: TicketForMail,
+  after: TicketForMail,
+  note: string | null
+): Promise<void> {
+  const statusChanged = before.ticketStatus !== after.ticketStatus;
+  const newAssignee = after.assignee && after.assignee.id !== before.assignee?.id ? after.assignee : null;
+  if (!statusChanged && !newAssignee) return;
+  const settings = await settingsService(strapi).current();
+  if (statusChanged && after.email && (settings.notifyRequesterOnStatus as readonly string[]).includes(after.ticketStatus)) {
+    await queueTicketMail(strapi, {
+      key: 'status_changed',
+      to: after.email,
+      ticket: after,
+      settings,
+      autoSubmitted: 'auto-generated',
+      extra: { old_status: before.ticketStatus, note: note ?? '' },
+      threaded: true,
+    });
+  }
+  if (newAssignee?.email) {
+    await queueTicketMail(strapi, {
+      key: 'assignment_notification',
+      to: newAssignee.email,
+      ticket: after,
+      settings,
+      autoSubmitted: 'auto-generated',
+      extra: { agent_name: newAssignee.username },
+    });
+  }
+}
+
+export interface CommentForMail {
+  body: string;
+  authorName: string | null;
+}
+
+/** A public staff reply goes to the requester, in the ticket's thread. */
+export async function queueCommentMail(strapi: Core.Strapi, ticket: TicketForMail, comment: CommentForMail): Promise<void> {
+  if (!ticket.email) return;
+  const settings = await settingsService(strapi).current();
+  await queueTicketMail(strapi, {
+    key: 'comment_notification',
+    to: ticket.email,
+    ticket,
+    settings,
+    autoSubmitted: null,
+    extra: { comment_body: comment.body, comment_author: comment.authorName ?? settings.companyName },
+    threaded: true,
+  });
 }

@@ -2,10 +2,10 @@ import type { Core } from '@strapi/strapi';
 import { OUTBOUND_EMAIL, TICKET, TICKET_HISTORY } from '../uids';
 
 /** Bump when the layouts below change, so that existing installs get them once. */
-const LAYOUT_VERSION = 3;
+const LAYOUT_VERSION = 4;
 
 const TICKET_LIST = ['ticketNumber', 'subject', 'ticketStatus', 'priority', 'isGuest', 'assignee', 'createdAt'];
-const SERVER_OWNED_TICKET_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy', 'firstResponseAt', 'resolvedAt', 'closedAt', 'history'];
+const SERVER_OWNED_TICKET_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy', 'firstResponseAt', 'firstResponseDueAt', 'dueDateManual', 'resolvedAt', 'closedAt', 'history'];
 const HISTORY_LIST = ['timestamp', 'ticket', 'action', 'fieldName', 'oldValue', 'newValue', 'actorName'];
 const OUTBOX_LIST = ['createdAt', 'to', 'subject', 'deliveryStatus', 'attempts', 'lastError', 'sentAt'];
 

@@ -684,11 +684,13 @@ export interface ApiHelpdeskSettingHelpdeskSetting
       'api::helpdesk-setting.helpdesk-setting'
     > &
       Schema.Attribute.Private;
+    notifyRequesterOnStatus: Schema.Attribute.JSON;
     publicBaseUrl: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 500;
       }>;
     publishedAt: Schema.Attribute.DateTime;
+    slaPolicy: Schema.Attribute.JSON;
     supportAddress: Schema.Attribute.Email &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 254;
@@ -819,6 +821,10 @@ export interface ApiTicketHistoryTicketHistory
     > &
       Schema.Attribute.Private;
     newValue: Schema.Attribute.Text;
+    note: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 2000;
+      }>;
     oldValue: Schema.Attribute.Text;
     publishedAt: Schema.Attribute.DateTime;
     ticket: Schema.Attribute.Relation<'manyToOne', 'api::ticket.ticket'>;
@@ -931,6 +937,7 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
         maxLength: 20000;
       }>;
     dueDate: Schema.Attribute.DateTime;
+    dueDateManual: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
     email: Schema.Attribute.Email &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 254;
@@ -948,6 +955,7 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
         maxLength: 100;
       }>;
     firstResponseAt: Schema.Attribute.DateTime;
+    firstResponseDueAt: Schema.Attribute.DateTime;
     history: Schema.Attribute.Relation<
       'oneToMany',
       'api::ticket-history.ticket-history'

@@ -1,6 +1,9 @@
 import { factories } from '@strapi/strapi';
 import type { Core } from '@strapi/strapi';
+import { z } from '@strapi/utils';
 import { HELPDESK_SETTING } from '../../../uids';
+import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../../ticket/domain/sla';
+import { TICKET_STATUSES, type TicketStatus } from '../../ticket/domain/ticket-rules';
 
 export interface HelpdeskSettings {
   companyName: string;
@@ -8,19 +11,44 @@ export interface HelpdeskSettings {
   supportAddress: string | null;
   autoReplyEnabled: boolean;
   publicBaseUrl: string | null;
+  /** First-response and resolution targets per priority (hours). */
+  slaPolicy: SlaPolicy;
+  /** The statuses whose reaching is mailed to the requester (status_changed template). */
+  notifyRequesterOnStatus: TicketStatus[];
 }
 
-const DEFAULTS: HelpdeskSettings = { companyName: 'Helpdesk', supportAddress: null, autoReplyEnabled: true, publicBaseUrl: null };
+const DEFAULTS: HelpdeskSettings = {
+  companyName: 'Helpdesk',
+  supportAddress: null,
+  autoReplyEnabled: true,
+  publicBaseUrl: null,
+  slaPolicy: DEFAULT_SLA_POLICY,
+  notifyRequesterOnStatus: ['pending', 'resolved', 'closed', 'reopened'],
+};
+
+const hours = z.number().positive().max(100_000);
+const target = z.object({ firstResponseHours: hours, resolutionHours: hours });
+const slaPolicy = z.object({ low: target, medium: target, high: target, urgent: target, critical: target }).partial();
+const notifyStatuses = z.array(z.enum(TICKET_STATUSES));
+
+type StoredSettings = Partial<Omit<HelpdeskSettings, 'slaPolicy' | 'notifyRequesterOnStatus'>> & {
+  slaPolicy?: unknown;
+  notifyRequesterOnStatus?: unknown;
+};
 
 export const settingsActions = (strapi: Core.Strapi) => ({
-  /** The settings staff saved in the admin panel, with defaults for what they have not set. */
+  /** The settings staff saved in the admin panel, with defaults for what they have not set (or set malformed). */
   async current(): Promise<HelpdeskSettings> {
-    const saved = (await strapi.db.query(HELPDESK_SETTING).findOne({})) as Partial<HelpdeskSettings> | null;
+    const saved = (await strapi.db.query(HELPDESK_SETTING).findOne({})) as StoredSettings | null;
+    const policy = slaPolicy.safeParse(saved?.slaPolicy ?? {});
+    const notify = notifyStatuses.safeParse(saved?.notifyRequesterOnStatus);
     return {
       companyName: saved?.companyName || DEFAULTS.companyName,
       supportAddress: saved?.supportAddress || DEFAULTS.supportAddress,
       autoReplyEnabled: saved?.autoReplyEnabled ?? DEFAULTS.autoReplyEnabled,
       publicBaseUrl: saved?.publicBaseUrl || DEFAULTS.publicBaseUrl,
+      slaPolicy: { ...DEFAULTS.slaPolicy, ...(policy.success ? policy.data : {}) },
+      notifyRequesterOnStatus: notify.success ? notify.data : DEFAULTS.notifyRequesterOnStatus,
     };
   },
 });

@@ -17,6 +17,7 @@ export const historyActions = (strapi: Core.Strapi) => ({
           fieldName: change.fieldName ?? null,
           oldValue: change.oldValue ?? null,
           newValue: change.newValue ?? null,
+          note: change.note ?? null,
           actorType: actor.type,
           actorId: actor.id,
           actorName: actor.name,

@@ -17,6 +17,8 @@ export interface HistoryChange {
   fieldName?: string | null;
   oldValue?: string | null;
   newValue?: string | null;
+  /** Why, when the person making the change said (the status action's note). */
+  note?: string | null;
 }
 
 /** A ticket as far as history cares: each tracked field as a display string (or null). */
@@ -66,3 +68,33 @@ export function sourceForActor(actor: Actor, requested: unknown): 'web' | 'email
 
 /** Stored form of an email address: trimmed and lower-cased, so one person is one contact. */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+export const TICKET_STATUSES = ['new', 'open', 'in_progress', 'pending', 'on_hold', 'resolved', 'closed', 'reopened'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/** Statuses in which a ticket needs no more work (and cannot be overdue). */
+export const DONE_STATUSES: readonly TicketStatus[] = ['resolved', 'closed'];
+
+const WORKING: readonly TicketStatus[] = ['open', 'in_progress', 'pending', 'on_hold', 'resolved', 'closed'];
+
+/**
+ * Where a ticket may go from each status. `new` is only ever a starting point; `reopened`
+ * behaves as `open`; a resolved ticket is closed or reopened; a closed one can only be reopened.
+ * Every origin (REST, the status action, the admin panel, server code, mail ingestion) passes here.
+ */
+export const TRANSITIONS: Readonly<Record<TicketStatus, readonly TicketStatus[]>> = {
+  new: WORKING,
+  open: WORKING.filter((s) => s !== 'open'),
+  in_progress: WORKING.filter((s) => s !== 'in_progress'),
+  pending: WORKING.filter((s) => s !== 'pending'),
+  on_hold: WORKING.filter((s) => s !== 'on_hold'),
+  reopened: WORKING,
+  resolved: ['closed', 'reopened'],
+  closed: ['reopened'],
+};
+
+export const isTicketStatus = (value: unknown): value is TicketStatus =>
+  typeof value === 'string' && (TICKET_STATUSES as readonly string[]).includes(value);
+
+/** Whether a ticket in `from` may move to `to` (staying put is always allowed). */
+export const canMove = (from: TicketStatus, to: TicketStatus): boolean => from === to || TRANSITIONS[from].includes(to);

@@ -11,6 +11,8 @@ export const SERVER_OWNED_TICKET_FIELDS = [
   'source',
   'submittedBy',
   'firstResponseAt',
+  'firstResponseDueAt',
+  'dueDateManual',
   'resolvedAt',
   'closedAt',
   'history',
