@@ -4,6 +4,8 @@ import cronTasks from './cron-tasks';
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => ({
   host: env('HOST', '0.0.0.0'),
   port: env.int('PORT', 1337),
+  // the address people reach the server at; links in mail (address confirmation) start with it
+  url: env('PUBLIC_URL', ''),
   app: {
     keys: env.array('APP_KEYS')!,
   },

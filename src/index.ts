@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { registerDocumentHooks } from './document-hooks';
-import { ensureAgentRole, ensurePublicGuestAccess } from './access/roles';
+import { ensureAgentRole, ensurePublicGuestAccess, ensureRequesterAccess } from './access/roles';
+import { requireEmailConfirmation } from './setup/registration';
 import { applyContentManagerLayouts } from './setup/content-manager-layouts';
 import { seedDefaultTemplates } from './mail/default-templates';
 import { outboxService } from './services';
@@ -17,6 +18,8 @@ export default {
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await ensureAgentRole(strapi);
     await ensurePublicGuestAccess(strapi);
+    await ensureRequesterAccess(strapi);
+    await requireEmailConfirmation(strapi);
     await applyContentManagerLayouts(strapi);
     await seedDefaultTemplates(strapi);
     const outbox = outboxService(strapi);

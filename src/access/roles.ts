@@ -61,6 +61,19 @@ export async function ensureAgentRole(strapi: Core.Strapi): Promise<RoleRow> {
   return role;
 }
 
+/** Requesters with accounts (the default Authenticated role) reach their own tickets through the portal only. */
+export const REQUESTER_PERMISSIONS = [
+  'api::ticket.requester-portal.listTickets',
+  'api::ticket.requester-portal.getTicket',
+  'api::ticket.requester-portal.listComments',
+  'api::ticket.requester-portal.addComment',
+] as const;
+
+export async function ensureRequesterAccess(strapi: Core.Strapi): Promise<void> {
+  const role = (await strapi.db.query(UP_ROLE).findOne({ where: { type: 'authenticated' } })) as RoleRow | null;
+  if (role) await grant(strapi, role.id, REQUESTER_PERMISSIONS);
+}
+
 /** Of the helpdesk's own routes, the Public role gets guest ticket submission only. */
 export const PUBLIC_PERMISSIONS = ['api::ticket.ticket.guestCreate'] as const;
 

@@ -2,7 +2,7 @@ import { fieldValidationError } from '../validation/parse';
 import { currentActor, type Actor } from '../audit/actor';
 import { COMMENT, TICKET } from '../uids';
 import { historyService } from '../services';
-import { sourceForActor } from '../api/ticket/domain/ticket-rules';
+import { sourceForActor, statusAfterRequesterReply } from '../api/ticket/domain/ticket-rules';
 import { queueCommentMail, type TicketForMail } from '../mail/ticket-mail';
 import type { DocumentHook, StoredEntry } from './types';
 
@@ -22,7 +22,8 @@ const authorTypeFor = (actor: Actor, requested: unknown): string => {
 };
 
 /** Author fields come from who is writing; a new comment adds one history row to its ticket; a public
- * staff reply is mailed to the requester, and the first one stamps the ticket's firstResponseAt. */
+ * staff reply is mailed to the requester, and the first one stamps the ticket's firstResponseAt; the
+ * requester's own reply puts a ticket waiting on them back to work. */
 export const commentHook: DocumentHook = async (strapi, call, next) => {
   if (call.action !== 'create') return next();
   const actor = currentActor(strapi);
@@ -56,6 +57,10 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
         await strapi.db.query(TICKET).update({ where: { id: comment.ticket.id }, data: { firstResponseAt: new Date() } });
       }
       await queueCommentMail(strapi, comment.ticket, comment);
+    }
+    const reopenAs = comment.authorType === 'requester' && !comment.isInternal ? statusAfterRequesterReply(comment.ticket.ticketStatus) : null;
+    if (reopenAs) {
+      await strapi.documents(TICKET).update({ documentId: comment.ticket.documentId, data: { ticketStatus: reopenAs } });
     }
     return created;
   });

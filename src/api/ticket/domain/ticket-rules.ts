@@ -98,3 +98,6 @@ export const isTicketStatus = (value: unknown): value is TicketStatus =>
 
 /** Whether a ticket in `from` may move to `to` (staying put is always allowed). */
 export const canMove = (from: TicketStatus, to: TicketStatus): boolean => from === to || TRANSITIONS[from].includes(to);
+
+/** Where a requester's own reply moves their ticket: a ticket waiting on them is worked again. */
+export const statusAfterRequesterReply = (status: string): TicketStatus | null => (status === 'pending' ? 'open' : null);
