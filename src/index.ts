@@ -5,10 +5,12 @@ import { requireEmailConfirmation } from './setup/registration';
 import { applyContentManagerLayouts } from './setup/content-manager-layouts';
 import { seedDefaultTemplates } from './mail/default-templates';
 import { outboxService } from './services';
+import { registerApiDocs } from './api-docs/openapi';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     registerDocumentHooks(strapi);
+    registerApiDocs(strapi);
     // Branding for the guest form page (public/tickets/guest): a page asset, outside /api.
     strapi.server.routes([
       { method: 'GET', path: '/tickets/guest/branding', handler: 'api::ticket.ticket.guestBranding', config: { auth: false } },

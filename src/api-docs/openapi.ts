@@ -1,0 +1,241 @@
+import type { Core } from '@strapi/strapi';
+import ticketSchema from '../api/ticket/content-types/ticket/schema.json';
+
+/**
+ * OpenAPI descriptions of the helpdesk's own routes, merged by @strapi/plugin-documentation into
+ * the description it generates for Strapi's core routes (served at /documentation).
+ */
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Schema) => ({ 'application/json': { schema } });
+const dataOf = (schema: Schema): Schema => ({ type: 'object', required: ['data'], properties: { data: schema } });
+const error = (description: string) => ({ description, content: json(ref('HelpdeskError')) });
+const documentIdParam = { name: 'documentId', in: 'path', required: true, schema: { type: 'string' }, description: "The ticket's documentId" };
+
+const STAFF_ERRORS = {
+  400: error('Invalid body, or a move the transition table forbids (the message names both states)'),
+  401: error('No or an invalid JWT'),
+  403: error('The caller does not have the Agent role'),
+  404: error('No such ticket'),
+};
+
+const schemas: Record<string, Schema> = {
+  HelpdeskError: {
+    type: 'object',
+    properties: {
+      data: { nullable: true },
+      error: {
+        type: 'object',
+        properties: {
+          status: { type: 'integer' },
+          name: { type: 'string', example: 'ValidationError' },
+          message: { type: 'string' },
+          details: {
+            type: 'object',
+            properties: { errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'array', items: { type: 'string' } }, message: { type: 'string' } } } } },
+          },
+        },
+      },
+    },
+  },
+  TicketStatus: { type: 'string', enum: ticketSchema.attributes.ticketStatus.enum },
+  StatusChangeRequest: dataOf({
+    type: 'object',
+    required: ['ticketStatus'],
+    additionalProperties: false,
+    properties: { ticketStatus: ref('TicketStatus'), note: { type: 'string', maxLength: 2000, description: 'Kept on the history row' } },
+  }),
+  AssignRequest: dataOf({
+    type: 'object',
+    required: ['agent'],
+    additionalProperties: false,
+    properties: {
+      agent: {
+        nullable: true,
+        oneOf: [{ type: 'integer' }, { type: 'string' }],
+        description: 'A user id or documentId with the Agent role, "me", or null to unassign',
+      },
+    },
+  }),
+  CommentRequest: dataOf({
+    type: 'object',
+    required: ['body'],
+    additionalProperties: false,
+    properties: {
+      body: { type: 'string', minLength: 1, maxLength: 50000 },
+      isInternal: { type: 'boolean', default: false, description: 'Internal notes are never mailed nor shown to requesters' },
+    },
+  }),
+  GuestTicketRequest: dataOf({
+    type: 'object',
+    required: ['firstName', 'lastName', 'email', 'phone', 'company', 'subject', 'description'],
+    additionalProperties: false,
+    properties: {
+      firstName: { type: 'string', maxLength: 100 },
+      lastName: { type: 'string', maxLength: 100 },
+      email: { type: 'string', format: 'email' },
+      phone: { type: 'string', maxLength: 40 },
+      company: { type: 'string', maxLength: 200 },
+      branch: { type: 'string', maxLength: 200 },
+      subject: { type: 'string', maxLength: 200 },
+      description: { type: 'string', maxLength: 20000 },
+      priority: { type: 'string', enum: ticketSchema.attributes.priority.enum },
+      category: { type: 'string', enum: ticketSchema.attributes.category.enum },
+      website: { type: 'string', description: 'Honeypot: leave empty' },
+    },
+  }),
+  GuestTicketReceipt: dataOf({
+    type: 'object',
+    properties: {
+      ticketNumber: { type: 'string', example: 'TKT-2026-00001' },
+      ticketStatus: ref('TicketStatus'),
+      subject: { type: 'string' },
+      priority: { type: 'string' },
+      createdAt: { type: 'string', format: 'date-time' },
+    },
+  }),
+  PortalTicket: {
+    type: 'object',
+    properties: {
+      documentId: { type: 'string' },
+      ticketNumber: { type: 'string' },
+      subject: { type: 'string' },
+      description: { type: 'string', nullable: true },
+      ticketStatus: ref('TicketStatus'),
+      priority: { type: 'string' },
+      category: { type: 'string' },
+      createdAt: { type: 'string', format: 'date-time' },
+      updatedAt: { type: 'string', format: 'date-time' },
+      resolvedAt: { type: 'string', format: 'date-time', nullable: true },
+      closedAt: { type: 'string', format: 'date-time', nullable: true },
+    },
+  },
+  PortalComment: {
+    type: 'object',
+    properties: {
+      documentId: { type: 'string' },
+      body: { type: 'string' },
+      authorType: { type: 'string', enum: ['staff', 'requester', 'system'] },
+      authorName: { type: 'string', nullable: true },
+      createdAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  PortalCommentRequest: dataOf({ type: 'object', required: ['body'], additionalProperties: false, properties: { body: { type: 'string', minLength: 1, maxLength: 50000 } } }),
+};
+
+const portalErrors = {
+  400: error('Invalid query or body'),
+  403: error('Not a requester with a confirmed address'),
+  404: error("No such ticket, or not the requester's (the two are not told apart)"),
+};
+
+const paths: Record<string, Schema> = {
+  '/tickets/guest': {
+    post: {
+      tags: ['Helpdesk: guests'],
+      summary: 'Open a ticket without an account (Public role); mails a confirmation from a template',
+      requestBody: { required: true, content: json(ref('GuestTicketRequest')) },
+      responses: {
+        201: { description: 'The receipt', content: json(ref('GuestTicketReceipt')) },
+        400: error('One error per bad field'),
+        413: error('Body over GUEST_BODY_LIMIT_BYTES'),
+        429: error('Rate limited; see Retry-After'),
+      },
+    },
+  },
+  '/tickets/{documentId}/status': {
+    post: {
+      tags: ['Helpdesk: staff'],
+      summary: 'Move a ticket to another status through the transition table; may mail the requester',
+      parameters: [documentIdParam],
+      requestBody: { required: true, content: json(ref('StatusChangeRequest')) },
+      responses: { 200: { description: 'The updated ticket', content: json(ref('TicketResponse')) }, ...STAFF_ERRORS },
+    },
+  },
+  '/tickets/{documentId}/assign': {
+    post: {
+      tags: ['Helpdesk: staff'],
+      summary: 'Assign a ticket to an agent (or unassign); mails the new assignee',
+      parameters: [documentIdParam],
+      requestBody: { required: true, content: json(ref('AssignRequest')) },
+      responses: { 200: { description: 'The updated ticket', content: json(ref('TicketResponse')) }, ...STAFF_ERRORS },
+    },
+  },
+  '/tickets/{documentId}/comments': {
+    post: {
+      tags: ['Helpdesk: staff'],
+      summary: 'Comment on a ticket; a public comment is mailed to the requester in the ticket\'s thread',
+      parameters: [documentIdParam],
+      requestBody: { required: true, content: json(ref('CommentRequest')) },
+      responses: { 201: { description: 'The comment', content: json(ref('CommentResponse')) }, ...STAFF_ERRORS },
+    },
+  },
+  '/portal/tickets': {
+    get: {
+      tags: ['Helpdesk: requesters'],
+      summary: "The signed-in requester's own tickets, newest first",
+      parameters: [
+        { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
+        { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } },
+      ],
+      responses: {
+        200: {
+          description: 'A page of tickets',
+          content: json({
+            type: 'object',
+            properties: {
+              data: { type: 'array', items: ref('PortalTicket') },
+              meta: { type: 'object', properties: { pagination: { type: 'object', properties: { page: { type: 'integer' }, pageSize: { type: 'integer' }, pageCount: { type: 'integer' }, total: { type: 'integer' } } } } },
+            },
+          }),
+        },
+        ...portalErrors,
+      },
+    },
+  },
+  '/portal/tickets/{documentId}': {
+    get: {
+      tags: ['Helpdesk: requesters'],
+      summary: 'One of the requester\'s tickets',
+      parameters: [documentIdParam],
+      responses: { 200: { description: 'The ticket', content: json(dataOf(ref('PortalTicket'))) }, ...portalErrors },
+    },
+  },
+  '/portal/tickets/{documentId}/comments': {
+    get: {
+      tags: ['Helpdesk: requesters'],
+      summary: 'The public conversation on one of the requester\'s tickets (never internal notes)',
+      parameters: [documentIdParam],
+      responses: { 200: { description: 'Comments, oldest first', content: json(dataOf({ type: 'array', items: ref('PortalComment') })) }, ...portalErrors },
+    },
+    post: {
+      tags: ['Helpdesk: requesters'],
+      summary: 'Reply on one of the requester\'s tickets; a ticket pending on them goes back to open',
+      parameters: [documentIdParam],
+      requestBody: { required: true, content: json(ref('PortalCommentRequest')) },
+      responses: { 201: { description: 'The comment', content: json(dataOf(ref('PortalComment'))) }, ...portalErrors },
+    },
+  },
+};
+
+interface OverrideService {
+  registerOverride(override: { paths?: Record<string, Schema>; components?: { schemas?: Record<string, Schema> }; tags?: Schema[] }): void;
+}
+
+/** Registers the helpdesk's route descriptions (call in register, before the documentation is generated). */
+export function registerApiDocs(strapi: Core.Strapi): void {
+  const documentation = strapi.plugin('documentation');
+  if (!documentation) return;
+  const overrides = documentation.service('override') as OverrideService;
+  overrides.registerOverride({
+    tags: [
+      { name: 'Helpdesk: staff', description: 'Agents (users-permissions, Agent role)' },
+      { name: 'Helpdesk: requesters', description: 'Customers with a confirmed account (Authenticated role)' },
+      { name: 'Helpdesk: guests', description: 'No account (Public role)' },
+    ],
+    paths,
+    components: { schemas },
+  });
+}
