@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { DENIED_MIME_TYPES, attachmentLimits } from '../src/api/attachment/domain/attachment-policy';
 
 const allowedMediaTypes = [
   'image/*',
@@ -59,9 +60,11 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   },
   upload: {
     config: {
+      // one per-file limit for every upload (REST, admin panel, ticket attachments): ATTACHMENT_MAX_BYTES
+      sizeLimit: attachmentLimits(env).maxFileBytes,
       security: {
         allowedTypes: allowedMediaTypes,
-        deniedTypes,
+        deniedTypes: [...new Set([...deniedTypes, ...DENIED_MIME_TYPES])],
       },
     },
   },
