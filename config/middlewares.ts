@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { attachmentLimits, multipartErrorHandler } from '../src/api/attachment/domain/attachment-policy';
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
   'strapi::logger',
@@ -7,7 +8,15 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   'strapi::cors',
   'strapi::poweredBy',
   'strapi::query',
-  'strapi::body',
+  // Multipart files are written to disk before any route runs: stop reading at what an upload may
+  // carry (ATTACHMENT_MAX_FILES files of ATTACHMENT_MAX_BYTES), with a 413 that says so.
+  {
+    name: 'strapi::body',
+    config: {
+      formidable: { maxFileSize: attachmentLimits(env).maxRequestBytes },
+      onError: multipartErrorHandler(attachmentLimits(env)),
+    },
+  },
   'strapi::session',
   'strapi::favicon',
   'strapi::public',

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { DENIED_MIME_TYPES, attachmentLimits } from '../src/api/attachment/domain/attachment-policy';
 
 const allowedMediaTypes = [
   'image/*',
@@ -59,10 +60,31 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   },
   upload: {
     config: {
+      // one per-file limit for every upload (REST, admin panel, ticket attachments): ATTACHMENT_MAX_BYTES
+      sizeLimit: attachmentLimits(env).maxFileBytes,
       security: {
         allowedTypes: allowedMediaTypes,
-        deniedTypes,
+        deniedTypes: [...new Set([...deniedTypes, ...DENIED_MIME_TYPES])],
       },
+      // Local disk (public/uploads) unless S3_BUCKET names a bucket. S3_ENDPOINT and
+      // S3_FORCE_PATH_STYLE are for S3-compatible servers (MinIO, ...); without the key pair the
+      // AWS SDK finds credentials itself (instance role, AWS_* variables).
+      ...(env('S3_BUCKET')
+        ? {
+            provider: 'aws-s3',
+            providerOptions: {
+              s3Options: {
+                credentials: env('S3_ACCESS_KEY_ID')
+                  ? { accessKeyId: env('S3_ACCESS_KEY_ID'), secretAccessKey: env('S3_SECRET_ACCESS_KEY') }
+                  : undefined,
+                region: env('S3_REGION', 'us-east-1'),
+                endpoint: env('S3_ENDPOINT'),
+                forcePathStyle: env.bool('S3_FORCE_PATH_STYLE', false),
+                params: { Bucket: env('S3_BUCKET') },
+              },
+            },
+          }
+        : { provider: 'local' }),
     },
   },
 });

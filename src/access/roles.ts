@@ -30,6 +30,8 @@ export const AGENT_PERMISSIONS = [
   // to pick an assignee: Strapi only accepts relations to what the caller may read
   'plugin::users-permissions.user.find',
   'plugin::users-permissions.user.findOne',
+  // attachments: files onto a ticket in one request (POST /api/tickets/:documentId/attachments)
+  'api::ticket.ticket-attachment.create',
 ] as const;
 
 interface RoleRow {

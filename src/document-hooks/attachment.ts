@@ -1,7 +1,13 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { file as fileUtils } from '@strapi/utils';
 import { fieldValidationError } from '../validation/parse';
 import { currentActor } from '../audit/actor';
 import { ATTACHMENT } from '../uids';
 import { historyService } from '../services';
+import { isPostgres, tableIn } from '../db/table';
+import { deniedTypeReason } from '../api/attachment/domain/attachment-policy';
+import { API_UPLOADER_ATTRIBUTE, UPLOAD_FILE, freshUploadBytes, restCaller } from '../api/attachment/domain/file-ownership';
 import type { DocumentHook, StoredEntry } from './types';
 
 interface AttachmentRow {
@@ -9,12 +15,101 @@ interface AttachmentRow {
   filename: string | null;
   ticket: { id: number } | null;
   comment: { id: number; ticket: { id: number } | null } | null;
-  file: { name: string; size: number; mime: string } | null;
+  file: { id: number; name: string; size: number | string; mime: string } | null;
+}
+
+interface FileRow {
+  id: number;
+  name: string;
+  ext: string | null;
+  mime: string;
+  [API_UPLOADER_ATTRIBUTE]: { id: number } | null;
+}
+
+const loadAttachment = async (strapi: Core.Strapi, id: number) =>
+  (await strapi.db.query(ATTACHMENT).findOne({
+    where: { id },
+    populate: {
+      ticket: { select: ['id'] },
+      comment: { select: ['id'], populate: { ticket: { select: ['id'] } } },
+      file: { select: ['id', 'name', 'size', 'mime'] },
+    },
+  })) as AttachmentRow | null;
+
+/** The stored attachment and its ticket; a comment given with it must be on that same ticket. */
+function withTicket(attachment: AttachmentRow | null): { attachment: AttachmentRow; ticketId: number } {
+  const ticketId = attachment?.ticket?.id ?? attachment?.comment?.ticket?.id;
+  if (!attachment || !ticketId) throw fieldValidationError('ticket', 'ticket is required');
+  if (attachment.comment && attachment.comment.ticket?.id !== ticketId) {
+    throw fieldValidationError('comment', 'comment must be a comment on the same ticket');
+  }
+  return { attachment, ticketId };
+}
+
+/**
+ * The one place that decides whether an attachment may point at a media file, whatever the
+ * origin: a REST caller only at a file it uploaded (in this request, or through /api/upload as
+ * the same user); nobody at a refused type; and no file belongs to two attachments. Ownership is
+ * checked first, so that a caller learns nothing about other people's files.
+ */
+async function assertFileMayBeAttached(
+  strapi: Core.Strapi,
+  trx: Knex.Transaction,
+  attachment: AttachmentRow
+): Promise<void> {
+  const caller = restCaller(strapi);
+  if (!attachment.file) {
+    if (caller) throw fieldValidationError('file', 'file must be a file you uploaded');
+    return;
+  }
+  const fileId = attachment.file.id;
+  // On PostgreSQL, lock the file so that two requests attaching it are checked one after the other.
+  if (isPostgres(strapi)) await tableIn(strapi, trx, UPLOAD_FILE).where('id', fileId).forUpdate().select('id');
+  const file = (await strapi.db.query(UPLOAD_FILE).findOne({
+    where: { id: fileId },
+    select: ['id', 'name', 'ext', 'mime'],
+    populate: { [API_UPLOADER_ATTRIBUTE]: { select: ['id'] } },
+  })) as FileRow | null;
+  if (!file) throw fieldValidationError('file', 'file must be a file you uploaded');
+
+  if (caller) {
+    const uploadedNow = freshUploadBytes(fileId) !== undefined;
+    const uploadedByCaller = caller.userId !== null && file[API_UPLOADER_ATTRIBUTE]?.id === caller.userId;
+    if (!uploadedNow && !uploadedByCaller) throw fieldValidationError('file', 'file must be a file you uploaded');
+  }
+
+  const denied = deniedTypeReason([file.name, file.ext], [file.mime]);
+  if (denied) throw fieldValidationError('file', `"${file.name}": ${denied}`);
+
+  const elsewhere = await strapi.db.query(ATTACHMENT).count({
+    where: { id: { $ne: attachment.id }, file: { id: fileId } },
+  });
+  if (elsewhere > 0) throw fieldValidationError('file', 'file is already attached elsewhere');
+}
+
+/** The stored size in bytes: exact for a file uploaded by this request, else from Strapi's kilobytes. */
+function sizeInBytes(file: NonNullable<AttachmentRow['file']>): number {
+  const kilobytes = Number(file.size);
+  const exact = freshUploadBytes(file.id);
+  // the upload plugin may have re-encoded an image: trust the exact size only if the kilobytes agree
+  if (exact !== undefined && fileUtils.bytesToKbytes(exact) === kilobytes) return exact;
+  return Math.round(fileUtils.kbytesToBytes(kilobytes));
 }
 
 /** File facts come from the uploaded media; a new attachment adds one history row to its ticket
  * (the comment's ticket when only a comment is given). */
 export const attachmentHook: DocumentHook = async (strapi, call, next) => {
+  if (call.action === 'update') {
+    const data = call.params.data ?? {};
+    if (!['file', 'ticket', 'comment'].some((field) => field in data)) return next();
+    return strapi.db.transaction(async ({ trx }) => {
+      const updated = (await next()) as StoredEntry | null;
+      if (!updated) return updated;
+      const { attachment } = withTicket(await loadAttachment(strapi, updated.id));
+      if ('file' in data) await assertFileMayBeAttached(strapi, trx, attachment);
+      return updated;
+    });
+  }
   if (call.action !== 'create') return next();
   const actor = currentActor(strapi);
   const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
@@ -22,28 +117,17 @@ export const attachmentHook: DocumentHook = async (strapi, call, next) => {
   data.uploadedByName = actor.name;
   call.params.data = data;
 
-  return strapi.db.transaction(async () => {
+  return strapi.db.transaction(async ({ trx }) => {
     const created = (await next()) as StoredEntry;
-    const attachment = (await strapi.db.query(ATTACHMENT).findOne({
-      where: { id: created.id },
-      populate: {
-        ticket: { select: ['id'] },
-        comment: { select: ['id'], populate: { ticket: { select: ['id'] } } },
-        file: { select: ['name', 'size', 'mime'] },
-      },
-    })) as AttachmentRow | null;
-    const ticketId = attachment?.ticket?.id ?? attachment?.comment?.ticket?.id;
-    if (!attachment || !ticketId) {
-      throw fieldValidationError('ticket', 'ticket is required');
-    }
+    const { attachment, ticketId } = withTicket(await loadAttachment(strapi, created.id));
+    await assertFileMayBeAttached(strapi, trx, attachment);
 
     const facts: Record<string, unknown> = {};
     if (!attachment.ticket) facts.ticket = ticketId;
     if (attachment.file) {
       facts.filename = attachment.filename ?? attachment.file.name;
       facts.mimeType = attachment.file.mime;
-      // Strapi stores media sizes in KB
-      facts.size = Math.round(Number(attachment.file.size) * 1024);
+      facts.size = sizeInBytes(attachment.file);
     }
     if (Object.keys(facts).length > 0) {
       await strapi.db.query(ATTACHMENT).update({ where: { id: created.id }, data: facts });

@@ -1,0 +1,161 @@
+import type { Core } from '@strapi/strapi';
+import { env, errors } from '@strapi/utils';
+import { ATTACHMENT, COMMENT, TICKET } from '../../../uids';
+import { fieldValidationError } from '../../../validation/parse';
+import { attachmentLimits, type AttachmentLimits } from '../domain/attachment-policy';
+import { withFreshUploads } from '../domain/file-ownership';
+import { checkAttachmentFiles, type MultipartFile, type TicketAttachmentRequest } from '../validators/attachment-upload';
+
+/** What the route answers for each new attachment. */
+export interface AttachmentRecord {
+  id: number;
+  documentId: string;
+  filename: string | null;
+  size: number | null;
+  mimeType: string | null;
+  url: string | null;
+}
+
+/** A media library row as the upload service returns it; enough to delete it again. */
+interface StoredFile {
+  id: number;
+  provider: string;
+  url: string;
+  [key: string]: unknown;
+}
+
+interface UploadService {
+  upload(input: { data: { fileInfo: { folder?: number } }; files: MultipartFile }): Promise<StoredFile[]>;
+  remove(file: StoredFile): Promise<unknown>;
+}
+
+interface AttachmentRow {
+  id: number;
+  documentId: string;
+  filename: string | null;
+  size: string | number | null;
+  mimeType: string | null;
+  file: { url: string; provider: string } | null;
+}
+
+const attachmentUpload = ({ strapi }: { strapi: Core.Strapi }) => {
+  const limits: AttachmentLimits = attachmentLimits(env);
+  const uploads = () => strapi.plugin('upload').service('upload') as unknown as UploadService;
+
+  async function findTicket(documentId: string): Promise<{ id: number; documentId: string }> {
+    const ticket = (await strapi.db.query(TICKET).findOne({ where: { documentId }, select: ['id', 'documentId'] })) as
+      | { id: number; documentId: string }
+      | null;
+    if (!ticket) throw new errors.NotFoundError('Ticket not found');
+    return ticket;
+  }
+
+  async function assertCommentOnTicket(documentId: string, ticketId: number): Promise<void> {
+    const comment = (await strapi.db.query(COMMENT).findOne({
+      where: { documentId },
+      select: ['id'],
+      populate: { ticket: { select: ['id'] } },
+    })) as { id: number; ticket: { id: number } | null } | null;
+    if (comment?.ticket?.id !== ticketId) throw fieldValidationError('comment', 'comment must be a comment on this ticket');
+  }
+
+  /** Deletes files from the provider and the media library; used to undo a request that failed. */
+  async function removeAll(files: StoredFile[]): Promise<void> {
+    for (const file of files) {
+      try {
+        await uploads().remove(file);
+      } catch (error) {
+        // the original error is what the caller must see; this one is for the operator
+        strapi.log.error(`[attachments] could not remove file ${file.id} (${file.url}) after a failed upload: ${String(error)}`);
+      }
+    }
+  }
+
+  /** Stores the files one at a time, so that when one fails exactly the ones before it are undone. */
+  async function storeFiles(files: MultipartFile[]): Promise<StoredFile[]> {
+    const folder = (await strapi.plugin('upload').service('api-upload-folder').getAPIUploadFolder()) as { id: number };
+    const stored: StoredFile[] = [];
+    try {
+      for (const file of files) {
+        const [saved] = await uploads().upload({ data: { fileInfo: { folder: folder.id } }, files: file });
+        stored.push(saved);
+      }
+      return stored;
+    } catch (error) {
+      await removeAll(stored);
+      throw error;
+    }
+  }
+
+  async function readRecords(ids: number[]): Promise<AttachmentRecord[]> {
+    const rows = (await strapi.db.query(ATTACHMENT).findMany({
+      where: { id: { $in: ids } },
+      select: ['id', 'documentId', 'filename', 'size', 'mimeType'],
+      populate: { file: { select: ['url', 'provider'] } },
+      orderBy: { id: 'asc' },
+    })) as AttachmentRow[];
+    const fileService = strapi.plugin('upload').service('file');
+    return Promise.all(
+      rows.map(async (row) => {
+        // a private bucket needs a signed URL; a public provider's URL comes back as it is
+        const file = row.file ? ((await fileService.signFileUrls(row.file)) as { url: string }) : null;
+        return {
+          id: row.id,
+          documentId: row.documentId,
+          filename: row.filename,
+          size: row.size === null ? null : Number(row.size),
+          mimeType: row.mimeType,
+          url: file?.url ?? null,
+        };
+      })
+    );
+  }
+
+  return {
+    limits,
+
+    /**
+     * Attaches uploaded files to a ticket (and optionally one of its comments): every check runs
+     * before anything is stored, then the files go to the upload provider and one attachment per
+     * file is created in one transaction (the attachment hook writes each history row). If any
+     * step fails, the stored files are deleted again and the transaction leaves no attachment or
+     * history row.
+     */
+    async attach(request: TicketAttachmentRequest): Promise<AttachmentRecord[]> {
+      const ticket = await findTicket(request.ticketDocumentId);
+      if (request.commentDocumentId) await assertCommentOnTicket(request.commentDocumentId, ticket.id);
+      await checkAttachmentFiles(strapi, request.files, limits);
+
+      const stored = await storeFiles(request.files);
+      // exact sizes, for the attachment records: the media library keeps kilobytes
+      const fresh = new Map(stored.map((file, index) => [file.id, request.files[index].size]));
+      const relations = request.commentDocumentId
+        ? { ticket: ticket.documentId, comment: request.commentDocumentId }
+        : { ticket: ticket.documentId };
+      let created: number[];
+      try {
+        created = await withFreshUploads(fresh, () =>
+          strapi.db.transaction(async () => {
+            const ids: number[] = [];
+            for (const file of stored) {
+              const attachment = await strapi.documents(ATTACHMENT).create({ data: { ...relations, file: file.id } });
+              ids.push(Number(attachment.id));
+            }
+            return ids;
+          })
+        );
+      } catch (error) {
+        await removeAll(stored);
+        throw error;
+      }
+      return readRecords(created);
+    },
+  };
+};
+
+export type AttachmentUploadService = ReturnType<typeof attachmentUpload>;
+
+export const attachmentUploadService = (strapi: Core.Strapi) =>
+  strapi.service('api::attachment.attachment-upload') as unknown as AttachmentUploadService;
+
+export default attachmentUpload;

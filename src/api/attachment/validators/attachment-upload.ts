@@ -1,0 +1,125 @@
+import path from 'node:path';
+import { open } from 'node:fs/promises';
+import type { Core } from '@strapi/strapi';
+import { errors, z } from '@strapi/utils';
+import { fieldValidationError, parseInput } from '../../../validation/parse';
+import { MAGIC_BYTES_NEEDED, deniedTypeReason, executableKind, formatBytes, type AttachmentLimits } from '../domain/attachment-policy';
+
+/** A file as Strapi's body parser (formidable) hands it over, already in a temp file. */
+export interface MultipartFile {
+  filepath: string;
+  originalFilename: string | null;
+  mimetype: string | null;
+  size: number;
+  /** Set from the content by the upload plugin's check; the upload service stores it as the file's mime. */
+  detectedMimeType?: string;
+}
+
+export interface TicketAttachmentRequest {
+  ticketDocumentId: string;
+  commentDocumentId?: string;
+  files: MultipartFile[];
+}
+
+const documentId = z.string().trim().min(1).max(64);
+const bodySchema = z.object({ comment: documentId.optional() }).strict();
+
+const isMultipartFile = (value: unknown): value is MultipartFile =>
+  typeof value === 'object' && value !== null && typeof (value as MultipartFile).filepath === 'string';
+
+/** The route's params, fields and files: `files` (one or more) and an optional `comment`. */
+export function validateTicketAttachmentRequest(
+  params: Record<string, unknown>,
+  body: unknown,
+  files: Record<string, unknown> | undefined,
+  limits: AttachmentLimits
+): TicketAttachmentRequest {
+  const ticketDocumentId = documentId.safeParse(params.documentId);
+  if (!ticketDocumentId.success) throw new errors.NotFoundError('Ticket not found');
+
+  const otherFileFields = Object.keys(files ?? {}).filter((field) => field !== 'files');
+  if (otherFileFields.length > 0) {
+    throw fieldValidationError(otherFileFields[0], `${otherFileFields[0]} is not a known field: send files as "files"`);
+  }
+  const uploaded = ([] as unknown[]).concat(files?.files ?? []).filter(isMultipartFile);
+  if (uploaded.length === 0) {
+    throw fieldValidationError('files', 'at least one file is required (multipart/form-data, field "files")');
+  }
+  if (uploaded.length > limits.maxFiles) {
+    throw fieldValidationError('files', `at most ${limits.maxFiles} files per request, got ${uploaded.length}`);
+  }
+
+  const fields = parseInput(bodySchema, body ?? {});
+  return { ticketDocumentId: ticketDocumentId.data, commentDocumentId: fields.comment, files: uploaded };
+}
+
+interface SecurityResult {
+  isValid: boolean;
+  detectedMime?: string;
+  error?: { message: string; details?: { detectedType?: string } };
+}
+
+interface UploadSecurity {
+  validateFile(file: MultipartFile, config: unknown, strapi: Core.Strapi): Promise<SecurityResult>;
+}
+
+/**
+ * The upload plugin's own check (allow and deny lists of config/plugins.ts, the type detected from
+ * the content with file-type), as /api/upload runs it. The plugin does not export it, so it is
+ * loaded from its build; if an upgrade moves it, Strapi fails at boot instead of skipping the check.
+ */
+const uploadSecurity = require(
+  path.join(path.dirname(require.resolve('@strapi/upload/package.json')), 'dist/server/utils/mime-validation.js')
+) as UploadSecurity;
+if (typeof uploadSecurity.validateFile !== 'function') {
+  throw new Error('@strapi/upload no longer provides validateFile: review src/api/attachment/validators/attachment-upload.ts');
+}
+
+// as the upload plugin checks names (sindresorhus/valid-filename)
+const invalidFilename = /[<>:"/\\|?*\u0000-\u001F]|^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$|^\.\.?$/i;
+
+async function readHead(filepath: string, bytes: number): Promise<Buffer> {
+  const handle = await open(filepath, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+const refuse = (filename: string, reason: string) => fieldValidationError('files', `"${filename}": ${reason}`);
+
+/**
+ * Refuses the whole request before anything is stored: any file over the size limit (413), empty,
+ * badly named, or of a refused type by name, declared type or content (400). Each message names
+ * the file. Sets each file's detected type for the upload service.
+ */
+export async function checkAttachmentFiles(strapi: Core.Strapi, files: MultipartFile[], limits: AttachmentLimits): Promise<void> {
+  for (const file of files) {
+    const name = file.originalFilename ?? 'unnamed';
+    if (file.size > limits.maxFileBytes) {
+      const limit = `${formatBytes(limits.maxFileBytes)} (${limits.maxFileBytes} bytes)`;
+      throw new errors.PayloadTooLargeError(`"${name}" is ${file.size} bytes; a file may be at most ${limit}`, {
+        errors: [{ path: ['files'], message: `"${name}" is larger than ${limit}`, name: 'PayloadTooLargeError' }],
+      });
+    }
+  }
+  const security = strapi.config.get('plugin::upload.security', {});
+  for (const file of files) {
+    const name = file.originalFilename ?? '';
+    if (!name || name.length > 255 || invalidFilename.test(name)) throw refuse(name, 'the file name is missing or not allowed');
+    if (file.size === 0) throw refuse(name, 'the file is empty');
+    const byName = deniedTypeReason([name], [file.mimetype]);
+    if (byName) throw refuse(name, byName);
+    const executable = executableKind(await readHead(file.filepath, MAGIC_BYTES_NEEDED));
+    if (executable) throw refuse(name, `the content is ${executable}, which is not accepted`);
+
+    const result = await uploadSecurity.validateFile(file, security, strapi);
+    const byContent = deniedTypeReason([], [result.detectedMime, result.error?.details?.detectedType]);
+    if (byContent) throw refuse(name, byContent);
+    if (!result.isValid) throw refuse(name, result.error?.message ?? 'this type of file is not accepted');
+    if (result.detectedMime) file.detectedMimeType = result.detectedMime;
+  }
+}
