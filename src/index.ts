@@ -5,7 +5,7 @@ import { requireEmailConfirmation } from './setup/registration';
 import { applyContentManagerLayouts } from './setup/content-manager-layouts';
 import { seedDefaultTemplates } from './mail/default-templates';
 import { outboxService } from './services';
-import { registerApiDocs } from './api-docs/openapi';
+import { ensureApiDocs, registerApiDocs } from './api-docs/openapi';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
@@ -24,6 +24,7 @@ export default {
     await requireEmailConfirmation(strapi);
     await applyContentManagerLayouts(strapi);
     await seedDefaultTemplates(strapi);
+    await ensureApiDocs(strapi);
     const outbox = outboxService(strapi);
     if (outbox.isDeliveryEnabled()) {
       outbox.kick();

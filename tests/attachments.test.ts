@@ -372,6 +372,30 @@ describe('ticket attachments (local provider)', () => {
       expect((await historyOf(ticket.id)).map((row) => row.newValue)).toEqual(['own.txt']);
     });
 
+    it("refuses replacing or editing somebody else's file through /api/upload?id=, and allows the uploader", async () => {
+      const secret = await adminUpload();
+      const own = await restUpload(agent.jwt, { name: 'draft.txt', type: 'text/plain', content: 'v1' });
+      const replace = async (token: string, id: number) => {
+        const form = new FormData();
+        form.append('files', new Blob(['overwritten'], { type: 'text/plain' }), 'evil.txt');
+        return fetch(`${helpdesk.baseUrl}/api/upload?id=${id}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      };
+      const rename = (token: string, id: number) => {
+        const form = new FormData();
+        form.append('fileInfo', JSON.stringify({ name: 'renamed.txt' }));
+        return fetch(`${helpdesk.baseUrl}/api/upload?id=${id}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      };
+      const before = await helpdesk.strapi.db.query('plugin::upload.file').findOne({ where: { id: secret } });
+      expect((await replace(agent.jwt, secret)).status).toBe(403);
+      expect((await rename(agent.jwt, secret)).status).toBe(403);
+      expect((await replace(otherAgent.jwt, own)).status).toBe(403);
+      const after = await helpdesk.strapi.db.query('plugin::upload.file').findOne({ where: { id: secret } });
+      expect([after.name, after.hash, after.url]).toEqual([before.name, before.hash, before.url]);
+
+      expect((await rename(agent.jwt, own)).status).toBe(200);
+      expect((await helpdesk.strapi.db.query('plugin::upload.file').findOne({ where: { id: own } })).name).toBe('renamed.txt');
+    });
+
     it('refuses a file already attached to ticket A on ticket B, from every route and origin', async () => {
       const ticketA = await newTicket('A');
       const ticketB = await newTicket('B');

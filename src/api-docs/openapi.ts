@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import ticketSchema from '../api/ticket/content-types/ticket/schema.json';
 
@@ -172,6 +174,46 @@ const paths: Record<string, Schema> = {
       responses: { 201: { description: 'The comment', content: json(ref('CommentResponse')) }, ...STAFF_ERRORS },
     },
   },
+  '/tickets/{documentId}/attachments': {
+    post: {
+      tags: ['Helpdesk: staff'],
+      summary: 'Attach files to a ticket (or one of its comments) through the upload plugin',
+      parameters: [documentIdParam],
+      requestBody: {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: {
+              type: 'object',
+              required: ['files'],
+              properties: {
+                files: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'At most ATTACHMENT_MAX_FILES files of ATTACHMENT_MAX_BYTES each; executables are refused' },
+                comment: { type: 'string', description: 'documentId of a comment on this ticket' },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        201: {
+          description: 'One attachment record per file',
+          content: json(dataOf({
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'integer' }, documentId: { type: 'string' }, filename: { type: 'string' },
+                size: { type: 'integer', description: 'bytes' }, mimeType: { type: 'string' }, url: { type: 'string' },
+              },
+            },
+          })),
+        },
+        ...STAFF_ERRORS,
+        400: error('A refused file (type, name) or a comment of another ticket'),
+        413: error('A file over ATTACHMENT_MAX_BYTES, or a request over the body limit'),
+      },
+    },
+  },
   '/portal/tickets': {
     get: {
       tags: ['Helpdesk: requesters'],
@@ -219,6 +261,21 @@ const paths: Record<string, Schema> = {
     },
   },
 };
+
+interface DocumentationService {
+  getFullDocumentationPath(): string;
+  getDocumentationVersion(): string;
+  generateFullDoc(version?: string): Promise<void>;
+}
+
+/** The plugin writes the description at boot outside production only (into src/extensions, which
+ * is not committed): a production server that has none generates it once. */
+export async function ensureApiDocs(strapi: Core.Strapi): Promise<void> {
+  const documentation = strapi.plugin('documentation')?.service('documentation') as DocumentationService | undefined;
+  if (!documentation) return;
+  const file = path.join(documentation.getFullDocumentationPath(), documentation.getDocumentationVersion(), 'full_documentation.json');
+  if (!fs.existsSync(file)) await documentation.generateFullDoc();
+}
 
 interface OverrideService {
   registerOverride(override: { paths?: Record<string, Schema>; components?: { schemas?: Record<string, Schema> }; tags?: Schema[] }): void;

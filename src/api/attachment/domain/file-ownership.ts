@@ -60,3 +60,14 @@ export function recordApiUploaders(strapi: Core.Strapi): void {
     },
   });
 }
+
+/** Whether the REST caller uploaded media file `fileId` itself (through the REST API, as this user). */
+export async function isOwnUpload(strapi: Core.Strapi, fileId: number, userId: number | null): Promise<boolean> {
+  if (userId === null || !Number.isInteger(fileId)) return false;
+  const file = (await strapi.db.query(UPLOAD_FILE).findOne({
+    where: { id: fileId },
+    select: ['id'],
+    populate: { [API_UPLOADER_ATTRIBUTE]: { select: ['id'] } },
+  })) as { [API_UPLOADER_ATTRIBUTE]?: { id: number } | null } | null;
+  return file?.[API_UPLOADER_ATTRIBUTE]?.id === userId;
+}
