@@ -1,0 +1,70 @@
+/**
+ * The mail ingestion pipeline (Zammad's channel filters are the model): small stages, each with one
+ * job, passing these values along. fetch → parse → classify → thread → apply → acknowledge.
+ */
+
+/** A message as the fetch stage read it from the mailbox. */
+export interface FetchedMail {
+  /** IMAP UID in `folder` (unique together with the folder's UIDVALIDITY). */
+  uid: number;
+  folder: string;
+  uidValidity: string;
+  /** The raw RFC 5322 message. */
+  source: Buffer;
+  /** IMAP flags at fetch time (\Seen when somebody read it in a mail client first). */
+  flags: string[];
+}
+
+export interface Address {
+  /** Lower-cased. */
+  address: string;
+  name: string;
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  /** Bytes of the decoded content. */
+  size: number;
+  content: Buffer;
+  /** Inline parts (cid: images in the HTML) as opposed to attached files. */
+  inline: boolean;
+  contentId: string | null;
+}
+
+/** A message as the parse stage understood it: headers decoded, bodies in UTF-8. */
+export interface ParsedMail {
+  /** The Message-ID with angle brackets; made up from a content hash when the mail has none. */
+  messageId: string;
+  /** Whether messageId was made up (the mail had none). */
+  messageIdGenerated: boolean;
+  inReplyTo: string[];
+  references: string[];
+  from: Address | null;
+  replyTo: Address | null;
+  to: Address[];
+  cc: Address[];
+  subject: string;
+  date: Date | null;
+  /** Header names lower-cased; values as text (first occurrence), for the classify stage. */
+  headers: Record<string, string>;
+  /** The whole text: the text part, or text derived from the HTML part. */
+  text: string;
+  /** The new part of the text: quoted reply chain and signature stripped. */
+  visibleText: string;
+  /** The HTML part sanitised with an allow-list, remote images removed; null when there is none. */
+  safeHtml: string | null;
+  attachments: MailAttachment[];
+}
+
+/** What the classify stage decided about answering a mail. */
+export interface Classification {
+  /** Sent by a machine (auto-responder, list, bounce, ourselves): ingest, never auto-reply. */
+  automatic: boolean;
+  /** Why it counts as automatic, for the record and the dry-run output. */
+  reasons: string[];
+  /** A delivery failure report: the Message-ID of our mail that bounced, when it can be found. */
+  bounceOf: string | null;
+}
+
+export type Outcome = 'ticket_created' | 'comment_added' | 'bounce_recorded' | 'ignored_duplicate' | 'quarantined';
