@@ -27,6 +27,9 @@ export const AGENT_PERMISSIONS = [
   // to pick an assignee: Strapi only accepts relations to what the caller may read
   'plugin::users-permissions.user.find',
   'plugin::users-permissions.user.findOne',
+  // ticket reports (routes/03-ticket-reports.ts): statistics and the CSV export
+  'api::ticket.ticket-report.statistics',
+  'api::ticket.ticket-report.exportCsv',
 ] as const;
 
 interface RoleRow {
