@@ -56,9 +56,14 @@ function operandOf(attribute: Schema.Attribute.AnyAttribute): Operand {
 
 const describe = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
 
-function fail(path: string[], message: string): never {
+/** A 400 about one query parameter, `filters[a][$eq]` written as qs writes it, in parseInput's shape. */
+export function queryParamError(path: string[], message: string): errors.ValidationError {
   const name = path.map((part, i) => (i === 0 ? part : `[${part}]`)).join('');
-  throw new errors.ValidationError(`${name}: ${message}`, { errors: [{ path, message, name: 'ValidationError' }] });
+  return new errors.ValidationError(`${name}: ${message}`, { errors: [{ path, message, name: 'ValidationError' }] });
+}
+
+function fail(path: string[], message: string): never {
+  throw queryParamError(path, message);
 }
 
 function integerProblem(value: unknown, max: bigint): string | null {

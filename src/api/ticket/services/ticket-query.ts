@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors, z } from '@strapi/utils';
 import { TICKET, UP_USER } from '../../../uids';
-import { fieldValidationError, parseInput } from '../../../validation/parse';
-import { assertFilterValues } from '../../../validation/filter-values';
+import { parseInput } from '../../../validation/parse';
+import { assertFilterValues, queryParamError } from '../../../validation/filter-values';
 
 /**
  * The helpdesk's ticket query parameters, shared by the list (`GET /api/tickets`), statistics and
@@ -95,7 +95,7 @@ export function filtersFor(params: TicketQueryParams, caller: QueryCaller): Filt
   const now = caller.now ?? new Date();
   const filters: Filters[] = [];
   if (params.my) {
-    if (caller.userId === null) throw fieldValidationError('my', 'my=true needs a signed-in user');
+    if (caller.userId === null) throw queryParamError(['my'], 'needs a signed-in user');
     filters.push({ assignee: { id: { $eq: caller.userId } } });
   }
   if (params.assignee !== undefined) filters.push({ assignee: { id: { $eq: params.assignee } } });
@@ -162,7 +162,7 @@ const ticketQuery = ({ strapi }: { strapi: Core.Strapi }) => {
     async reportFilters(query: Record<string, unknown>, caller: QueryCaller & ContentApiAuth): Promise<Filters | undefined> {
       for (const key of Object.keys(query)) {
         if (key !== 'filters' && !(TICKET_QUERY_PARAMS as readonly string[]).includes(key)) {
-          throw fieldValidationError(key, `${key} is not a parameter of this endpoint`);
+          throw queryParamError([key], 'not a parameter of this endpoint (helpdesk parameters and filters only)');
         }
       }
       const { params, rest } = parseTicketParams(query);

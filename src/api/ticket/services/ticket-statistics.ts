@@ -105,7 +105,8 @@ const ticketStatistics = ({ strapi }: { strapi: Core.Strapi }) => {
   const daysSince = (columnRef: string, since: Date): Knex.Raw =>
     isPostgres(strapi)
       ? knex.raw('FLOOR(EXTRACT(EPOCH FROM (?? - CAST(? AS timestamp))) / 86400)', [columnRef, since])
-      : knex.raw('(?? - ?) / 86400000', [columnRef, since]);
+      : // the bound Date arrives as a floating-point number: CAST, or the division keeps a fraction
+        knex.raw('CAST((?? - ?) / 86400000 AS INTEGER)', [columnRef, since]);
 
   /** Restricts a statement to the filtered tickets (Strapi's query builder writes the WHERE). */
   const restrict = (query: Knex.QueryBuilder, filters: Filters | undefined): Knex.QueryBuilder => {
