@@ -185,8 +185,9 @@ describe('ticket list filters', () => {
     expect(missing.status).toBe(404);
   });
 
-  it('has the index behind status and priority filters', async () => {
+  it('has the indexes behind list filters and statistics breakdowns', async () => {
     const indexes = (await helpdesk.strapi.db.dialect.schemaInspector.getIndexes('tickets')) as Array<{ columns: string[] }>;
-    expect(indexes.map((index) => index.columns.join(','))).toContain('ticket_status,priority');
+    const columnSets = indexes.map((index) => index.columns.join(','));
+    for (const columns of ['ticket_status,priority', 'category', 'source']) expect(columnSets).toContain(columns);
   });
 });

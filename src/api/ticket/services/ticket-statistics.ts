@@ -6,10 +6,10 @@ import { isPostgres } from '../../../db/table';
 import { DONE_STATUSES, ticketQueryService, type Filters } from './ticket-query';
 
 /**
- * Ticket statistics, computed by the database: three aggregate statements (a summary row, the
- * breakdowns by field, tickets per day), never a ticket row in JavaScript. The tickets counted
- * are those the list would show for the same filters: the filters go through Strapi's own query
- * builder and become an `id IN (…)` subquery.
+ * Ticket statistics, computed by the database: four aggregate statements (a summary row,
+ * assignments, the breakdowns by field, tickets per day), never a ticket row in JavaScript. The
+ * tickets counted are those the list would show for the same filters: the filters go through
+ * Strapi's own query builder and become an `id IN (…)` subquery.
  *
  * Datetimes: SQLite holds them as epoch milliseconds (integers), PostgreSQL as `timestamp without
  * time zone`; durations and day buckets are computed against bound JavaScript Dates, which each
@@ -55,6 +55,7 @@ export interface StatisticsRequest {
 /** The statements the statistics run, for the benchmark's direct-SQL floor. */
 export interface StatisticsStatements {
   summary: Knex.QueryBuilder;
+  assignments: Knex.QueryBuilder;
   breakdown: Knex.QueryBuilder;
   perDay: Knex.QueryBuilder;
 }
@@ -87,9 +88,11 @@ const ticketStatistics = ({ strapi }: { strapi: Core.Strapi }) => {
     if (!columnName) throw new Error(`ticket attribute ${attribute} has no column`);
     return `t.${columnName}`;
   };
-  const assigneeLink = (meta.attributes.assignee as { joinTable?: { name: string; joinColumn: { name: string }; inverseJoinColumn: { name: string } } })
-    .joinTable;
-  if (!assigneeLink) throw new Error('ticket.assignee has no link table');
+  // the assignee is a to-one relation kept in a link table (tickets_assignee_lnk: ticket_id, user_id)
+  type LinkTable = { name: string; joinColumn: { name: string }; inverseJoinColumn: { name: string } };
+  const joinTable = (meta.attributes.assignee as { joinTable?: LinkTable }).joinTable;
+  if (!joinTable) throw new Error('ticket.assignee has no link table');
+  const link: LinkTable = joinTable;
 
   const schemaName = strapi.db.getSchemaName();
   const qualified = (table: string) => (schemaName ? `${schemaName}.${table}` : table);
@@ -109,11 +112,11 @@ const ticketStatistics = ({ strapi }: { strapi: Core.Strapi }) => {
         knex.raw('CAST((?? - ?) / 86400000 AS INTEGER)', [columnRef, since]);
 
   /** Restricts a statement to the filtered tickets (Strapi's query builder writes the WHERE). */
-  const restrict = (query: Knex.QueryBuilder, filters: Filters | undefined): Knex.QueryBuilder => {
+  const restrict = (query: Knex.QueryBuilder, filters: Filters | undefined, ticketId = 't.id'): Knex.QueryBuilder => {
     const where = ticketQueryService(strapi).whereFor(filters);
     if (!where) return query;
     const ids = strapi.db.queryBuilder(TICKET).select('id').where(where).getKnexQuery();
-    return query.whereIn('t.id', ids);
+    return query.whereIn(ticketId, ids);
   };
 
   function statements({ filters, userId, now = new Date() }: StatisticsRequest): StatisticsStatements {
@@ -121,39 +124,48 @@ const ticketStatistics = ({ strapi }: { strapi: Core.Strapi }) => {
     const createdAt = column('createdAt');
     const since = windowStart(now);
     const done = [...DONE_STATUSES];
-    const link = assigneeLink!;
 
+    // one pass over the tickets for everything that is not a breakdown
     const summary = restrict(
-      from()
-        .leftJoin({ a: qualified(link.name) }, `a.${link.joinColumn.name}`, 't.id')
-        .select(
-          knex.raw('COUNT(*) AS total'),
-          knex.raw('SUM(CASE WHEN ?? < ? AND ?? NOT IN (?, ?) THEN 1 ELSE 0 END) AS overdue', [column('dueDate'), now, status, ...done]),
-          knex.raw('SUM(CASE WHEN ?? IS NULL THEN 1 ELSE 0 END) AS unassigned', [`a.${link.inverseJoinColumn.name}`]),
-          knex.raw('SUM(CASE WHEN ?? = ? THEN 1 ELSE 0 END) AS mine', [`a.${link.inverseJoinColumn.name}`, userId ?? 0]),
-          knex.raw('AVG(?) AS avg_first_response_hours', [hoursBetween(createdAt, column('firstResponseAt'))]),
-          knex.raw('AVG(?) AS avg_resolution_hours', [hoursBetween(createdAt, column('resolvedAt'))]),
-          knex.raw('SUM(CASE WHEN ?? >= ? THEN 1 ELSE 0 END) AS created_in_window', [createdAt, since]),
-          knex.raw('SUM(CASE WHEN ?? >= ? AND ?? IN (?, ?) THEN 1 ELSE 0 END) AS resolved_in_window', [createdAt, since, status, ...done])
-        ),
+      from().select(
+        knex.raw('COUNT(*) AS total'),
+        knex.raw('SUM(CASE WHEN ?? < ? AND ?? NOT IN (?, ?) THEN 1 ELSE 0 END) AS overdue', [column('dueDate'), now, status, ...done]),
+        knex.raw('SUM(CASE WHEN ?? THEN 1 ELSE 0 END) AS guests', [column('isGuest')]),
+        knex.raw('AVG(?) AS avg_first_response_hours', [hoursBetween(createdAt, column('firstResponseAt'))]),
+        knex.raw('AVG(?) AS avg_resolution_hours', [hoursBetween(createdAt, column('resolvedAt'))]),
+        knex.raw('SUM(CASE WHEN ?? >= ? THEN 1 ELSE 0 END) AS created_in_window', [createdAt, since]),
+        knex.raw('SUM(CASE WHEN ?? >= ? AND ?? IN (?, ?) THEN 1 ELSE 0 END) AS resolved_in_window', [createdAt, since, status, ...done])
+      ),
       filters
     );
 
-    // one GROUP BY per field, in one round trip; `dimension` (a constant of ours) says which
-    // field a row counts. Grouping by the output name keeps PostgreSQL from comparing bound values.
-    const grouped = (dimension: string, value: Knex.Raw) =>
-      restrict(from().select(knex.raw(`'${dimension}' AS dimension`), knex.raw('? AS value', [value]), knex.raw('COUNT(*) AS count')), filters).groupBy(
-        'value'
-      );
-    const guest = knex.raw("CASE WHEN ?? THEN 'guest' ELSE 'registered' END", [column('isGuest')]);
-    const members = [
-      ...Object.values(BREAKDOWNS).map((attribute) => grouped(attribute, knex.raw('??', [column(attribute)]))),
-      grouped('requester', guest),
-    ];
+    // Assignments come from the link table alone (a join per ticket cost as much as the rest of
+    // the summary). DISTINCT: a ticket counts once even if it ever had two link rows.
+    const ticketRef = `a.${link.joinColumn.name}`;
+    const assignments = restrict(
+      knex
+        .from({ a: qualified(link.name) })
+        .select(
+          knex.raw('COUNT(DISTINCT ??) AS assigned', [ticketRef]),
+          knex.raw('COUNT(DISTINCT CASE WHEN ?? = ? THEN ?? END) AS mine', [`a.${link.inverseJoinColumn.name}`, userId ?? 0, ticketRef])
+        ),
+      filters,
+      ticketRef
+    );
+
+    // One GROUP BY per field (each an index-only scan when unfiltered), in one round trip;
+    // `dimension` (a constant of ours) says which field a row counts.
+    const members = Object.values(BREAKDOWNS).map((attribute) =>
+      restrict(
+        from().select(knex.raw(`'${attribute}' AS dimension`), knex.raw('?? AS value', [column(attribute)]), knex.raw('COUNT(*) AS count')),
+        filters
+      ).groupBy(column(attribute))
+    );
     // from an empty builder, so that each member keeps its own GROUP BY; unwrapped, because
     // SQLite refuses parentheses around the members of a UNION
     const breakdown = knex.queryBuilder().unionAll(members, false);
 
+    // grouped by the output name, so that PostgreSQL need not match two bound values
     const day = daysSince(createdAt, since);
     const perDay = restrict(
       from()
@@ -163,7 +175,7 @@ const ticketStatistics = ({ strapi }: { strapi: Core.Strapi }) => {
       filters
     ).groupBy('day');
 
-    return { summary, breakdown, perDay };
+    return { summary, assignments, breakdown, perDay };
   }
 
   return {
@@ -171,24 +183,27 @@ const ticketStatistics = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async compute(request: StatisticsRequest): Promise<TicketStatistics> {
       const now = request.now ?? new Date();
-      const { summary, breakdown, perDay } = statements({ ...request, now });
-      const [summaryRows, breakdownRows, dayRows] = (await Promise.all([summary, breakdown, perDay])) as [
+      const { summary, assignments, breakdown, perDay } = statements({ ...request, now });
+      const [summaryRows, assignmentRows, breakdownRows, dayRows] = (await Promise.all([summary, assignments, breakdown, perDay])) as [
+        Array<Record<string, unknown>>,
         Array<Record<string, unknown>>,
         Array<{ dimension: string; value: string | null; count: unknown }>,
         Array<{ day: unknown; count: unknown }>,
       ];
       const row = summaryRows[0] ?? {};
+      const total = toNumber(row.total);
+      const guests = toNumber(row.guests);
 
       const result: TicketStatistics = {
-        total: toNumber(row.total),
+        total,
         byStatus: zeroes(schema.attributes.ticketStatus.enum as TicketStatus[]),
         byPriority: zeroes(schema.attributes.priority.enum as Priority[]),
         byCategory: zeroes(schema.attributes.category.enum as Category[]),
         bySource: zeroes(schema.attributes.source.enum as Source[]),
-        byRequester: { guest: 0, registered: 0 },
+        byRequester: { guest: guests, registered: total - guests },
         overdue: toNumber(row.overdue),
-        unassigned: toNumber(row.unassigned),
-        mine: toNumber(row.mine),
+        unassigned: total - toNumber(assignmentRows[0]?.assigned),
+        mine: toNumber(assignmentRows[0]?.mine),
         averageFirstResponseHours: row.avg_first_response_hours == null ? null : round(Number(row.avg_first_response_hours), 2),
         averageResolutionHours: row.avg_resolution_hours == null ? null : round(Number(row.avg_resolution_hours), 2),
         resolutionRate: { since: windowStart(now).toISOString(), created: 0, resolved: 0, rate: null },
@@ -200,7 +215,6 @@ const ticketStatistics = ({ strapi }: { strapi: Core.Strapi }) => {
         [BREAKDOWNS.byPriority]: result.byPriority,
         [BREAKDOWNS.byCategory]: result.byCategory,
         [BREAKDOWNS.bySource]: result.bySource,
-        requester: result.byRequester,
       };
       for (const { dimension, value, count } of breakdownRows) {
         const target = breakdownTargets[dimension];
