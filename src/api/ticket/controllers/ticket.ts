@@ -3,7 +3,7 @@ import { TICKET } from '../../../uids';
 import { validateTicketCreate, validateTicketUpdate } from '../validators/ticket';
 import { validateGuestTicket } from '../validators/guest-ticket';
 import { guestTicketService, settingsService } from '../../../services';
-import { ticketQueryService } from '../services/ticket-query';
+import { TICKET_QUERY_PARAMS, ticketQueryService } from '../services/ticket-query';
 import { asFilterError } from '../../../validation/filter-values';
 
 /** REST writes are validated strictly (unknown, server-owned and malformed fields are a 400)
@@ -29,7 +29,9 @@ export default factories.createCoreController(TICKET, ({ strapi }) => ({
    * createdAfter, createdBefore, search, assignee), which become filters ANDed with the caller's. */
   async find(ctx) {
     const userId = (ctx.state.user as { id?: number } | undefined)?.id ?? null;
-    ctx.query = await ticketQueryService(strapi).listQuery(ctx.query, { userId });
+    const query = await ticketQueryService(strapi).listQuery(ctx.query, { userId });
+    // Strapi's setter re-serialises the query string: leave a query without our parameters untouched
+    if (TICKET_QUERY_PARAMS.some((param) => param in ctx.query)) ctx.query = query;
     try {
       return await super.find(ctx);
     } catch (error) {
