@@ -32,6 +32,9 @@ export const AGENT_PERMISSIONS = [
   'plugin::users-permissions.user.findOne',
   // attachments: files onto a ticket in one request (POST /api/tickets/:documentId/attachments)
   'api::ticket.ticket-attachment.create',
+  // ticket reports (routes/03-ticket-reports.ts): statistics and the CSV export
+  'api::ticket.ticket-report.statistics',
+  'api::ticket.ticket-report.exportCsv',
 ] as const;
 
 interface RoleRow {

@@ -3,6 +3,8 @@ import { TICKET } from '../../../uids';
 import { validateTicketCreate, validateTicketUpdate } from '../validators/ticket';
 import { validateGuestTicket } from '../validators/guest-ticket';
 import { guestTicketService, settingsService } from '../../../services';
+import { TICKET_QUERY_PARAMS, ticketQueryService } from '../services/ticket-query';
+import { asFilterError } from '../../../validation/filter-values';
 
 /** REST writes are validated strictly (unknown, server-owned and malformed fields are a 400)
  * before Strapi's core actions run; everything else happens in the document hooks. */
@@ -21,6 +23,20 @@ export default factories.createCoreController(TICKET, ({ strapi }) => ({
     const settings = await settingsService(strapi).current();
     ctx.set('Cache-Control', 'public, max-age=60');
     ctx.body = { companyName: settings.companyName };
+  },
+
+  /** GET /api/tickets: Strapi's list plus the helpdesk parameters (my, unassigned, overdue,
+   * createdAfter, createdBefore, search, assignee), which become filters ANDed with the caller's. */
+  async find(ctx) {
+    const userId = (ctx.state.user as { id?: number } | undefined)?.id ?? null;
+    const query = await ticketQueryService(strapi).listQuery(ctx.query, { userId });
+    // Strapi's setter re-serialises the query string: leave a query without our parameters untouched
+    if (TICKET_QUERY_PARAMS.some((param) => param in ctx.query)) ctx.query = query;
+    try {
+      return await super.find(ctx);
+    } catch (error) {
+      throw asFilterError(error);
+    }
   },
 
   async create(ctx) {
