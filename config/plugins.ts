@@ -10,6 +10,8 @@ const allowedMediaTypes = [
   'application/vnd.openxmlformats-officedocument.*',
   'text/plain',
   'text/csv',
+  // raw mails kept by ingestion when they cannot be processed (inbound-email.raw)
+  'message/rfc822',
 ];
 
 const deniedTypes = [

@@ -6,6 +6,7 @@ import { applyContentManagerLayouts } from './setup/content-manager-layouts';
 import { seedDefaultTemplates } from './mail/default-templates';
 import { outboxService } from './services';
 import { ensureApiDocs, registerApiDocs } from './api-docs/openapi';
+import { ingestionStatusLine, readIngestionConfig } from './mail-ingestion/config';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
@@ -25,6 +26,7 @@ export default {
     await applyContentManagerLayouts(strapi);
     await seedDefaultTemplates(strapi);
     await ensureApiDocs(strapi);
+    strapi.log.info(ingestionStatusLine(readIngestionConfig()));
     const outbox = outboxService(strapi);
     if (outbox.isDeliveryEnabled()) {
       outbox.kick();

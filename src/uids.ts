@@ -11,3 +11,6 @@ export const UP_USER = 'plugin::users-permissions.user' as const;
 export const UP_ROLE = 'plugin::users-permissions.role' as const;
 export const UP_PERMISSION = 'plugin::users-permissions.permission' as const;
 export const OUTBOUND_EMAIL = 'api::outbound-email.outbound-email' as const;
+export const INBOUND_EMAIL = 'api::inbound-email.inbound-email' as const;
+export const MAIL_CURSOR = 'api::mail-cursor.mail-cursor' as const;
+export const LEASE = 'api::lease.lease' as const;

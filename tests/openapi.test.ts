@@ -28,6 +28,8 @@ describe('OpenAPI description', () => {
       ['/tickets/{documentId}/assign', 'post'],
       ['/tickets/{documentId}/comments', 'post'],
       ['/tickets/{documentId}/attachments', 'post'],
+      ['/tickets/statistics', 'get'],
+      ['/tickets/export.csv', 'get'],
       ['/portal/tickets', 'get'],
       ['/portal/tickets/{documentId}', 'get'],
       ['/portal/tickets/{documentId}/comments', 'get'],

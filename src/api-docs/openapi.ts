@@ -16,6 +16,17 @@ const dataOf = (schema: Schema): Schema => ({ type: 'object', required: ['data']
 const error = (description: string) => ({ description, content: json(ref('HelpdeskError')) });
 const documentIdParam = { name: 'documentId', in: 'path', required: true, schema: { type: 'string' }, description: "The ticket's documentId" };
 
+/** The helpdesk's list parameters, on GET /tickets, /tickets/statistics and /tickets/export.csv. */
+const LIST_PARAMETERS = [
+  { name: 'my', in: 'query', schema: { type: 'boolean' }, description: 'Assigned to the caller' },
+  { name: 'unassigned', in: 'query', schema: { type: 'boolean' } },
+  { name: 'overdue', in: 'query', schema: { type: 'boolean' }, description: 'Not resolved/closed and past dueDate' },
+  { name: 'createdAfter', in: 'query', schema: { type: 'string', format: 'date-time' } },
+  { name: 'createdBefore', in: 'query', schema: { type: 'string', format: 'date-time' } },
+  { name: 'search', in: 'query', schema: { type: 'string', maxLength: 200 }, description: 'Ticket number, subject, description, requester email, tags' },
+  { name: 'assignee', in: 'query', schema: { type: 'integer' }, description: 'A user id' },
+];
+
 const STAFF_ERRORS = {
   400: error('Invalid body, or a move the transition table forbids (the message names both states)'),
   401: error('No or an invalid JWT'),
@@ -211,6 +222,51 @@ const paths: Record<string, Schema> = {
         ...STAFF_ERRORS,
         400: error('A refused file (type, name) or a comment of another ticket'),
         413: error('A file over ATTACHMENT_MAX_BYTES, or a request over the body limit'),
+      },
+    },
+  },
+  '/tickets/statistics': {
+    get: {
+      tags: ['Helpdesk: staff'],
+      summary: 'Counts and times over the tickets the list parameters select, computed with SQL aggregates',
+      parameters: LIST_PARAMETERS,
+      responses: {
+        200: {
+          description: 'Statistics',
+          content: json(dataOf({
+            type: 'object',
+            properties: {
+              total: { type: 'integer' },
+              byStatus: { type: 'object', additionalProperties: { type: 'integer' } },
+              byPriority: { type: 'object', additionalProperties: { type: 'integer' } },
+              byCategory: { type: 'object', additionalProperties: { type: 'integer' } },
+              bySource: { type: 'object', additionalProperties: { type: 'integer' } },
+              byRequester: { type: 'object', properties: { guest: { type: 'integer' }, registered: { type: 'integer' } } },
+              overdue: { type: 'integer' },
+              unassigned: { type: 'integer' },
+              mine: { type: 'integer' },
+              averageFirstResponseHours: { type: 'number', nullable: true },
+              averageResolutionHours: { type: 'number', nullable: true },
+              resolutionRate: { type: 'object', properties: { since: { type: 'string', format: 'date-time' }, created: { type: 'integer' }, resolved: { type: 'integer' }, rate: { type: 'number', nullable: true } } },
+              createdPerDay: { type: 'array', items: { type: 'object', properties: { date: { type: 'string', format: 'date' }, count: { type: 'integer' } } } },
+            },
+          })),
+        },
+        400: error('A bad parameter (the message names it)'),
+        403: error('The caller does not have the Agent role'),
+        404: error('No such assignee'),
+      },
+    },
+  },
+  '/tickets/export.csv': {
+    get: {
+      tags: ['Helpdesk: staff'],
+      summary: 'The tickets the list parameters select as CSV (RFC 4180, streamed, formula cells neutralised)',
+      parameters: LIST_PARAMETERS,
+      responses: {
+        200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } },
+        400: error('A bad parameter (the message names it)'),
+        403: error('The caller does not have the Agent role'),
       },
     },
   },

@@ -1,7 +1,7 @@
 import { fieldValidationError } from '../validation/parse';
 import { currentActor, type Actor } from '../audit/actor';
 import { COMMENT, TICKET } from '../uids';
-import { historyService } from '../services';
+import { historyService, settingsService } from '../services';
 import { sourceForActor, statusAfterRequesterReply } from '../api/ticket/domain/ticket-rules';
 import { queueCommentMail, type TicketForMail } from '../mail/ticket-mail';
 import type { DocumentHook, StoredEntry } from './types';
@@ -58,7 +58,10 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
       }
       await queueCommentMail(strapi, comment.ticket, comment);
     }
-    const reopenAs = comment.authorType === 'requester' && !comment.isInternal ? statusAfterRequesterReply(comment.ticket.ticketStatus) : null;
+    const byRequester = comment.authorType === 'requester' && !comment.isInternal;
+    const reopenAs = byRequester
+      ? statusAfterRequesterReply(comment.ticket.ticketStatus, (await settingsService(strapi).current()).reopenOnRequesterReply)
+      : null;
     if (reopenAs) {
       await strapi.documents(TICKET).update({ documentId: comment.ticket.documentId, data: { ticketStatus: reopenAs } });
     }

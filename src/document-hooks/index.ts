@@ -1,5 +1,5 @@
 import type { Core, Modules } from '@strapi/strapi';
-import { ATTACHMENT, COMMENT, CONTACT, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY } from '../uids';
+import { ATTACHMENT, COMMENT, CONTACT, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY } from '../uids';
 import type { DocumentCall, DocumentHook } from './types';
 import { ticketHook } from './ticket';
 import { commentHook } from './comment';
@@ -13,6 +13,7 @@ const hooks: Record<string, DocumentHook> = {
   [ATTACHMENT]: attachmentHook,
   [TICKET_HISTORY]: readOnly('Ticket history'),
   [OUTBOUND_EMAIL]: readOnly('The outbox'),
+  [INBOUND_EMAIL]: readOnly('The inbound mail log'),
   [CONTACT]: contactHook,
 };
 

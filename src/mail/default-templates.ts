@@ -64,6 +64,29 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     ].join('\n'),
   },
   {
+    key: 'auto_reply',
+    subject: '[{ticket_number}] {subject}',
+    textBody: [
+      'Hello {guest_name},',
+      '',
+      'thank you for your mail. We opened ticket {ticket_number} for it and will answer as soon as we can.',
+      '',
+      'Subject: {subject}',
+      'Status: {status}',
+      '',
+      'To add anything, reply to this mail and keep {ticket_number} in the subject.',
+      '',
+      '{company_name} support',
+    ].join('\n'),
+    htmlBody: [
+      '<p>Hello {guest_name},</p>',
+      '<p>thank you for your mail. We opened ticket <strong>{ticket_number}</strong> for it and will answer as soon as we can.</p>',
+      '<table><tr><td>Subject</td><td>{subject}</td></tr><tr><td>Status</td><td>{status}</td></tr></table>',
+      '<p>To add anything, reply to this mail and keep {ticket_number} in the subject.</p>',
+      '<p>{company_name} support</p>',
+    ].join('\n'),
+  },
+  {
     key: 'status_changed',
     subject: '[{ticket_number}] Your request is now {status}: {subject}',
     textBody: [

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { COMMENT, EMAIL_TEMPLATE, OUTBOUND_EMAIL } from '../uids';
+import { EMAIL_TEMPLATE, INBOUND_EMAIL, OUTBOUND_EMAIL } from '../uids';
+import { currentInboundMail } from './inbound-context';
 import { outboxService, settingsService } from '../services';
 import type { HelpdeskSettings } from '../api/helpdesk-setting/services/helpdesk-setting';
 import { renderTemplate, type TemplateVariables } from './render-template';
@@ -77,10 +78,15 @@ async function threadHeaders(strapi: Core.Strapi, ticket: TicketForMail): Promis
     where: { ticket: { id: ticket.id }, to: ticket.email },
     select: ['messageId', 'createdAt'],
   })) as Array<{ messageId: string; createdAt: string | Date }>;
-  const received = (await strapi.db.query(COMMENT).findMany({
-    where: { ticket: { id: ticket.id }, messageId: { $notNull: true } },
+  const received = (await strapi.db.query(INBOUND_EMAIL).findMany({
+    where: { ticket: { id: ticket.id }, outcome: { $in: ['ticket_created', 'comment_added'] }, fromAddress: ticket.email },
     select: ['messageId', 'createdAt'],
   })) as Array<{ messageId: string; createdAt: string | Date }>;
+  const inbound = currentInboundMail();
+  // the mail being ingested right now has no record yet
+  if (inbound && !received.some((mail) => mail.messageId === inbound.messageId)) {
+    received.push({ messageId: inbound.messageId, createdAt: new Date() });
+  }
   const ids = [...sent, ...received]
     .sort((a, b) => new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime())
     .map((mail) => mail.messageId);
@@ -133,12 +139,21 @@ async function queueTicketMail(strapi: Core.Strapi, mail: TicketMail): Promise<v
   });
 }
 
-/** Mail for a new ticket, whatever its origin: the requester's confirmation (when auto-reply is on),
- * the team's notification (when a support address is set), and the assignee's notice. */
+/** Mail for a new ticket, whatever its origin: the requester's confirmation (when auto-reply is on;
+ * `auto_reply` in the thread of their mail for a ticket opened by email, and nothing at all when that
+ * mail was automatic), the team's notification (when a support address is set), and the assignee's notice. */
 export async function queueTicketCreatedMails(strapi: Core.Strapi, ticket: TicketForMail): Promise<void> {
   const settings = await settingsService(strapi).current();
-  if (ticket.email && settings.autoReplyEnabled) {
-    await queueTicketMail(strapi, { key: 'ticket_confirmation', to: ticket.email, ticket, settings, autoSubmitted: 'auto-replied' });
+  const inbound = currentInboundMail();
+  if (ticket.email && settings.autoReplyEnabled && !inbound?.automatic) {
+    await queueTicketMail(strapi, {
+      key: inbound ? 'auto_reply' : 'ticket_confirmation',
+      to: ticket.email,
+      ticket,
+      settings,
+      autoSubmitted: 'auto-replied',
+      threaded: Boolean(inbound),
+    });
   }
   if (settings.supportAddress) {
     await queueTicketMail(strapi, { key: 'new_ticket_notification', to: settings.supportAddress, ticket, settings, autoSubmitted: 'auto-generated' });

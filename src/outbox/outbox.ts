@@ -45,8 +45,25 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
   let again = false;
   let stopped = false;
 
+  /** Why an automatic mail to `to` must not go out now (the recipient's cap is reached), or null. */
+  async function capReached(to: string): Promise<string | null> {
+    const since = new Date(Date.now() - policy.automaticCapWindowMs);
+    const recent = await strapi.db.query(OUTBOUND_EMAIL).count({
+      where: { to, automatic: true, deliveryStatus: { $ne: 'suppressed' }, createdAt: { $gt: since } },
+    });
+    if (recent < policy.automaticCap) return null;
+    return `suppressed: ${recent} automatic mails to this address in the last ${Math.round(policy.automaticCapWindowMs / 60_000)} minutes (cap ${policy.automaticCap})`;
+  }
+
+  /**
+   * Writes a mail into the outbox in the caller's transaction. An automatic mail (a confirmation or
+   * auto-reply, Auto-Submitted: auto-replied) past the recipient's cap is recorded as suppressed
+   * with the reason instead, so a form or mailbox flood cannot turn the helpdesk into a mail cannon.
+   */
   async function enqueue(mail: OutgoingMail): Promise<void> {
+    const automatic = mail.headers?.['Auto-Submitted'] === 'auto-replied';
     await strapi.db.transaction(async ({ onCommit }) => {
+      const suppressed = automatic ? await capReached(mail.to) : null;
       await strapi.db.query(OUTBOUND_EMAIL).create({
         data: {
           to: mail.to,
@@ -57,7 +74,9 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
           messageId: mail.messageId,
           templateKey: mail.templateKey ?? null,
           ticket: mail.ticketId ?? null,
-          deliveryStatus: 'queued',
+          deliveryStatus: suppressed ? 'suppressed' : 'queued',
+          lastError: suppressed,
+          automatic,
           attempts: 0,
           nextAttemptAt: new Date(),
         },

@@ -7,6 +7,9 @@ export interface OutboxPolicy {
   backoffMaxMs: number;
   /** How long a claim holds before another run may take the row again (crash recovery). */
   claimTimeoutMs: number;
+  /** At most this many automatic mails (Auto-Submitted: auto-replied) per recipient per window. */
+  automaticCap: number;
+  automaticCapWindowMs: number;
 }
 
 /** Exponential backoff: base, 2×base, 4×base … capped. */

@@ -15,6 +15,8 @@ export interface HelpdeskSettings {
   slaPolicy: SlaPolicy;
   /** The statuses whose reaching is mailed to the requester (status_changed template). */
   notifyRequesterOnStatus: TicketStatus[];
+  /** A requester's reply to a resolved or closed ticket reopens it. */
+  reopenOnRequesterReply: boolean;
 }
 
 const DEFAULTS: HelpdeskSettings = {
@@ -24,6 +26,7 @@ const DEFAULTS: HelpdeskSettings = {
   publicBaseUrl: null,
   slaPolicy: DEFAULT_SLA_POLICY,
   notifyRequesterOnStatus: ['pending', 'resolved', 'closed', 'reopened'],
+  reopenOnRequesterReply: true,
 };
 
 const hours = z.number().positive().max(100_000);
@@ -49,6 +52,7 @@ export const settingsActions = (strapi: Core.Strapi) => ({
       publicBaseUrl: saved?.publicBaseUrl || DEFAULTS.publicBaseUrl,
       slaPolicy: { ...DEFAULTS.slaPolicy, ...(policy.success ? policy.data : {}) },
       notifyRequesterOnStatus: notify.success ? notify.data : DEFAULTS.notifyRequesterOnStatus,
+      reopenOnRequesterReply: saved?.reopenOnRequesterReply ?? DEFAULTS.reopenOnRequesterReply,
     };
   },
 });

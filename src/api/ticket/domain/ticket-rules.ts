@@ -99,5 +99,10 @@ export const isTicketStatus = (value: unknown): value is TicketStatus =>
 /** Whether a ticket in `from` may move to `to` (staying put is always allowed). */
 export const canMove = (from: TicketStatus, to: TicketStatus): boolean => from === to || TRANSITIONS[from].includes(to);
 
-/** Where a requester's own reply moves their ticket: a ticket waiting on them is worked again. */
-export const statusAfterRequesterReply = (status: string): TicketStatus | null => (status === 'pending' ? 'open' : null);
+/** Where a requester's own reply moves their ticket: a ticket waiting on them is worked again, and
+ * a finished one is reopened (unless settings say replies to finished tickets leave them be). */
+export function statusAfterRequesterReply(status: string, reopenFinished: boolean): TicketStatus | null {
+  if (status === 'pending') return 'open';
+  if (reopenFinished && (DONE_STATUSES as readonly string[]).includes(status)) return 'reopened';
+  return null;
+}
