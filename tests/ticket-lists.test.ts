@@ -43,8 +43,11 @@ describe('ticket list filters', () => {
       const ticket = await helpdesk.strapi.documents(TICKET).create({
         data: { ...fields, assignee: assignee === 'me' ? me.id : assignee === 'other' ? other.id : undefined },
       });
-      // creation time is the server's; set the one this dataset needs
-      await helpdesk.strapi.db.query(TICKET).update({ where: { id: ticket.id }, data: { createdAt: new Date(createdAt) } });
+      // creation time is the server's, and the SLA gives every ticket a due date: set the ones this dataset needs
+      await helpdesk.strapi.db.query(TICKET).update({
+        where: { id: ticket.id },
+        data: { createdAt: new Date(createdAt), dueDate: seed.dueDate ? new Date(seed.dueDate) : null },
+      });
       numbers[String(ticket.ticketNumber)] = key;
     }
   });
