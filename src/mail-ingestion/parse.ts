@@ -45,7 +45,7 @@ export function attachmentOmitted(attachment: MailAttachment): boolean {
 }
 
 export async function parseMail(source: Buffer, options: ParseOptions = {}): Promise<ParsedMail> {
-  if (source.length === 0 || source.toString('latin1').trim() === '') {
+  if (isBlank(source)) {
     throw new MailParseError('empty', 'the message is empty');
   }
   let parsed: MailparserMail;
@@ -105,17 +105,17 @@ export function generatedMessageId(source: Buffer): string {
  * broken mailers) are bracketed when they look like one (contain an @); duplicates dropped.
  */
 export function messageIds(value: string | string[]): string[] {
-  const ids: string[] = [];
+  const ids = new Set<string>();
   for (const item of Array.isArray(value) ? value : [value]) {
     const bracketed = item.match(/<[^<>]*>/g);
     const found = bracketed
       ? bracketed.map((id) => id.replace(/\s+/g, ''))
       : item.split(/[\s,]+/).filter((token) => token.includes('@')).map((token) => `<${token}>`);
     for (const id of found) {
-      if (id.length > 2 && !ids.includes(id)) ids.push(id);
+      if (id.length > 2) ids.add(id);
     }
   }
-  return ids;
+  return [...ids];
 }
 
 function addresses(value: AddressObject | AddressObject[] | undefined): Address[] {
@@ -409,6 +409,14 @@ function toAttachment(attachment: Attachment, index: number, maxBytes: number | 
     inline: contentId !== null && (attachment.related === true || attachment.contentDisposition === 'inline'),
     contentId: contentId || null,
   };
+}
+
+/** Empty, or only whitespace (checked byte by byte: no copy of a large source). */
+function isBlank(source: Buffer): boolean {
+  for (const byte of source) {
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return false;
+  }
+  return true;
 }
 
 function errorMessage(error: unknown): string {
