@@ -12,7 +12,7 @@
 set -euo pipefail
 
 usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
-[ $# -eq 2 ] || usage
+[ $# -ge 2 ] || usage
 cmd=$1
 dir=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -138,11 +138,7 @@ case "$cmd" in
     [ "$ready" -eq 1 ] || { echo "dovecot.sh: found no free ports in 5 attempts" >&2; exit 1; }
 
     if [ -n "${DOVECOT_WATCH_PID:-}" ]; then
-      watch=$DOVECOT_WATCH_PID
-      (
-        while alive "$watch" && alive "$pid"; do sleep 1; done
-        stop_server "$pid"
-      ) </dev/null >/dev/null 2>&1 &
+      "$here/dovecot.sh" watch "$dir" "$pid" "$DOVECOT_WATCH_PID" </dev/null >/dev/null 2>&1 &
       echo $! >"$dir/watchdog.pid"
     fi
 
@@ -157,12 +153,22 @@ case "$cmd" in
     [ -d "$dir" ] || exit 0
     dir=$(cd "$dir" && pwd)
     if [ -f "$dir/watchdog.pid" ]; then
-      kill "$(cat "$dir/watchdog.pid")" 2>/dev/null || true
+      watchdog=$(cat "$dir/watchdog.pid")
+      # only if that pid is still our watchdog
+      if ps -o args= -p "$watchdog" 2>/dev/null | grep -qF -- "dovecot.sh watch $dir "; then
+        kill "$watchdog" 2>/dev/null || true
+      fi
       rm -f "$dir/watchdog.pid"
     fi
     [ -f "$dir/dovecot.pid" ] || exit 0
     stop_server "$(cat "$dir/dovecot.pid")"
     rm -f "$dir/dovecot.pid"
+    ;;
+  watch)
+    # internal (see DOVECOT_WATCH_PID): dovecot.sh watch DIR DOVECOT_PID WATCHED_PID
+    [ $# -eq 4 ] || usage
+    while alive "$4" && alive "$3"; do sleep 1; done
+    stop_server "$3"
     ;;
   *) usage ;;
 esac
