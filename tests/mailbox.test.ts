@@ -81,18 +81,18 @@ describe('email-to-ticket config', () => {
     expect(ingestionStatusLine(config)).toBe('[ingest] email-to-ticket is off: EMAIL_TO_TICKET_ENABLED is not true');
     // configured but not switched on is still off
     expect(ingestionStatusLine(readIngestionConfig({ ...configured, EMAIL_TO_TICKET_ENABLED: 'false' }))).toBe(
-      '[ingest] email-to-ticket is off: EMAIL_TO_TICKET_ENABLED is not true',
+      '[ingest] email-to-ticket is off: EMAIL_TO_TICKET_ENABLED is not true'
     );
   });
 
   it('is off while IMAP is not configured, naming what is missing', () => {
     expect(ingestionStatusLine(readIngestionConfig({ EMAIL_TO_TICKET_ENABLED: 'true' }))).toBe(
-      '[ingest] email-to-ticket is off: IMAP not configured (IMAP_HOST, IMAP_USERNAME, IMAP_PASSWORD)',
+      '[ingest] email-to-ticket is off: IMAP not configured (IMAP_HOST, IMAP_USERNAME, IMAP_PASSWORD)'
     );
     const noPassword = readIngestionConfig({ ...configured, IMAP_PASSWORD: '', EMAIL_TO_TICKET_ENABLED: 'true' });
     expect(noPassword.imap).toBeNull();
     expect(ingestionStatusLine(noPassword)).toBe(
-      '[ingest] email-to-ticket is off: IMAP not configured (IMAP_PASSWORD)',
+      '[ingest] email-to-ticket is off: IMAP not configured (IMAP_PASSWORD)'
     );
   });
 
@@ -141,7 +141,7 @@ describe('email-to-ticket config', () => {
       processedFolder: 'Support/Done',
     });
     expect(ingestionStatusLine(config)).toBe(
-      '[ingest] email-to-ticket is on: imap.example.com:1143 Support every 60 s',
+      '[ingest] email-to-ticket is on: imap.example.com:1143 Support every 60 s'
     );
     // without TLS from the first byte the default port is 143; IMAP_STARTTLS=false stays in cleartext
     expect(readIngestionConfig({ ...configured, IMAP_USE_SSL: 'false', IMAP_STARTTLS: 'false' }).imap).toMatchObject({
@@ -180,16 +180,16 @@ describe('email-to-ticket config', () => {
     ]);
     expect(message).toContain('IMAP_PORT');
     expect(() => readIngestionConfig({ IMAP_PORT: '70000' })).toThrow(
-      'IMAP_PORT must be a port number from 1 to 65535, got "70000"',
+      'IMAP_PORT must be a port number from 1 to 65535, got "70000"'
     );
     expect(() => readIngestionConfig({ EMAIL_TO_TICKET_CHECK_INTERVAL: '-5' })).toThrow(
-      'EMAIL_TO_TICKET_CHECK_INTERVAL',
+      'EMAIL_TO_TICKET_CHECK_INTERVAL'
     );
     expect(() => readIngestionConfig({ EMAIL_TO_TICKET_ENABLED: 'ja' })).toThrow(
-      'EMAIL_TO_TICKET_ENABLED must be true or false',
+      'EMAIL_TO_TICKET_ENABLED must be true or false'
     );
     expect(() => readIngestionConfig({ IMAP_FOLDER: 'Inbox', IMAP_PROCESSED_FOLDER: 'INBOX' })).toThrow(
-      'IMAP_PROCESSED_FOLDER must differ from IMAP_FOLDER',
+      'IMAP_PROCESSED_FOLDER must differ from IMAP_FOLDER'
     );
   });
 });
@@ -399,7 +399,7 @@ describe('mailbox (real Dovecot)', () => {
   it('reports a wrong password and a missing folder as MailboxError', async () => {
     await expect(openMailbox(imapConfig(server, { password: 'wrong' }))).rejects.toThrow(MailboxError);
     await expect(openMailbox(imapConfig(server, { password: 'wrong' }))).rejects.toThrow(
-      /cannot log in to 127\.0\.0\.1:\d+/,
+      /cannot log in to 127\.0\.0\.1:\d+/
     );
     await expect(openMailbox(imapConfig(server, { folder: 'Nope' }))).rejects.toThrow('cannot open folder Nope');
   });
@@ -412,7 +412,7 @@ describe('mailbox (real Dovecot)', () => {
     expect((await startTLS.fetchSince(0, 10)).map((m) => m.uid)).toEqual([uid]);
 
     await expect(openMailbox(imapConfig(server, { port: server.imapsPort, secure: true }))).rejects.toThrow(
-      MailboxError,
+      MailboxError
     );
     // 'auto' upgrades because the server offers STARTTLS, so the untrusted certificate is refused too
     await expect(openMailbox(imapConfig(server, { startTLS: 'auto' }))).rejects.toThrow(MailboxError);

@@ -97,7 +97,7 @@ export async function openMailbox(config: ImapConfig, options: OpenMailboxOption
       for await (const message of client.fetch(
         `${window.first}:${window.last}`,
         { uid: true, source: true, flags: true },
-        { uid: true },
+        { uid: true }
       )) {
         if (message.uid <= lastUid || message.uid > window.last || !message.source) continue;
         mails.push({
@@ -144,7 +144,7 @@ export async function openMailbox(config: ImapConfig, options: OpenMailboxOption
 async function nextUidWindow(
   client: ImapFlow,
   lastUid: number,
-  limit: number,
+  limit: number
 ): Promise<{ first: number; last: number } | null> {
   // The server updates a session's view of the folder between commands; without this, mail that
   // arrived since our last command would be missing from the SEARCH until the next one.

@@ -149,7 +149,7 @@ export async function appendMail(
   server: DovecotServer,
   folder: string,
   raw: Buffer | string,
-  flags: string[] = [],
+  flags: string[] = []
 ): Promise<number> {
   const [uid] = await appendMails(server, folder, [raw], flags);
   return uid;
@@ -160,7 +160,7 @@ export async function appendMails(
   server: DovecotServer,
   folder: string,
   raws: Array<Buffer | string>,
-  flags: string[] = [],
+  flags: string[] = []
 ): Promise<number[]> {
   return withImap(server, async (client) => {
     const uids: number[] = [];
@@ -224,13 +224,15 @@ export async function resetMailbox(server: DovecotServer): Promise<void> {
 
 /** A raw RFC 5322 message built by nodemailer's composer (defaults fill in a plain test mail). */
 export async function composeMail(options: Mail.Options = {}): Promise<Buffer> {
-  return new MailComposer({
+  // `newline` is read by nodemailer's MIME builder but missing from its typings
+  const mail: Mail.Options & { newline: string } = {
     from: 'Customer <customer@example.test>',
     to: 'support@example.test',
     subject: 'Test mail',
     text: 'Hello',
+    // CRLF throughout, as mail arrives over SMTP
+    newline: 'windows',
     ...options,
-  })
-    .compile()
-    .build();
+  };
+  return new MailComposer(mail).compile().build();
 }
