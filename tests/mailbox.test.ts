@@ -8,7 +8,14 @@ import {
   ingestionStatusLine,
   readIngestionConfig,
 } from '../src/mail-ingestion/config';
-import { MailboxError, openMailbox, parseSequenceSet, uidSet, type Mailbox } from '../src/mail-ingestion/mailbox';
+import {
+  MailboxError,
+  openMailbox,
+  parseSequenceSet,
+  uidSet,
+  uidSets,
+  type Mailbox,
+} from '../src/mail-ingestion/mailbox';
 import {
   appendMail,
   appendMails,
@@ -206,6 +213,14 @@ describe('UID sets', () => {
       [9, 10],
     ]);
     expect(parseSequenceSet('')).toEqual([]);
+    // cut only where a command line would grow too long
+    expect(uidSets([1, 2, 3, 7, 9, 10, 20], 9)).toEqual(['1:3,7', '9:10,20']);
+    expect(uidSets([1, 2, 3, 7, 9, 10, 20])).toEqual(['1:3,7,9:10,20']);
+    const scattered = Array.from({ length: 10_000 }, (_, i) => 1_000_000 + 2 * i);
+    const sets = uidSets(scattered);
+    expect(sets.length).toBeGreaterThan(1);
+    expect(Math.max(...sets.map((set) => set.length))).toBeLessThanOrEqual(16_000);
+    expect(sets.join(',')).toBe(uidSet(scattered));
   });
 });
 

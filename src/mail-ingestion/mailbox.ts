@@ -114,11 +114,14 @@ export async function openMailbox(config: ImapConfig, options: OpenMailboxOption
 
     async acknowledge(uids) {
       if (uids.length === 0) return;
-      const set = uidSet(uids);
+      // one command per batch; only a huge batch of scattered UIDs needs more (see uidSets)
+      const sets = uidSets(uids);
       if (config.processedFolder === null) {
-        // .SILENT: the server need not echo the new flags of every message
-        if (!(await client.messageFlagsAdd(set, ['\\Seen'], { uid: true, silent: true }))) {
-          throw new MailboxError(`could not mark UIDs ${set} in ${config.folder} as \\Seen`);
+        for (const set of sets) {
+          // .SILENT: the server need not echo the new flags of every message
+          if (!(await client.messageFlagsAdd(set, ['\\Seen'], { uid: true, silent: true }))) {
+            throw new MailboxError(`could not mark UIDs ${set} in ${config.folder} as \\Seen`);
+          }
         }
         return;
       }
@@ -127,8 +130,10 @@ export async function openMailbox(config: ImapConfig, options: OpenMailboxOption
         await client.mailboxCreate(config.processedFolder);
         processedFolderReady = true;
       }
-      if (!(await client.messageMove(set, config.processedFolder, { uid: true }))) {
-        throw new MailboxError(`could not move UIDs ${set} from ${config.folder} to ${config.processedFolder}`);
+      for (const set of sets) {
+        if (!(await client.messageMove(set, config.processedFolder, { uid: true }))) {
+          throw new MailboxError(`could not move UIDs ${set} from ${config.folder} to ${config.processedFolder}`);
+        }
       }
     },
 
@@ -184,12 +189,35 @@ export function parseSequenceSet(set: string): Array<[number, number]> {
 
 /** [1,2,3,7,9,10] → "1:3,7,9:10": one short command argument for a whole batch. */
 export function uidSet(uids: number[]): string {
+  return uidRanges(uids).join(',');
+}
+
+/**
+ * The same as uidSet, cut into sets of at most `maxLength` characters: servers limit the length of
+ * a command line (Dovecot to 64 KB), which 10,000 scattered UIDs would exceed. A batch of
+ * consecutive UIDs is always one set.
+ */
+export function uidSets(uids: number[], maxLength = 16_000): string[] {
+  const sets: string[] = [];
+  let current = '';
+  for (const range of uidRanges(uids)) {
+    if (current && current.length + 1 + range.length > maxLength) {
+      sets.push(current);
+      current = '';
+    }
+    current = current ? `${current},${range}` : range;
+  }
+  sets.push(current);
+  return sets;
+}
+
+function uidRanges(uids: number[]): string[] {
   const sorted = [...new Set(uids)].sort((a, b) => a - b);
   if (sorted.length === 0) throw new RangeError('no UIDs');
   for (const uid of sorted) {
     if (!Number.isSafeInteger(uid) || uid < 1) throw new RangeError(`not a UID: ${uid}`);
   }
-  const parts: string[] = [];
+  const ranges: string[] = [];
   let start = sorted[0];
   let previous = start;
   for (const uid of sorted.slice(1).concat(Number.NaN)) {
@@ -197,10 +225,10 @@ export function uidSet(uids: number[]): string {
       previous = uid;
       continue;
     }
-    parts.push(start === previous ? `${start}` : `${start}:${previous}`);
+    ranges.push(start === previous ? `${start}` : `${start}:${previous}`);
     start = previous = uid;
   }
-  return parts.join(',');
+  return ranges;
 }
 
 async function logout(client: ImapFlow): Promise<void> {
