@@ -1,0 +1,303 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { COMMENT, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET } from '../uids';
+import { runAs, SYSTEM_ACTOR, type Actor } from '../audit/actor';
+import { withInboundMail } from '../mail/inbound-context';
+import { attachmentUploadService } from '../api/attachment/services/attachment-upload';
+import { deniedTypeReason, executableKind, formatBytes } from '../api/attachment/domain/attachment-policy';
+import type { MultipartFile } from '../api/attachment/validators/attachment-upload';
+import type { Classification, FetchedMail, MailAttachment, Outcome, ParsedMail } from './types';
+import type { TicketMatch } from './thread';
+import { senderRole, type SenderRole } from './sender';
+
+/** What the apply stage did with one mail. */
+export interface Applied {
+  outcome: Outcome;
+  ticketId: number | null;
+  commentId: number | null;
+  /** For the log and the dry run: "new ticket TKT-…", "comment on TKT-…", … */
+  summary: string;
+}
+
+export interface TicketDefaults {
+  priority: string;
+  category: string;
+}
+
+interface SkippedPart {
+  filename: string;
+  size: number;
+  reason: string;
+}
+
+const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function requesterActor(mail: ParsedMail): Actor {
+  const address = mail.from?.address ?? 'unknown';
+  return { type: 'requester', id: address, name: mail.from?.name || address };
+}
+
+function splitName(name: string | undefined): { firstName?: string; lastName?: string } {
+  const parts = (name ?? '').trim().split(/\s+/).filter(Boolean);
+  if (parts.length === 0) return {};
+  return { firstName: truncate(parts[0], 100), lastName: parts.length > 1 ? truncate(parts.slice(1).join(' '), 100) : undefined };
+}
+
+/** The body a comment or ticket shows: the new text, or a note when the mail had none. */
+const bodyOf = (mail: ParsedMail): string => truncate(mail.visibleText.trim() || mail.text.trim() || '(no text)', 20000);
+
+/**
+ * Attachments and inline images through the upload plugin, with the limits staff uploads have;
+ * a part over the limit or of a refused type is skipped and listed (name, size, why).
+ */
+async function storeAttachments(
+  strapi: Core.Strapi,
+  parts: MailAttachment[],
+  target: { ticketDocumentId: string; commentDocumentId?: string }
+): Promise<SkippedPart[]> {
+  if (parts.length === 0) return [];
+  const uploads = attachmentUploadService(strapi);
+  const skipped: SkippedPart[] = [];
+  const accepted: MultipartFile[] = [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-mail-'));
+  try {
+    for (const part of parts) {
+      const reason =
+        part.size > uploads.limits.maxFileBytes
+          ? `over the ${formatBytes(uploads.limits.maxFileBytes)} limit`
+          : deniedTypeReason([part.filename], [part.contentType]) ?? (executableKind(part.content.subarray(0, 8)) ? 'an executable' : null);
+      if (reason) {
+        skipped.push({ filename: part.filename, size: part.size, reason });
+        continue;
+      }
+      const filepath = path.join(dir, `${accepted.length}-${randomUUID()}`);
+      fs.writeFileSync(filepath, part.content);
+      accepted.push({ filepath, originalFilename: part.filename, mimetype: part.contentType, size: part.size });
+    }
+    // one at a time: a part the upload plugin refuses (a corrupt image, say) is skipped, not the mail
+    for (const file of accepted) {
+      try {
+        await uploads.attach({ ...target, files: [file] });
+      } catch (error) {
+        skipped.push({ filename: file.originalFilename ?? 'attachment', size: file.size, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return skipped;
+}
+
+/** An internal note listing the parts that were not stored, so staff know to ask for them. */
+async function noteSkipped(strapi: Core.Strapi, ticketDocumentId: string, skipped: SkippedPart[]): Promise<void> {
+  if (skipped.length === 0) return;
+  const lines = skipped.map((part) => `- ${part.filename} (${formatBytes(part.size)}): ${part.reason}`);
+  await runAs(SYSTEM_ACTOR, () =>
+    strapi.documents(COMMENT).create({
+      data: {
+        ticket: ticketDocumentId,
+        body: `Attachments not stored from the requester's mail:\n${lines.join('\n')}`,
+        isInternal: true,
+        authorType: 'system',
+        authorName: 'Mail ingestion',
+        source: 'email',
+      },
+    })
+  );
+}
+
+async function createTicket(strapi: Core.Strapi, mail: ParsedMail, defaults: TicketDefaults) {
+  const { firstName, lastName } = splitName(mail.from?.name);
+  return runAs(requesterActor(mail), () =>
+    strapi.documents(TICKET).create({
+      data: {
+        subject: truncate(mail.subject.trim() || '(no subject)', 200),
+        description: truncate(mail.text.trim(), 20000),
+        email: mail.from?.address,
+        firstName,
+        lastName,
+        source: 'email',
+        isGuest: true,
+        priority: defaults.priority as 'medium',
+        category: defaults.category as 'support',
+      },
+    })
+  );
+}
+
+async function addComment(strapi: Core.Strapi, mail: ParsedMail, match: TicketMatch, role: SenderRole) {
+  const address = mail.from?.address ?? 'unknown address';
+  const fromStranger = role === 'unknown';
+  const actor: Actor = fromStranger ? SYSTEM_ACTOR : requesterActor(mail);
+  const body = fromStranger ? `From an unknown sender (${address}), not shown to the requester:\n\n${bodyOf(mail)}` : bodyOf(mail);
+  return runAs(actor, () =>
+    strapi.documents(COMMENT).create({
+      data: {
+        ticket: match.documentId,
+        body: truncate(body, 50000),
+        isInternal: fromStranger,
+        // staff answering by mail write as staff; requesters and Cc'd participants as the requester side
+        authorType: role === 'staff' ? 'staff' : fromStranger ? 'system' : 'requester',
+        authorName: fromStranger ? `Unknown sender <${address}>` : mail.from?.name || address,
+        source: 'email',
+        messageId: mail.messageId,
+      },
+    })
+  );
+}
+
+/** A delivery failure report about one of our mails marks that mail failed. */
+async function recordBounce(strapi: Core.Strapi, bounceOf: string, mail: ParsedMail): Promise<{ ticketId: number | null } | null> {
+  const bounced = (await strapi.db.query(OUTBOUND_EMAIL).findOne({
+    where: { messageId: bounceOf },
+    select: ['id'],
+    populate: { ticket: { select: ['id'] } },
+  })) as { id: number; ticket: { id: number } | null } | null;
+  if (!bounced) return null;
+  await strapi.db.query(OUTBOUND_EMAIL).update({
+    where: { id: bounced.id },
+    data: { deliveryStatus: 'failed', lockedUntil: null, lastError: truncate(`bounced: ${mail.subject} (${mail.from?.address ?? 'no sender'})`, 2000) },
+  });
+  return { ticketId: bounced.ticket?.id ?? null };
+}
+
+export interface ApplyInput {
+  fetched: FetchedMail | null;
+  mail: ParsedMail;
+  classification: Classification;
+  match: TicketMatch | null;
+  /** The mail is one of ours coming back (its Message-ID is in the outbox). */
+  own: boolean;
+  defaults: TicketDefaults;
+}
+
+/** The inbound record every mail leaves (what happened to it), written with the change it caused. */
+async function record(strapi: Core.Strapi, input: ApplyInput, applied: Applied, extra: { matchedBy?: string; skipped?: SkippedPart[] }) {
+  const { mail, fetched, classification } = input;
+  const applies = applied.outcome !== 'ignored_duplicate';
+  await strapi.db.query(INBOUND_EMAIL).create({
+    data: {
+      messageId: mail.messageId,
+      dedupeKey: applies ? mail.messageId : null,
+      outcome: applied.outcome,
+      fromAddress: mail.from?.address ?? null,
+      fromName: mail.from?.name ? truncate(mail.from.name, 200) : null,
+      subject: truncate(mail.subject, 998),
+      receivedAt: mail.date,
+      automatic: classification.automatic,
+      reasons: classification.reasons,
+      matchedBy: extra.matchedBy ?? null,
+      participants: [...mail.to, ...mail.cc].map((address) => address.address),
+      references: [...mail.inReplyTo, ...mail.references],
+      textBody: mail.text,
+      htmlBody: mail.safeHtml,
+      skippedAttachments: extra.skipped?.length ? extra.skipped : null,
+      folder: fetched?.folder ?? null,
+      uid: fetched?.uid ?? null,
+      uidValidity: fetched?.uidValidity ?? null,
+      ticket: applied.ticketId,
+      comment: applied.commentId,
+    },
+  });
+}
+
+/**
+ * The apply stage: one mail becomes a ticket, a comment, a bounce record or nothing (a duplicate,
+ * our own mail coming back), with its inbound record, all in the caller's transaction.
+ */
+export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise<Applied> {
+  const { mail, classification, match } = input;
+
+  const seen = await strapi.db.query(INBOUND_EMAIL).findOne({ where: { dedupeKey: mail.messageId }, select: ['id'], populate: { ticket: { select: ['id'] } } });
+  if (seen || input.own) {
+    const applied: Applied = {
+      outcome: 'ignored_duplicate',
+      ticketId: (seen as { ticket?: { id: number } | null } | null)?.ticket?.id ?? null,
+      commentId: null,
+      summary: input.own ? 'ignored: our own mail came back' : `ignored: ${mail.messageId} was ingested before`,
+    };
+    await record(strapi, input, applied, {});
+    return applied;
+  }
+
+  if (classification.bounceOf) {
+    const bounce = await recordBounce(strapi, classification.bounceOf, mail);
+    if (bounce) {
+      const applied: Applied = { outcome: 'bounce_recorded', ticketId: bounce.ticketId, commentId: null, summary: `bounce of our mail ${classification.bounceOf}` };
+      await record(strapi, input, applied, {});
+      return applied;
+    }
+  }
+
+  return withInboundMail({ messageId: mail.messageId, automatic: classification.automatic }, async () => {
+    if (match) {
+      const role = await senderRole(strapi, match.ticketId, mail.from?.address);
+      const comment = await addComment(strapi, mail, match, role);
+      const skipped = await storeAttachments(strapi, mail.attachments, { ticketDocumentId: match.documentId, commentDocumentId: comment.documentId });
+      await noteSkipped(strapi, match.documentId, skipped);
+      const ticket = (await strapi.db.query(TICKET).findOne({ where: { id: match.ticketId }, select: ['ticketNumber'] })) as { ticketNumber: string };
+      const applied: Applied = {
+        outcome: 'comment_added',
+        ticketId: match.ticketId,
+        commentId: Number(comment.id),
+        summary: `${role === 'unknown' ? 'internal note (unknown sender)' : 'comment'} on ${ticket.ticketNumber} (matched by ${match.via})`,
+      };
+      await record(strapi, input, applied, { matchedBy: match.via, skipped });
+      return applied;
+    }
+
+    const ticket = await createTicket(strapi, mail, input.defaults);
+    const skipped = await storeAttachments(strapi, mail.attachments, { ticketDocumentId: ticket.documentId });
+    await noteSkipped(strapi, ticket.documentId, skipped);
+    const applied: Applied = {
+      outcome: 'ticket_created',
+      ticketId: Number(ticket.id),
+      commentId: null,
+      summary: `new ticket ${ticket.ticketNumber}${classification.automatic ? ` (automatic mail, no auto-reply: ${classification.reasons.join('; ')})` : ''}`,
+    };
+    await record(strapi, input, applied, { skipped });
+    return applied;
+  });
+}
+
+/** The raw mail as a media file staff can download, when the upload limit allows; null otherwise. */
+async function storeRawFile(strapi: Core.Strapi, fetched: FetchedMail): Promise<number | null> {
+  if (fetched.source.length > attachmentUploadService(strapi).limits.maxFileBytes) return null;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-quarantine-'));
+  try {
+    const filepath = path.join(dir, `mail-${fetched.uid}.eml`);
+    fs.writeFileSync(filepath, fetched.source);
+    const [file] = (await strapi.plugin('upload').service('upload').upload({
+      data: {},
+      files: { filepath, originalFilename: `mail-${fetched.folder}-${fetched.uid}.eml`, mimetype: 'message/rfc822', size: fetched.source.length },
+    })) as Array<{ id: number }>;
+    return file.id;
+  } catch (error) {
+    strapi.log.warn(`[ingest] could not store quarantined mail ${fetched.uid} as a file (its source is kept in the record): ${String(error)}`);
+    return null;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A mail that failed a stage: kept raw with the error (the source in the record for re-processing,
+ * and as an .eml file when it fits the upload limit), so nothing is lost. */
+export async function quarantine(strapi: Core.Strapi, fetched: FetchedMail, messageId: string | null, error: unknown): Promise<void> {
+  const file = await storeRawFile(strapi, fetched);
+  await strapi.db.query(INBOUND_EMAIL).create({
+      data: {
+        messageId: messageId ?? `<uid-${fetched.uidValidity}-${fetched.uid}@quarantine.invalid>`,
+        dedupeKey: null,
+        outcome: 'quarantined',
+        error: truncate(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 5000),
+        raw: file,
+        rawSource: fetched.source.toString('base64'),
+        folder: fetched.folder,
+        uid: fetched.uid,
+        uidValidity: fetched.uidValidity,
+      },
+    });
+}

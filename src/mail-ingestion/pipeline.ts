@@ -1,0 +1,268 @@
+import type { Core } from '@strapi/strapi';
+import { INBOUND_EMAIL, MAIL_CURSOR, OUTBOUND_EMAIL, TICKET } from '../uids';
+import { isUniqueViolation } from '../db/errors';
+import { createLease } from '../db/lease';
+import { parseMail } from './parse';
+import { classifyMail } from './classify';
+import { findTicketForMail } from './thread';
+import { applyMail, quarantine, type Applied, type TicketDefaults } from './apply';
+import { openMailbox } from './mailbox';
+import type { ImapConfig, IngestionConfig } from './config';
+import type { FetchedMail, Outcome, ParsedMail } from './types';
+
+export interface IngestOptions {
+  /** Fetch, parse and decide, and print the decisions; write, flag and move nothing. */
+  dryRun?: boolean;
+  /** Stop after this many mails. */
+  limit?: number;
+  /** Another folder than the configured one. */
+  folder?: string;
+  /** One line per mail and a progress line per batch. */
+  log?: (line: string) => void;
+}
+
+export interface IngestReport {
+  /** 'locked' when another instance holds the ingestion lease. */
+  skipped: 'locked' | null;
+  fetched: number;
+  outcomes: Record<Outcome, number>;
+}
+
+const LEASE_NAME = 'mail-ingestion';
+/** A holder renews its lease every batch; a dead one's lapses after INGEST_LEASE_TTL_SECONDS (300). */
+const leaseTtlMs = (): number => Math.max(1, Number(process.env.INGEST_LEASE_TTL_SECONDS) || 300) * 1000;
+
+const emptyOutcomes = (): Record<Outcome, number> => ({
+  ticket_created: 0,
+  comment_added: 0,
+  bounce_recorded: 0,
+  ignored_duplicate: 0,
+  quarantined: 0,
+});
+
+interface Cursor {
+  uidValidity: string | null;
+  lastUid: number;
+}
+
+/** Where ingestion stopped in a folder: a UID, valid only with the folder's UIDVALIDITY. */
+function cursorStore(strapi: Core.Strapi, mailbox: string) {
+  return {
+    async load(): Promise<Cursor> {
+      const row = (await strapi.db.query(MAIL_CURSOR).findOne({ where: { mailbox } })) as { uidValidity: string | null; lastUid: string | number | null } | null;
+      return { uidValidity: row?.uidValidity ?? null, lastUid: Number(row?.lastUid ?? 0) };
+    },
+    /** Saved in the transaction that applied the mail: the mail and the cursor move together. */
+    async save(uidValidity: string, lastUid: number): Promise<void> {
+      const updated = await strapi.db.query(MAIL_CURSOR).updateMany({ where: { mailbox }, data: { uidValidity, lastUid } });
+      if (updated.count === 0) await strapi.db.query(MAIL_CURSOR).create({ data: { mailbox, uidValidity, lastUid } });
+    },
+  };
+}
+
+async function isOurMessageId(strapi: Core.Strapi, messageId: string): Promise<boolean> {
+  return (await strapi.db.query(OUTBOUND_EMAIL).count({ where: { messageId } })) > 0;
+}
+
+/** What the dry run prints for a mail: the same decisions the real run takes, without taking them. */
+function describeDecision(mail: ParsedMail, automatic: boolean, reasons: string[], matchLabel: string | null, duplicate: boolean, own: boolean): string {
+  if (own) return 'ignored: our own mail came back';
+  if (duplicate) return 'ignored: ingested before (same Message-ID)';
+  const reply = automatic ? ` — automatic (${reasons.join('; ')}), no auto-reply` : '';
+  return matchLabel ? `comment on ${matchLabel}${reply}` : `new ticket "${mail.subject}"${reply}`;
+}
+
+/**
+ * The ingestion run: fetch → parse → classify → thread → apply → acknowledge, in batches.
+ * Each mail is applied in its own transaction together with its inbound record and the folder's
+ * cursor, and only then flagged \Seen (or moved): a crash between the two leaves the mail unseen
+ * but never ingests it twice (the cursor and the Message-ID both say it is done). A mail that fails
+ * is quarantined with its raw source and acknowledged, so it never blocks the mailbox.
+ */
+/** Where a new ticket from mail lands unless staff change it: INGEST_DEFAULT_PRIORITY, INGEST_DEFAULT_CATEGORY. */
+export const ticketDefaultsFromEnv = (env: Record<string, string | undefined> = process.env): TicketDefaults => ({
+  priority: env.INGEST_DEFAULT_PRIORITY?.trim() || 'medium',
+  category: env.INGEST_DEFAULT_CATEGORY?.trim() || 'support',
+});
+
+/** Addresses that are us: mail from them is a loop (SUPPORT_EMAIL and the address we send from). */
+function ourAddresses(strapi: Core.Strapi, config: IngestionConfig): string[] {
+  const from = String(strapi.config.get('helpdesk.mail.from', '')).trim().toLowerCase();
+  return [config.supportEmail, from].filter((address): address is string => Boolean(address));
+}
+
+export async function ingestMailbox(
+  strapi: Core.Strapi,
+  config: IngestionConfig & { imap: ImapConfig },
+  options: IngestOptions = {}
+): Promise<IngestReport> {
+  const log = options.log ?? (() => undefined);
+  const report: IngestReport = { skipped: null, fetched: 0, outcomes: emptyOutcomes() };
+  const lease = createLease(strapi, LEASE_NAME, leaseTtlMs());
+  if (!options.dryRun && !(await lease.acquire())) {
+    report.skipped = 'locked';
+    log('[ingest] another instance is ingesting: skipped');
+    return report;
+  }
+
+  const imap = config.imap;
+  const folder = options.folder ?? imap.folder;
+  const defaults = ticketDefaultsFromEnv();
+  const supportAddresses = ourAddresses(strapi, config);
+  let mailbox;
+  try {
+    mailbox = await openMailbox({ ...imap, folder });
+  } catch (error) {
+    if (!options.dryRun) await lease.release();
+    throw error;
+  }
+  const cursors = cursorStore(strapi, `${imap.user}@${imap.host}:${imap.port}/${folder}`);
+  const run: RunContext = {
+    supportAddresses,
+    defaults,
+    dryRun: Boolean(options.dryRun),
+    report,
+    // the cursor moves in the transaction that applied (or quarantined) the mail
+    done: (fetched) => cursors.save(fetched.uidValidity, fetched.uid),
+    quarantineFailures: true,
+  };
+  try {
+    const cursor = await cursors.load();
+    // a new UIDVALIDITY means the folder's UIDs start over: read it all again (Message-IDs keep it once)
+    let lastUid = cursor.uidValidity === mailbox.uidValidity ? cursor.lastUid : 0;
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    let leaseLost = false;
+
+    while (report.fetched < limit && !leaseLost) {
+      const batch = await mailbox.fetchSince(lastUid, Math.min(config.batchSize, limit - report.fetched));
+      if (batch.length === 0) break;
+      const done: number[] = [];
+      for (const fetched of batch) {
+        // renew as we go: a run slower than the lease's life must not share the mailbox with another
+        if (!options.dryRun && done.length % 10 === 9 && !(await lease.acquire())) {
+          log('[ingest] lost the ingestion lease to another instance: stopping');
+          leaseLost = true;
+          break;
+        }
+        const line = await processMail(strapi, fetched, run);
+        log(`[ingest] uid ${fetched.uid}: ${line}`);
+        done.push(fetched.uid);
+        lastUid = Math.max(lastUid, fetched.uid);
+      }
+      report.fetched += done.length;
+      if (!options.dryRun && done.length > 0) {
+        await mailbox.acknowledge(done);
+        if (!leaseLost && !(await lease.acquire())) leaseLost = true;
+      }
+      log(`[ingest] ${report.fetched} mails so far (up to uid ${lastUid})`);
+    }
+  } finally {
+    await mailbox.close();
+    if (!options.dryRun) await lease.release();
+  }
+  return report;
+}
+
+/** What one run's mails share. */
+interface RunContext {
+  supportAddresses: string[];
+  defaults: TicketDefaults;
+  dryRun: boolean;
+  report: IngestReport;
+  /** Recorded in the same transaction as the mail's outcome. */
+  done: (fetched: FetchedMail) => Promise<void>;
+  /** A failing mail is quarantined (from the mailbox), or only reported (re-processing a quarantined one). */
+  quarantineFailures: boolean;
+}
+
+/** One mail through parse → classify → thread → apply; returns the line the log and the dry run print. */
+async function processMail(strapi: Core.Strapi, fetched: FetchedMail, run: RunContext): Promise<string> {
+  let mail: ParsedMail | null = null;
+  try {
+    mail = await parseMail(fetched.source);
+    const parsed = mail;
+    const own = await isOurMessageId(strapi, parsed.messageId);
+    const classification = classifyMail(parsed, {
+      supportAddresses: run.supportAddresses,
+      isOwnMessageId: (id) => own && id === parsed.messageId,
+    });
+    const match = await findTicketForMail(strapi, parsed);
+
+    if (run.dryRun) {
+      const duplicate = (await strapi.db.query(INBOUND_EMAIL).count({ where: { dedupeKey: parsed.messageId } })) > 0;
+      const label = match
+        ? ((await strapi.db.query(TICKET).findOne({ where: { id: match.ticketId }, select: ['ticketNumber'] })) as { ticketNumber: string }).ticketNumber
+        : null;
+      return `would ${describeDecision(parsed, classification.automatic, classification.reasons, label, duplicate, own)} — ${parsed.messageId}`;
+    }
+
+    const applied: Applied = await strapi.db.transaction(async () => {
+      const result = await applyMail(strapi, { fetched, mail: parsed, classification, match, own, defaults: run.defaults });
+      await run.done(fetched);
+      return result;
+    });
+    run.report.outcomes[applied.outcome] += 1;
+    return applied.summary;
+  } catch (error) {
+    if (run.dryRun) return `would quarantine: ${String(error)}`;
+    if (mail && isUniqueViolation(error)) {
+      // another run applied the same Message-ID between our check and our insert
+      run.report.outcomes.ignored_duplicate += 1;
+      await strapi.db.transaction(() => run.done(fetched));
+      return `ignored: ${mail.messageId} was ingested concurrently`;
+    }
+    strapi.log.warn(`[ingest] uid ${fetched.uid} failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (!run.quarantineFailures) return `still failing: ${String(error)}`;
+    await strapi.db.transaction(async () => {
+      await quarantine(strapi, fetched, mail?.messageId ?? null, error);
+      await run.done(fetched);
+    });
+    run.report.outcomes.quarantined += 1;
+    return `quarantined: ${String(error)}`;
+  }
+}
+
+interface QuarantinedRow {
+  id: number;
+  rawSource: string;
+  folder: string | null;
+  uid: string | number | null;
+  uidValidity: string | null;
+}
+
+/**
+ * Runs quarantined mails through the pipeline again (after a fix, say): each one that now goes
+ * through leaves its own inbound record, and its quarantine record is marked re-processed.
+ */
+export async function reprocessQuarantined(strapi: Core.Strapi, config: IngestionConfig, options: IngestOptions = {}): Promise<IngestReport> {
+  const log = options.log ?? (() => undefined);
+  const report: IngestReport = { skipped: null, fetched: 0, outcomes: emptyOutcomes() };
+  const rows = (await strapi.db.query(INBOUND_EMAIL).findMany({
+    where: { outcome: 'quarantined', reprocessedAt: { $null: true }, rawSource: { $notNull: true } },
+    select: ['id', 'rawSource', 'folder', 'uid', 'uidValidity'],
+    orderBy: { id: 'asc' },
+    limit: options.limit,
+  })) as QuarantinedRow[];
+  for (const row of rows) {
+    const fetched: FetchedMail = {
+      uid: Number(row.uid ?? 0),
+      folder: row.folder ?? '(quarantine)',
+      uidValidity: row.uidValidity ?? '',
+      source: Buffer.from(row.rawSource, 'base64'),
+      flags: [],
+    };
+    const line = await processMail(strapi, fetched, {
+      supportAddresses: ourAddresses(strapi, config),
+      defaults: ticketDefaultsFromEnv(),
+      dryRun: Boolean(options.dryRun),
+      report,
+      done: async () => {
+        await strapi.db.query(INBOUND_EMAIL).update({ where: { id: row.id }, data: { reprocessedAt: new Date() } });
+      },
+      quarantineFailures: false,
+    });
+    report.fetched += 1;
+    log(`[ingest] quarantined #${row.id}: ${line}`);
+  }
+  return report;
+}

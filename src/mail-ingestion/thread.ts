@@ -1,0 +1,71 @@
+import type { Core } from '@strapi/strapi';
+import { INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET } from '../uids';
+import type { ParsedMail } from './types';
+
+/** The ticket a mail continues, and what gave it away. */
+export interface TicketMatch {
+  ticketId: number;
+  documentId: string;
+  via: 'headers' | 'subject';
+}
+
+const TICKET_TAG = /(?<![\w-])TKT-(\d{4})-(\d{5,})(?!\d)/i;
+/** Tags of the product before ticket numbers existed; they name a ticket's id, trusted only when it exists. */
+const LEGACY_TAGS = [/\[TICKET-(\d+)\]/i, /\bTicket\s*#(\d+)\b/i, /(?:^|[\s(\[])#(\d+)\b/];
+
+interface TicketRef {
+  id: number;
+  documentId: string;
+}
+
+/** The Message-IDs a mail answers, the direct parent first, then the thread from newest to oldest. */
+export function parentMessageIds(mail: ParsedMail): string[] {
+  return [...new Set([...mail.inReplyTo, ...[...mail.references].reverse()])].filter((id) => id !== mail.messageId);
+}
+
+/** Header threading: every Message-ID we sent (the outbox) or received (inbound records) for a ticket. */
+async function matchByHeaders(strapi: Core.Strapi, mail: ParsedMail): Promise<TicketMatch | null> {
+  const ids = parentMessageIds(mail);
+  if (ids.length === 0) return null;
+  const sent = (await strapi.db.query(OUTBOUND_EMAIL).findMany({
+    where: { messageId: { $in: ids }, ticket: { id: { $notNull: true } } },
+    select: ['messageId'],
+    populate: { ticket: { select: ['id', 'documentId'] } },
+  })) as Array<{ messageId: string; ticket: TicketRef | null }>;
+  const received = (await strapi.db.query(INBOUND_EMAIL).findMany({
+    where: { messageId: { $in: ids }, ticket: { id: { $notNull: true } } },
+    select: ['messageId'],
+    populate: { ticket: { select: ['id', 'documentId'] } },
+  })) as Array<{ messageId: string; ticket: TicketRef | null }>;
+  const byId = new Map<string, TicketRef>();
+  for (const row of [...sent, ...received]) if (row.ticket) byId.set(row.messageId, row.ticket);
+  for (const id of ids) {
+    const ticket = byId.get(id);
+    if (ticket) return { ticketId: ticket.id, documentId: ticket.documentId, via: 'headers' };
+  }
+  return null;
+}
+
+/** Subject threading: our tag TKT-YYYY-NNNNN in any form, then the legacy tags. */
+async function matchBySubject(strapi: Core.Strapi, subject: string): Promise<TicketMatch | null> {
+  const tag = TICKET_TAG.exec(subject);
+  if (tag) {
+    const ticketNumber = `TKT-${tag[1]}-${tag[2]}`;
+    const ticket = (await strapi.db.query(TICKET).findOne({ where: { ticketNumber }, select: ['id', 'documentId'] })) as TicketRef | null;
+    if (ticket) return { ticketId: ticket.id, documentId: ticket.documentId, via: 'subject' };
+  }
+  for (const pattern of LEGACY_TAGS) {
+    const legacy = pattern.exec(subject);
+    if (!legacy) continue;
+    const id = Number(legacy[1]);
+    if (!Number.isSafeInteger(id)) continue;
+    const ticket = (await strapi.db.query(TICKET).findOne({ where: { id }, select: ['id', 'documentId'] })) as TicketRef | null;
+    if (ticket) return { ticketId: ticket.id, documentId: ticket.documentId, via: 'subject' };
+  }
+  return null;
+}
+
+/** The thread stage: In-Reply-To/References first (they cannot be guessed from outside), then the subject. */
+export async function findTicketForMail(strapi: Core.Strapi, mail: ParsedMail): Promise<TicketMatch | null> {
+  return (await matchByHeaders(strapi, mail)) ?? (await matchBySubject(strapi, mail.subject));
+}

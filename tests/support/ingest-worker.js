@@ -1,0 +1,29 @@
+// A separate ingestion process for tests/ingest-crash.test.ts: boots the compiled Strapi (dist/) on
+// the database and IMAP settings it inherits through the environment and ingests the mailbox until
+// it is empty, retrying while another (perhaps dead) holder's lease has not expired. Prints the
+// report as JSON. The test kills it with SIGKILL in the middle of a batch.
+const path = require('path');
+const { createStrapi } = require('@strapi/strapi');
+
+async function main() {
+  const appDir = path.resolve(__dirname, '..', '..');
+  const app = await createStrapi({ appDir, distDir: path.join(appDir, 'dist') }).load();
+  const { readIngestionConfig } = require(path.join(app.dirs.dist.src, 'mail-ingestion', 'config.js'));
+  const { ingestMailbox } = require(path.join(app.dirs.dist.src, 'mail-ingestion', 'pipeline.js'));
+  const config = readIngestionConfig();
+  process.stdout.write('ready\n');
+  let report;
+  for (;;) {
+    report = await ingestMailbox(app, config);
+    if (report.skipped !== 'locked') break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+  await app.destroy();
+  process.exit(0);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+  process.exit(1);
+});
