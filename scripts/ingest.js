@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Email-to-ticket from the command line (the product's process_emails): reads the support mailbox
 // once or every EMAIL_TO_TICKET_CHECK_INTERVAL seconds, with the same pipeline as the cron task.
-// Usage: npm run ingest -- [--dry-run] [--verbose] [--limit N] [--folder NAME] [--once]
+// Usage: npm run ingest -- [--dry-run] [--verbose] [--limit N] [--folder NAME] [--once] [--reprocess-quarantined]
 // Exit codes: 0 done, 1 the run failed (IMAP, database), 2 bad usage, 3 some mails were quarantined.
 const path = require('path');
 const { parseArgs } = require('util');
 
-const USAGE = 'usage: npm run ingest -- [--dry-run] [--verbose] [--limit N] [--folder NAME] [--once]';
+const USAGE = 'usage: npm run ingest -- [--dry-run] [--verbose] [--limit N] [--folder NAME] [--once] [--reprocess-quarantined]';
 
 async function main() {
   let values;
@@ -18,6 +18,7 @@ async function main() {
         limit: { type: 'string' },
         folder: { type: 'string' },
         once: { type: 'boolean', default: false },
+        'reprocess-quarantined': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -44,7 +45,7 @@ async function main() {
   const app = await createStrapi(await compileStrapi()).load();
   const dist = (...parts) => require(path.join(app.dirs.dist.src, ...parts));
   const { readIngestionConfig } = dist('mail-ingestion', 'config.js');
-  const { ingestMailbox } = dist('mail-ingestion', 'pipeline.js');
+  const { ingestMailbox, reprocessQuarantined } = dist('mail-ingestion', 'pipeline.js');
 
   let code = 0;
   let stop = false;
@@ -52,6 +53,14 @@ async function main() {
   process.on('SIGTERM', () => (stop = true));
   try {
     const config = readIngestionConfig();
+    if (values['reprocess-quarantined']) {
+      // the raw mails are in the database: no mailbox needed
+      const report = await reprocessQuarantined(app, config, { dryRun: values['dry-run'], limit, log: (line) => console.log(line) });
+      if (values['dry-run']) return 0;
+      const failing = report.fetched - Object.values(report.outcomes).reduce((a, b) => a + b, 0);
+      console.log(`${report.fetched} quarantined mails looked at; ${report.fetched - failing} went through, ${failing} still fail`);
+      return failing > 0 ? 3 : 0;
+    }
     if (!config.imap) {
       console.error('IMAP is not configured: set IMAP_HOST, IMAP_USERNAME and IMAP_PASSWORD');
       return 1;
