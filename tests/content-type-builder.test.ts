@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { applyTestEnv } from './helpers/test-env';
+import { freshDatabase, type TestDatabase } from './helpers/helpdesk';
 
 /**
  * The Content-Type Builder (CTB) saves a type only under `strapi develop` (autoReload): it writes
@@ -16,9 +17,9 @@ import { applyTestEnv } from './helpers/test-env';
  * messages the cluster primary, which recompiles and forks a new worker), not develop's file
  * watcher, which ignores every path matching /tmp/ anyway.
  *
- * The copy always runs on its own SQLite file, also when the suite runs with
- * DATABASE_CLIENT=postgres: what is tested is the CTB writing schema files, and a develop instance
- * that alters tables must not share the run's database.
+ * The copy runs on a database of its own, of the kind the suite runs on (a SQLite file, or a new
+ * PostgreSQL database on the run's server): a develop instance that alters tables must not share
+ * another suite's database.
  */
 
 const ROOT = path.resolve(__dirname, '..');
@@ -135,12 +136,13 @@ function updateSchemaBody(type: CtbContentType, added: CtbAttribute) {
   };
 }
 
-/** `strapi develop` in a copy of the project, with its own SQLite file and port. */
+/** `strapi develop` in a copy of the project, with its own database and port. */
 class DevelopCopy {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-ctb-'));
   baseUrl = '';
   private child: ChildProcess | undefined;
   private log = '';
+  private database: TestDatabase | null = null;
 
   constructor() {
     for (const entry of COPIED) fs.cpSync(path.join(ROOT, entry), path.join(this.dir, entry), { recursive: true });
@@ -164,11 +166,11 @@ class DevelopCopy {
     applyTestEnv();
     const port = await freePort();
     this.baseUrl = `http://127.0.0.1:${port}`;
+    const database = await this.ownDatabase();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: 'development',
-      DATABASE_CLIENT: 'sqlite',
-      DATABASE_FILENAME: this.file('data.db'),
+      ...database,
       HOST: '127.0.0.1',
       PORT: String(port),
       STRAPI_TELEMETRY_DISABLED: 'true',
@@ -177,7 +179,8 @@ class DevelopCopy {
       LOG_LEVEL: 'info',
       FORCE_COLOR: '0',
     };
-    for (const key of ['DATABASE_URL', 'HELPDESK_TEST_SERVER_URL', 'SMTP_HOST']) delete env[key];
+    for (const key of ['HELPDESK_TEST_SERVER_URL', 'SMTP_HOST']) delete env[key];
+    if (!database.DATABASE_URL) delete env.DATABASE_URL;
     const cli = path.join(this.dir, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js');
     // detached: the CLI forks a cluster worker; a process group of its own lets afterAll end both
     const child = spawn(process.execPath, [cli, 'develop', '--no-watch-admin', '--no-build-admin', '--no-install-deps'], {
@@ -225,6 +228,19 @@ class DevelopCopy {
     return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
   }
 
+  /** The environment that points the copy at its own database. */
+  private async ownDatabase(): Promise<Record<string, string>> {
+    if ((process.env.DATABASE_CLIENT ?? 'sqlite') !== 'postgres') {
+      return { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: this.file('data.db') };
+    }
+    // freshDatabase points DATABASE_URL at the new database; the suite's own value comes back after
+    const suiteUrl = process.env.DATABASE_URL;
+    this.database = await freshDatabase();
+    const url = String(process.env.DATABASE_URL);
+    process.env.DATABASE_URL = suiteUrl;
+    return { DATABASE_CLIENT: 'postgres', DATABASE_URL: url };
+  }
+
   async stop(): Promise<void> {
     const pid = this.child?.pid;
     if (pid !== undefined) {
@@ -236,6 +252,7 @@ class DevelopCopy {
       }
     }
     fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 5 });
+    await this.database?.drop();
   }
 }
 
