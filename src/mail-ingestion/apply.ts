@@ -11,7 +11,7 @@ import { deniedTypeReason, executableKind, formatBytes } from '../api/attachment
 import type { MultipartFile } from '../api/attachment/validators/attachment-upload';
 import type { Classification, FetchedMail, MailAttachment, Outcome, ParsedMail } from './types';
 import type { TicketMatch } from './thread';
-import { senderRole, type SenderRole } from './sender';
+import { senderRole, staffActor, type SenderRole } from './sender';
 
 /** What the apply stage did with one mail. */
 export interface Applied {
@@ -131,7 +131,7 @@ async function createTicket(strapi: Core.Strapi, mail: ParsedMail, defaults: Tic
 async function addComment(strapi: Core.Strapi, mail: ParsedMail, match: TicketMatch, role: SenderRole) {
   const address = mail.from?.address ?? 'unknown address';
   const fromStranger = role === 'unknown';
-  const actor: Actor = fromStranger ? SYSTEM_ACTOR : requesterActor(mail);
+  const actor: Actor = fromStranger ? SYSTEM_ACTOR : role === 'staff' ? await staffActor(strapi, address) : requesterActor(mail);
   const body = fromStranger ? `From an unknown sender (${address}), not shown to the requester:\n\n${bodyOf(mail)}` : bodyOf(mail);
   return runAs(actor, () =>
     strapi.documents(COMMENT).create({

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { INBOUND_EMAIL, TICKET, UP_USER } from '../uids';
 import { AGENT_ROLE_TYPE } from '../access/roles';
+import type { Actor } from '../audit/actor';
 
 /** Who a reply's sender is to the ticket it names: only these may write into the conversation. */
 export type SenderRole = 'requester' | 'participant' | 'staff' | 'unknown';
@@ -37,4 +38,18 @@ export async function senderRole(strapi: Core.Strapi, ticketId: number, address:
   })) as Array<{ participants: unknown }>;
   const participants = earlier.flatMap((mail) => (Array.isArray(mail.participants) ? (mail.participants as string[]) : []));
   return participants.includes(address) ? 'participant' : 'unknown';
+}
+
+/** The account behind a staff address, as the actor of what their mail does (history names them). */
+export async function staffActor(strapi: Core.Strapi, address: string): Promise<Actor> {
+  const agent = (await strapi.db.query(UP_USER).findOne({
+    where: { email: address, role: { type: AGENT_ROLE_TYPE } },
+    select: ['id', 'username'],
+  })) as { id: number; username: string } | null;
+  if (agent) return { type: 'agent', id: String(agent.id), name: agent.username || address, userId: agent.id };
+  const admin = (await strapi.db.query('admin::user').findOne({ where: { email: address }, select: ['id', 'firstname', 'lastname'] })) as
+    | { id: number; firstname: string | null; lastname: string | null }
+    | null;
+  const name = [admin?.firstname, admin?.lastname].filter(Boolean).join(' ') || address;
+  return { type: 'admin', id: admin ? String(admin.id) : null, name };
 }

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type Mail from 'nodemailer/lib/mailer';
+import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { appendMail, imapEnv, startDovecot, type DovecotServer } from './support/dovecot';
+import type { IngestionConfig, ImapConfig } from '../src/mail-ingestion/config';
+
+const TICKET = 'api::ticket.ticket';
+const COMMENT = 'api::comment.comment';
+const SUPPORT = 'support@helpdesk.test';
+
+const build = (mail: Mail.Options): Promise<Buffer> => new MailComposer(mail).compile().build();
+
+/** Who may write into a ticket by mail: the requester, whoever was on its Cc, and staff. */
+describe('email replies by sender', () => {
+  let helpdesk: Helpdesk;
+  let imap: DovecotServer;
+  let ingest: () => Promise<unknown>;
+  let ticket: { id: number; documentId: string; ticketNumber: string };
+
+  const lastComment = async () =>
+    (await helpdesk.strapi.db.query(COMMENT).findMany({ where: { ticket: { id: ticket.id } }, orderBy: { id: 'desc' }, limit: 1 }))[0];
+  const reply = async (from: string, text: string) => {
+    await appendMail(imap, 'INBOX', await build({ from, to: SUPPORT, subject: `Re: [${ticket.ticketNumber}] Server down`, text }));
+    await ingest();
+    return lastComment();
+  };
+
+  beforeAll(async () => {
+    imap = await startDovecot();
+    helpdesk = await startHelpdesk({
+      env: { CRON_ENABLED: 'false', EMAIL_TO_TICKET_ENABLED: 'true', SUPPORT_EMAIL: SUPPORT, SMTP_FROM: SUPPORT, ...imapEnv(imap) },
+    });
+    const dist = (file: string) => require(path.join(helpdesk.strapi.dirs.dist.src, 'mail-ingestion', file));
+    const config = dist('config.js').readIngestionConfig() as IngestionConfig & { imap: ImapConfig };
+    ingest = () => dist('pipeline.js').ingestMailbox(helpdesk.strapi, config);
+    await helpdesk.agent('ada.agent@helpdesk.test');
+
+    await appendMail(
+      imap,
+      'INBOX',
+      await build({ from: 'olga@customer.test', to: SUPPORT, cc: ['Boss <boss@customer.test>'], subject: 'Server down', text: 'Our server is down.' })
+    );
+    await ingest();
+    ticket = (await helpdesk.strapi.db.query(TICKET).findOne({ where: { subject: 'Server down' } })) as typeof ticket;
+  });
+  afterAll(async () => {
+    await helpdesk?.stop();
+    await imap?.stop();
+  });
+
+  it("takes a reply from an address that was on the ticket's Cc as the requester's side", async () => {
+    const comment = await reply('boss@customer.test', 'Please hurry, we lose money.');
+    expect(comment).toMatchObject({ body: 'Please hurry, we lose money.', isInternal: false, authorType: 'requester' });
+  });
+
+  it('takes a reply from an agent as a public staff comment, mailed on to the requester', async () => {
+    const comment = await reply('ada.agent@helpdesk.test', 'We are restarting it now.');
+    expect(comment).toMatchObject({ body: 'We are restarting it now.', isInternal: false, authorType: 'staff' });
+    const mails = await helpdesk.strapi.db.query('api::outbound-email.outbound-email').findMany({
+      where: { ticket: { id: ticket.id }, templateKey: 'comment_notification' },
+    });
+    expect(mails.map((m: { to: string }) => m.to)).toEqual(['olga@customer.test']);
+  });
+
+  it('keeps anybody else to an internal note', async () => {
+    const comment = await reply('competitor@else.test', 'What server do you run?');
+    expect(comment).toMatchObject({ isInternal: true, authorType: 'system', authorName: 'Unknown sender <competitor@else.test>' });
+  });
+
+  it('moves a pending ticket back to open when the requester answers', async () => {
+    await helpdesk.strapi.documents(TICKET).update({ documentId: ticket.documentId, data: { ticketStatus: 'pending' } });
+    await reply('olga@customer.test', 'Here are the logs.');
+    expect((await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: ticket.id } })).ticketStatus).toBe('open');
+  });
+});
