@@ -1,5 +1,5 @@
 import { contentTypes } from '@strapi/utils';
-import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { recordLog, startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 
 const TICKET = 'api::ticket.ticket';
 const HISTORY = 'api::ticket-history.ticket-history';
@@ -22,15 +22,7 @@ describe('ticket status in the Content Manager', () => {
 
   beforeAll(async () => {
     // Strapi reports reserved attribute names as warnings while it loads the content types
-    helpdesk = await startHelpdesk({
-      beforeLoad: (strapi) => {
-        const warn = strapi.log.warn.bind(strapi.log);
-        strapi.log.warn = ((message: unknown, ...rest: unknown[]) => {
-          warnings.push(String(message));
-          return warn(message as string, ...(rest as []));
-        }) as typeof strapi.log.warn;
-      },
-    });
+    helpdesk = await startHelpdesk({ beforeLoad: recordLog('warn', warnings) });
     admin = await helpdesk.admin();
     for (const status of ['open', 'pending', 'open', 'resolved', 'new'] as const) {
       const ticket = await helpdesk.strapi.documents(TICKET).create({ data: { subject: `Status ${status}`, ticketStatus: status } });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { recordLog, startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { appendMail, imapEnv, listMessages, startDovecot, type DovecotServer } from './support/dovecot';
 
 const SCRIPT = path.resolve(__dirname, '..', 'scripts', 'ingest.js');
@@ -29,13 +29,7 @@ describe('npm run ingest', () => {
     imap = await startDovecot();
     helpdesk = await startHelpdesk({
       env: { CRON_ENABLED: 'false', EMAIL_TO_TICKET_ENABLED: 'true', SUPPORT_EMAIL: SUPPORT, SMTP_FROM: SUPPORT, ...imapEnv(imap) },
-      beforeLoad: (strapi) => {
-        const info = strapi.log.info.bind(strapi.log);
-        strapi.log.info = ((message: unknown, ...rest: unknown[]) => {
-          logged.push(String(message));
-          return info(message as string, ...(rest as []));
-        }) as typeof strapi.log.info;
-      },
+      beforeLoad: recordLog('info', logged),
     });
   });
   afterAll(async () => {

@@ -79,6 +79,17 @@ export interface StartOptions {
   database?: TestDatabase;
 }
 
+/** A beforeLoad that copies every message Strapi logs at `level` into `lines` (and still logs it). */
+export function recordLog(level: 'info' | 'warn', lines: string[]): (strapi: Core.Strapi) => void {
+  return (strapi) => {
+    const log = strapi.log[level].bind(strapi.log);
+    strapi.log[level] = ((message: unknown, ...rest: unknown[]) => {
+      lines.push(String(message));
+      return log(message as string, ...(rest as []));
+    }) as typeof strapi.log.info;
+  };
+}
+
 function overrideEnv(env: Record<string, string | undefined>): () => void {
   const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   const assign = (values: Record<string, string | undefined>) => {
