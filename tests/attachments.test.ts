@@ -129,7 +129,8 @@ describe('ticket attachments (local provider)', () => {
     ], { fields: { comment: comment.documentId } });
 
     expect(response.status).toBe(201);
-    const records = response.body.data as AttachmentRecord[];
+    // the body parser hands files over in the order they finished writing, not the order sent
+    const records = [...(response.body.data as AttachmentRecord[])].sort((x, y) => String(x.filename).localeCompare(String(y.filename)));
     expect(records).toEqual([
       { id: expect.any(Number), documentId: expect.any(String), filename: 'error log.txt', size: 17, mimeType: 'text/plain', url: expect.stringMatching(/^\/uploads\/.+\.txt$/) },
       { id: expect.any(Number), documentId: expect.any(String), filename: 'screenshot.png', size: expect.any(Number), mimeType: 'image/png', url: expect.stringMatching(/^\/uploads\/.+\.png$/) },
@@ -150,7 +151,7 @@ describe('ticket attachments (local provider)', () => {
       [Number(ticket.id), Number(comment.id), 'agent', 'attach-agent'],
       [Number(ticket.id), Number(comment.id), 'agent', 'attach-agent'],
     ]);
-    expect((await historyOf(ticket.id)).map((row) => [row.newValue, row.actorType])).toEqual([
+    expect((await historyOf(ticket.id)).map((row) => [row.newValue, row.actorType]).sort()).toEqual([
       ['error log.txt', 'agent'],
       ['screenshot.png', 'agent'],
     ]);
