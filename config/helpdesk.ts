@@ -14,6 +14,10 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => ({
     automaticCap: env.int('AUTO_REPLY_CAP', 3),
     automaticCapWindowMs: env.int('AUTO_REPLY_CAP_WINDOW_MINUTES', 10) * 60_000,
   },
+  accounts: {
+    // self-registration (POST /api/auth/local/register) is closed unless PUBLIC_REGISTRATION=true
+    publicRegistration: env.bool('PUBLIC_REGISTRATION', false),
+  },
   mail: {
     from: env('SMTP_FROM', 'support@helpdesk.invalid'),
     fromName: env('SMTP_FROM_NAME', 'Helpdesk'),

@@ -1,11 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import { attachmentLimits, multipartErrorHandler } from '../src/api/attachment/domain/attachment-policy';
+import { corsOrigin, corsPolicy } from '../src/security/cors';
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
   'strapi::logger',
   'strapi::errors',
   'strapi::security',
-  'strapi::cors',
+  // only listed origins may read responses with credentials (CORS_ORIGINS; see src/security/cors.ts)
+  { name: 'strapi::cors', config: { origin: corsOrigin(corsPolicy(env)), credentials: true } },
   'strapi::poweredBy',
   'strapi::query',
   // Multipart files are written to disk before any route runs: stop reading at what an upload may

@@ -2,7 +2,9 @@ import type { Core } from '@strapi/strapi';
 import cronTasks from './cron-tasks';
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => ({
-  host: env('HOST', '0.0.0.0'),
+  // loopback unless HOST says otherwise: POST /admin/register-admin is open to the first caller,
+  // so a fresh install must not be reachable from the network before its first admin exists
+  host: env('HOST', '127.0.0.1'),
   port: env.int('PORT', 1337),
   // the address people reach the server at; links in mail (address confirmation) start with it
   url: env('PUBLIC_URL', ''),

@@ -9,8 +9,8 @@ const crypto = require('crypto');
 const envPath = path.join(__dirname, '..', '.env');
 const secret = () => crypto.randomBytes(24).toString('base64');
 
+// HOST is left out on purpose: config/server.ts binds to 127.0.0.1 unless HOST is set.
 const wanted = {
-  HOST: () => '0.0.0.0',
   PORT: () => '1337',
   APP_KEYS: () => [secret(), secret(), secret(), secret()].join(','),
   API_TOKEN_SALT: secret,

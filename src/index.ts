@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { registerDocumentHooks } from './document-hooks';
 import { ensureAgentRole, ensurePublicGuestAccess, ensureRequesterAccess } from './access/roles';
-import { requireEmailConfirmation } from './setup/registration';
+import { applyAccountSettings } from './setup/registration';
 import { applyContentManagerLayouts } from './setup/content-manager-layouts';
 import { seedDefaultTemplates } from './mail/default-templates';
 import { outboxService } from './services';
@@ -22,7 +22,7 @@ export default {
     await ensureAgentRole(strapi);
     await ensurePublicGuestAccess(strapi);
     await ensureRequesterAccess(strapi);
-    await requireEmailConfirmation(strapi);
+    await applyAccountSettings(strapi);
     await applyContentManagerLayouts(strapi);
     await seedDefaultTemplates(strapi);
     await ensureApiDocs(strapi);

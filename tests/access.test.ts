@@ -7,7 +7,8 @@ describe('roles and access', () => {
   let ticketId: string;
 
   beforeAll(async () => {
-    helpdesk = await startHelpdesk();
+    // the test registers a plain account, and self-registration is off unless PUBLIC_REGISTRATION=true
+    helpdesk = await startHelpdesk({ env: { PUBLIC_REGISTRATION: 'true' } });
     agent = await helpdesk.agent();
     ticketId = (await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'Access' } })).documentId;
   });

@@ -6,7 +6,8 @@ describe('ticket reports: who may call them', () => {
   let helpdesk: Helpdesk;
 
   beforeAll(async () => {
-    helpdesk = await startHelpdesk();
+    // the test registers a plain account, and self-registration is off unless PUBLIC_REGISTRATION=true
+    helpdesk = await startHelpdesk({ env: { PUBLIC_REGISTRATION: 'true' } });
     // one ticket, so that what the agent gets back is more than an empty answer
     await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'Reports' } });
   });

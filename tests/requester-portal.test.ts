@@ -40,7 +40,7 @@ describe('requester portal', () => {
   const post = (url: string, body: unknown, token = jwt) => helpdesk.request('POST', url, { token, body });
 
   beforeAll(async () => {
-    helpdesk = await startHelpdesk({ env: { PUBLIC_URL: 'https://help.example.test' } });
+    helpdesk = await startHelpdesk({ env: { PUBLIC_URL: 'https://help.example.test', PUBLIC_REGISTRATION: 'true' } });
     const create = (subject: string, email: string, ticketStatus: 'new' | 'pending' = 'new') =>
       helpdesk.strapi.documents(TICKET).create({ data: { subject, email, ticketStatus } });
     mine = [await create('My printer', 'Carla@Example.test'), await create('My invoice', 'carla@example.test', 'pending')];

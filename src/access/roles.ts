@@ -27,6 +27,11 @@ export const AGENT_PERMISSIONS = [
   'api::contact.contact.update',
   'plugin::upload.content-api.upload',
   'plugin::users-permissions.user.me',
+  // their own sign-ins: sign out, change the password (ends the other sessions), list and end sessions
+  'plugin::users-permissions.auth.logout',
+  'plugin::users-permissions.auth.changePassword',
+  'plugin::users-permissions.auth.getSessions',
+  'plugin::users-permissions.auth.revokeSession',
   // to pick an assignee: Strapi only accepts relations to what the caller may read
   'plugin::users-permissions.user.find',
   'plugin::users-permissions.user.findOne',

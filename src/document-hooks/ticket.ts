@@ -191,8 +191,27 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
   });
 }
 
+/**
+ * A `deleted` row, written before the ticket goes and in the delete's transaction. The ticket's
+ * rows lose their relation with it but keep `ticketNumber`, so they still say which ticket it was.
+ */
+async function deleteTicket(strapi: Core.Strapi, call: DocumentCall, next: Next) {
+  const documentId = call.params.documentId;
+  if (!documentId) return next();
+  return strapi.db.transaction(async ({ trx }) => {
+    const ticket = await loadTicket(strapi, { documentId }, trx);
+    if (ticket) {
+      await historyService(strapi).record(ticket.id, currentActor(strapi), [
+        { action: 'deleted', oldValue: ticket.ticketStatus, newValue: null, note: ticket.subject ?? null },
+      ]);
+    }
+    return next();
+  });
+}
+
 export const ticketHook: DocumentHook = (strapi, call, next) => {
   if (call.action === 'create') return createTicket(strapi, call, next);
   if (call.action === 'update') return updateTicket(strapi, call, next);
+  if (call.action === 'delete') return deleteTicket(strapi, call, next);
   return next();
 };

@@ -1,10 +1,24 @@
 import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
 import { randomBytes } from 'node:crypto';
+import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { outboxService } from '../../services';
 import { newMessageId } from '../../mail/ticket-mail';
+import { passwordResetUrl, publicBaseUrl, publicRegistration } from '../../setup/registration';
+
+type Factory = (context: { strapi: Core.Strapi }) => Record<string, unknown>;
+type Action = (ctx: Context) => Promise<unknown>;
 
 interface UsersPermissionsPlugin {
-  services: Record<string, (context: { strapi: Core.Strapi }) => Record<string, unknown>>;
+  services: Record<string, Factory>;
+  controllers: Record<string, Factory>;
+}
+
+interface UserRow {
+  id: number;
+  email: string;
+  username?: string;
+  blocked?: boolean | null;
 }
 
 interface ConfirmationSettings {
@@ -22,12 +36,72 @@ interface TemplateService {
 
 const stripTags = (html: string): string => html.replace(/<\/p>\s*/gi, '\n\n').replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]+>/g, '').trim();
 
+const forgotPasswordBody = validateYupSchema(yup.object({ email: yup.string().email().required() }).noUnknown());
+
+/**
+ * The password-reset mail, as users-permissions' forgotPassword writes it (same template, same
+ * token), but through the outbox and with the link on the public address. The token and the mail
+ * are written in one transaction. Unknown and blocked addresses get the same answer as known ones.
+ */
+const forgotPassword =
+  (strapi: Core.Strapi): Action =>
+  async (ctx) => {
+    const { email } = (await forgotPasswordBody(ctx.request.body)) as { email: string };
+    const user = (await strapi.db.query('plugin::users-permissions.user').findOne({ where: { email: email.toLowerCase() } })) as UserRow | null;
+    if (user && !user.blocked) {
+      const store = strapi.store({ type: 'plugin', name: 'users-permissions' });
+      const emails = (await store.get({ key: 'email' })) as { reset_password: { options: ConfirmationSettings } };
+      const settings = emails.reset_password.options;
+      const templates = strapi.plugin('users-permissions').service('users-permissions') as TemplateService;
+      const resetPasswordToken = randomBytes(64).toString('hex');
+      const safeUser = { id: user.id, email: user.email, username: user.username };
+      const html = await templates.template(settings.message, {
+        URL: passwordResetUrl(await publicBaseUrl(strapi)),
+        SERVER_URL: String(strapi.config.get('server.absoluteUrl')),
+        ADMIN_URL: String(strapi.config.get('admin.absoluteUrl')),
+        USER: safeUser,
+        TOKEN: resetPasswordToken,
+      });
+      const subject = await templates.template(settings.object, { USER: safeUser });
+      const users = strapi.plugin('users-permissions').service('user') as UserService;
+      await strapi.db.transaction(async () => {
+        await users.edit(user.id, { resetPasswordToken });
+        await outboxService(strapi).enqueue({
+          to: user.email,
+          subject,
+          text: stripTags(html),
+          html,
+          messageId: newMessageId(strapi),
+          headers: { 'Auto-Submitted': 'auto-generated' },
+          templateKey: 'users-permissions:reset_password',
+        });
+      });
+    }
+    ctx.body = { ok: true };
+  };
+
 /**
  * users-permissions mails its address-confirmation link straight through the email plugin; here it
  * goes through the outbox like every other mail (retried, visible in the admin panel, never lost).
  * The text is still the template staff edit in Settings → Users & Permissions → Email templates.
+ * The password-reset mail goes the same way, and registration is refused with a 403 unless
+ * PUBLIC_REGISTRATION=true (users-permissions alone answers a disabled registration with a 400).
  */
 export default (plugin: UsersPermissionsPlugin) => {
+  const authController = plugin.controllers.auth;
+  plugin.controllers.auth = ({ strapi }) => {
+    const controller = authController({ strapi }) as Record<string, unknown> & { register: Action };
+    return {
+      ...controller,
+      async register(ctx: Context) {
+        // a PolicyError, because Strapi turns any other ForbiddenError from a content-API action into a bare "Forbidden"
+        if (!publicRegistration(strapi)) throw new errors.PolicyError('Registration is disabled');
+        return controller.register(ctx);
+      },
+      forgotPassword: forgotPassword(strapi),
+    };
+  };
+
   const userService = plugin.services.user;
   plugin.services.user = ({ strapi }) => {
     const service = userService({ strapi }) as unknown as UserService & Record<string, unknown>;

@@ -1,32 +1,52 @@
 import { factories } from '@strapi/strapi';
 import type { Core } from '@strapi/strapi';
-import { TICKET_HISTORY } from '../../../uids';
+import { TICKET, TICKET_HISTORY } from '../../../uids';
 import type { Actor } from '../../../audit/actor';
 import type { HistoryChange } from '../../ticket/domain/ticket-rules';
 
 /** Writes history rows. They go through the query engine, not the Document Service, because
  * the Document Service refuses history writes from everyone (see document-hooks/read-only). */
 export const historyActions = (strapi: Core.Strapi) => ({
+  /** Rows on a ticket. Each carries the ticket's number as text, so that the rows of a deleted
+   * ticket (whose relation is gone) still say which ticket they were about. */
   async record(ticketId: number, actor: Actor, changes: HistoryChange[]): Promise<void> {
-    const timestamp = new Date();
-    for (const change of changes) {
-      await strapi.db.query(TICKET_HISTORY).create({
-        data: {
-          ticket: ticketId,
-          action: change.action,
-          fieldName: change.fieldName ?? null,
-          oldValue: change.oldValue ?? null,
-          newValue: change.newValue ?? null,
-          note: change.note ?? null,
-          actorType: actor.type,
-          actorId: actor.id,
-          actorName: actor.name,
-          timestamp,
-        },
-      });
-    }
+    if (changes.length === 0) return;
+    const ticket = (await strapi.db.query(TICKET).findOne({ where: { id: ticketId }, select: ['ticketNumber'] })) as {
+      ticketNumber: string | null;
+    } | null;
+    await writeRows(strapi, { ticket: ticketId, ticketNumber: ticket?.ticketNumber ?? null }, actor, changes);
+  },
+
+  /** Rows on a contact (one per changed field): who changed a requester's details, and from what. */
+  async recordContact(contactId: number, actor: Actor, changes: HistoryChange[]): Promise<void> {
+    await writeRows(strapi, { contact: contactId }, actor, changes);
   },
 });
+
+async function writeRows(
+  strapi: Core.Strapi,
+  subject: { ticket?: number; ticketNumber?: string | null; contact?: number },
+  actor: Actor,
+  changes: HistoryChange[]
+): Promise<void> {
+  const timestamp = new Date();
+  for (const change of changes) {
+    await strapi.db.query(TICKET_HISTORY).create({
+      data: {
+        ...subject,
+        action: change.action,
+        fieldName: change.fieldName ?? null,
+        oldValue: change.oldValue ?? null,
+        newValue: change.newValue ?? null,
+        note: change.note ?? null,
+        actorType: actor.type,
+        actorId: actor.id,
+        actorName: actor.name,
+        timestamp,
+      },
+    });
+  }
+}
 
 export type HistoryService = ReturnType<typeof historyActions>;
 

@@ -10,7 +10,7 @@ export const TRACKED_FIELDS = {
 } as const;
 
 export type TrackedField = keyof typeof TRACKED_FIELDS;
-export type HistoryAction = (typeof TRACKED_FIELDS)[TrackedField] | 'created' | 'commented' | 'attachment_added';
+export type HistoryAction = (typeof TRACKED_FIELDS)[TrackedField] | 'created' | 'commented' | 'attachment_added' | 'deleted' | 'contact_changed';
 
 export interface HistoryChange {
   action: HistoryAction;
