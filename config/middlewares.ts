@@ -10,6 +10,18 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   { name: 'strapi::cors', config: { origin: corsOrigin(corsPolicy(env)), credentials: true } },
   'strapi::poweredBy',
   'strapi::query',
+  // Before any body is parsed: the guest endpoint takes JSON only, read with its own limit on the
+  // decompressed bytes; multipart only where uploads belong; temp files removed whatever happens.
+  {
+    name: 'global::request-body-guard',
+    config: {
+      multipartRoutes: [
+        { method: 'POST', path: /^\/api\/upload\/?$/ }, // media library (content API; ?id= replaces)
+        { method: 'POST', path: /^\/upload(\/files(\/[^/]+\/replace)?)?\/?$/ }, // admin panel's media library
+        { method: 'POST', path: /^\/api\/tickets\/[^/]+\/attachments\/?$/ },
+      ],
+    },
+  },
   // Multipart files are written to disk before any route runs: stop reading at what an upload may
   // carry (ATTACHMENT_MAX_FILES files of ATTACHMENT_MAX_BYTES), with a 413 that says so.
   {

@@ -24,7 +24,6 @@ describe('guest ticket submission', () => {
   beforeAll(async () => {
     const port = await sink.start();
     helpdesk = await startHelpdesk({
-      // these tests send many confirmations to one address: lift the per-recipient cap (tested in its own suite)
       env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_FROM: 'support@helpdesk.test', GUEST_RATE_LIMIT_MAX: '1000', AUTO_REPLY_CAP: '1000' },
     });
   });
@@ -57,7 +56,12 @@ describe('guest ticket submission', () => {
     expect(mail.parsed.headers.get('auto-submitted')).toBe('auto-replied');
     expect(mail.parsed.text).toContain('Hello Grace Guest');
     expect(mail.parsed.html).toContain(`<strong>${body.data.ticketNumber}</strong>`);
-    const stored = await helpdesk.strapi.db.query(OUTBOX).findOne({ where: { ticket: { id: ticket.id } } });
+    // the sink has the mail a moment before the outbox row is marked sent
+    let stored = await helpdesk.strapi.db.query(OUTBOX).findOne({ where: { ticket: { id: ticket.id } } });
+    for (let i = 0; i < 40 && stored?.deliveryStatus !== 'sent'; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      stored = await helpdesk.strapi.db.query(OUTBOX).findOne({ where: { ticket: { id: ticket.id } } });
+    }
     expect(stored).toMatchObject({ deliveryStatus: 'sent', attempts: 1, messageId: mail.parsed.messageId });
 
     const history = await helpdesk.strapi.db.query('api::ticket-history.ticket-history').findMany({ where: { ticket: { id: ticket.id } } });

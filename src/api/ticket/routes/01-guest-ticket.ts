@@ -1,5 +1,6 @@
 // Guest submission: the one helpdesk route the Public role may call (see access/roles.ts).
-// Rate limit first, so that invalid attempts count too.
+// Rate limit first, so that invalid attempts count too. The content type (JSON only) and the body
+// limit on the bytes read are enforced before parsing, by global::request-body-guard.
 export default {
   routes: [
     {
@@ -7,7 +8,7 @@ export default {
       path: '/tickets/guest',
       handler: 'api::ticket.ticket.guestCreate',
       config: {
-        middlewares: ['api::ticket.guest-rate-limit', 'api::ticket.guest-body-limit'],
+        middlewares: ['api::ticket.guest-rate-limit'],
       },
     },
   ],

@@ -1,14 +1,12 @@
 // Files onto a ticket, in one request: upload, attachment records and history, or nothing at all.
-// The temp-file cleanup wraps the action so that refused uploads leave nothing in the temp directory.
+// The temp files of the request are removed by global::request-body-guard, whatever happens (also
+// when authentication refuses the request before any route middleware would run).
 export default {
   routes: [
     {
       method: 'POST',
       path: '/tickets/:documentId/attachments',
       handler: 'api::ticket.ticket-attachment.create',
-      config: {
-        middlewares: ['api::attachment.multipart-cleanup'],
-      },
     },
   ],
 };

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { runAs, type Actor } from '../../../audit/actor';
 import { TICKET } from '../../../uids';
 import type { GuestTicketInput } from '../validators/guest-ticket';
+import { ticketNumberService } from '../../../services';
 
 /** What a guest learns about the ticket they opened: nothing else about the system. */
 export interface GuestTicketReceipt {
@@ -15,12 +16,21 @@ export interface GuestTicketReceipt {
 const guestTickets = ({ strapi }: { strapi: Core.Strapi }) => ({
   /**
    * Opens a ticket for a guest. Numbering, the contact, history and the confirmation mail come
-   * from the ticket's document hooks, as for every other origin. Returns null for a bot caught
-   * by the honeypot: nothing is stored and the caller answers as if all went well.
+   * from the ticket's document hooks, as for every other origin. A bot caught by the honeypot gets
+   * a decoy receipt of the same shape (the next ticket number, not taken): nothing is stored or
+   * mailed, and the answer does not tell it that it was caught.
    */
-  async submit(input: GuestTicketInput): Promise<GuestTicketReceipt | null> {
+  async submit(input: GuestTicketInput): Promise<GuestTicketReceipt> {
     const { website, ...fields } = input;
-    if (website && website.trim() !== '') return null;
+    if (website && website.trim() !== '') {
+      return {
+        ticketNumber: await ticketNumberService(strapi).peek(),
+        ticketStatus: 'new',
+        subject: fields.subject,
+        priority: fields.priority,
+        createdAt: new Date().toISOString(),
+      };
+    }
 
     const requester: Actor = { type: 'requester', id: fields.email, name: `${fields.firstName} ${fields.lastName}` };
     const ticket = await runAs(requester, () =>

@@ -31,6 +31,15 @@ const ticketNumbers = ({ strapi }: { strapi: Core.Strapi }) => ({
 
     return formatTicketNumber(year, value);
   },
+
+  /** The number next() would hand out now, without taking it (for the honeypot's decoy receipt). */
+  async peek(now: Date = new Date()): Promise<string> {
+    const year = now.getUTCFullYear();
+    const row = (await strapi.db.query(TICKET_SEQUENCE).findOne({ where: { year }, select: ['lastValue'] })) as
+      | { lastValue: number | string }
+      | null;
+    return formatTicketNumber(year, Number(row?.lastValue ?? 0) + 1);
+  },
 });
 
 export type TicketNumberService = ReturnType<typeof ticketNumbers>;
