@@ -29,6 +29,8 @@ export interface Helpdesk {
   agent(email?: string): Promise<{ id: number; jwt: string }>;
   /** A new super admin; returns a token for the admin panel's routes (Content Manager). */
   admin(email?: string): Promise<{ id: number; token: string }>;
+  /** A confirmed account with the default Authenticated role (a customer, not staff), signed in. */
+  customer(email?: string): Promise<{ id: number; jwt: string }>;
   stop(): Promise<void>;
 }
 
@@ -150,6 +152,21 @@ export async function startHelpdesk(options: StartOptions = {}): Promise<Helpdes
         body: { identifier: email, password: PASSWORD },
       });
       if (login.status !== 200) throw new Error(`agent login failed: ${JSON.stringify(login.body)}`);
+      return { id: user.id, jwt: login.body.jwt };
+    },
+    async customer(email = `customer${++accounts}@example.test`) {
+      const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
+      const user = await strapi.plugin('users-permissions').service('user').add({
+        username: email.split('@')[0],
+        email,
+        password: PASSWORD,
+        provider: 'local',
+        confirmed: true,
+        blocked: false,
+        role: role.id,
+      });
+      const login = await request<{ jwt: string }>('POST', '/api/auth/local', { body: { identifier: email, password: PASSWORD } });
+      if (login.status !== 200) throw new Error(`customer login failed: ${JSON.stringify(login.body)}`);
       return { id: user.id, jwt: login.body.jwt };
     },
     async admin(email = `admin${++accounts}@example.test`) {
