@@ -21,6 +21,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => ({
   mail: {
     from: env('SMTP_FROM', 'support@helpdesk.invalid'),
     fromName: env('SMTP_FROM_NAME', 'Helpdesk'),
+    // new-ticket mails to the team: the first of a burst at once, the rest in one digest per window (0: off)
+    teamDigestMs: env.int('TEAM_NOTIFICATION_DIGEST_MS', env.int('TEAM_NOTIFICATION_DIGEST_MINUTES', 10) * 60_000),
   },
   guest: {
     rateLimit: {
