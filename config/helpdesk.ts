@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 
 /** The helpdesk's own settings that come from the environment (staff-editable ones live in helpdesk-setting). */
@@ -21,6 +22,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => ({
   mail: {
     from: env('SMTP_FROM', 'support@helpdesk.invalid'),
     fromName: env('SMTP_FROM_NAME', 'Helpdesk'),
+    // new-ticket mails to the team: the first of a burst at once, the rest in one digest per window (0: off)
+    teamDigestMs: env.int('TEAM_NOTIFICATION_DIGEST_MS', env.int('TEAM_NOTIFICATION_DIGEST_MINUTES', 10) * 60_000),
   },
   guest: {
     rateLimit: {
@@ -28,5 +31,15 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => ({
       windowMs: env.int('GUEST_RATE_LIMIT_WINDOW_MS', 600_000),
     },
     bodyLimitBytes: env.int('GUEST_BODY_LIMIT_BYTES', 32 * 1024),
+    // optional proof of work on the guest form (altcha, verified here): GUEST_CHALLENGE=altcha
+    challenge: {
+      enabled: env('GUEST_CHALLENGE', '') === 'altcha',
+      // its own key, or one derived from APP_KEYS (never the APP_KEYS themselves)
+      hmacKey:
+        env('GUEST_CHALLENGE_HMAC_KEY', '') ||
+        createHash('sha256').update(`guest-challenge:${(env.array('APP_KEYS') ?? []).join(',')}`).digest('hex'),
+      maxNumber: env.int('GUEST_CHALLENGE_MAX_NUMBER', 100_000),
+      expiresMs: env.int('GUEST_CHALLENGE_EXPIRES_MS', 10 * 60_000),
+    },
   },
 });

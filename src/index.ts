@@ -15,6 +15,9 @@ export default {
     // Branding for the guest form page (public/tickets/guest): a page asset, outside /api.
     strapi.server.routes([
       { method: 'GET', path: '/tickets/guest/branding', handler: 'api::ticket.ticket.guestBranding', config: { auth: false } },
+      // the optional proof of work (GUEST_CHALLENGE=altcha): a challenge, and the widget's own files
+      { method: 'GET', path: '/tickets/guest/challenge', handler: 'api::ticket.ticket.guestChallenge', config: { auth: false } },
+      { method: 'GET', path: '/tickets/guest/altcha/:version/:file', handler: 'api::ticket.ticket.guestWidget', config: { auth: false } },
     ]);
   },
 

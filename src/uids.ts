@@ -15,3 +15,5 @@ export const INBOUND_EMAIL = 'api::inbound-email.inbound-email' as const;
 export const MAIL_CURSOR = 'api::mail-cursor.mail-cursor' as const;
 export const LEASE = 'api::lease.lease' as const;
 export const RATE_LIMIT_COUNTER = 'api::rate-limit-counter.rate-limit-counter' as const;
+export const TEAM_NOTIFICATION_BURST = 'api::team-notification-burst.team-notification-burst' as const;
+export const CHALLENGE_SOLUTION = 'api::challenge-solution.challenge-solution' as const;

@@ -53,7 +53,10 @@ describe('withTicketTag', () => {
   });
 
   it('finds the tag already in every seeded subject, so none is doubled', () => {
-    for (const template of DEFAULT_TEMPLATES) {
+    // the team digest covers several tickets: it names none, so a reply to it opens no ticket's thread
+    const digest = DEFAULT_TEMPLATES.find((template) => template.key === 'new_tickets_digest')!;
+    expect(renderTemplate(digest, { ticket_number: number, ticket_count: 4, company_name: 'Acme' }).subject).toBe('4 more new tickets (Acme)');
+    for (const template of DEFAULT_TEMPLATES.filter((t) => t !== digest)) {
       const subject = renderTemplate(template, { ticket_number: number, subject: 'Printer' }).subject;
       expect(withTicketTag(subject, number)).toBe(subject);
       expect(subject.startsWith(`[${number}] `)).toBe(true);

@@ -11,7 +11,8 @@ export interface DefaultTemplate {
 
 /** Variables every ticket mail can use; see mail/ticket-mail.ts for where they come from. Some
  * templates have more: status_changed {old_status} {note}, assignment_notification {agent_name},
- * comment_notification {comment_body} {comment_author}. */
+ * comment_notification {comment_body} {comment_author}; new_tickets_digest has only {ticket_count}
+ * {ticket_list} {window_minutes} {company_name} {support_address}. */
 export const TICKET_VARIABLES = [
   'guest_name', 'guest_surname', 'requester_email', 'ticket_number', 'subject', 'description',
   'priority', 'status', 'category', 'company_name', 'ticket_url', 'support_address',
@@ -137,6 +138,20 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     htmlBody: [
       '<div style="white-space:pre-wrap">{comment_body}</div>',
       '<p>-- <br>{comment_author}, {company_name} support<br>Ticket {ticket_number}: {subject}</p>',
+    ].join('\n'),
+  },
+  {
+    // the team's digest of the tickets that came in a burst after the first (see mail/team-digest.ts)
+    key: 'new_tickets_digest',
+    subject: '{ticket_count} more new tickets ({company_name})',
+    textBody: [
+      '{ticket_count} more tickets were opened in the last {window_minutes} minutes:',
+      '',
+      '{ticket_list}',
+    ].join('\n'),
+    htmlBody: [
+      '<p>{ticket_count} more tickets were opened in the last {window_minutes} minutes:</p>',
+      '<div style="font-family:monospace;white-space:pre-wrap">{ticket_list}</div>',
     ].join('\n'),
   },
 ];

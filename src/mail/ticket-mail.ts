@@ -1,10 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { EMAIL_TEMPLATE, INBOUND_EMAIL, OUTBOUND_EMAIL } from '../uids';
 import { currentInboundMail } from './inbound-context';
 import { outboxService, settingsService } from '../services';
 import type { HelpdeskSettings } from '../api/helpdesk-setting/services/helpdesk-setting';
 import { renderTemplate, type TemplateVariables } from './render-template';
+import { newMessageId } from './message-id';
+import { queueTeamDigestEntry, type DigestEntry } from './team-digest';
+
+export { newMessageId };
 
 export interface TicketForMail {
   id: number;
@@ -57,12 +60,6 @@ export function withTicketTag(subject: string, ticketNumber: string): string {
   // whole number only: TKT-2026-10000 is not named by "TKT-2026-100001"
   const named = new RegExp(`(?<![\\w-])${escaped}(?!\\d)`, 'i').test(subject);
   return named ? subject : `[${ticketNumber}] ${subject}`;
-}
-
-export function newMessageId(strapi: Core.Strapi): string {
-  const from = String(strapi.config.get('helpdesk.mail.from', 'support@helpdesk.invalid'));
-  const domain = from.split('@')[1]?.replace(/[^a-zA-Z0-9.-]/g, '') || 'helpdesk.invalid';
-  return `<${randomUUID()}@${domain}>`;
 }
 
 /** How many earlier Message-IDs a References header carries: the first one and the most recent. */
@@ -139,6 +136,12 @@ async function queueTicketMail(strapi: Core.Strapi, mail: TicketMail): Promise<v
   });
 }
 
+function digestEntry(ticket: TicketForMail): DigestEntry {
+  const name = [ticket.firstName, ticket.lastName].filter(Boolean).join(' ');
+  const requester = ticket.email ? (name ? `${name} <${ticket.email}>` : ticket.email) : name || '-';
+  return { ticketNumber: ticket.ticketNumber, subject: ticket.subject, requester, priority: ticket.priority };
+}
+
 /** Mail for a new ticket, whatever its origin: the requester's confirmation (when auto-reply is on;
  * `auto_reply` in the thread of their mail for a ticket opened by email, and nothing at all when that
  * mail was automatic), the team's notification (when a support address is set), and the assignee's notice. */
@@ -156,7 +159,14 @@ export async function queueTicketCreatedMails(strapi: Core.Strapi, ticket: Ticke
     });
   }
   if (settings.supportAddress) {
-    await queueTicketMail(strapi, { key: 'new_ticket_notification', to: settings.supportAddress, ticket, settings, autoSubmitted: 'auto-generated' });
+    // the first ticket of a burst is notified at once; later ones in its window wait for one digest
+    const digested = await queueTeamDigestEntry(strapi, settings.supportAddress, digestEntry(ticket), {
+      company_name: settings.companyName,
+      support_address: settings.supportAddress,
+    });
+    if (!digested) {
+      await queueTicketMail(strapi, { key: 'new_ticket_notification', to: settings.supportAddress, ticket, settings, autoSubmitted: 'auto-generated' });
+    }
   }
   if (ticket.assignee?.email) {
     await queueTicketMail(strapi, { key: 'assignment_notification', to: ticket.assignee.email, ticket, settings, autoSubmitted: 'auto-generated', extra: { agent_name: ticket.assignee.username } });

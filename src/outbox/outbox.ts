@@ -13,6 +13,8 @@ export interface OutgoingMail {
   headers?: Record<string, string>;
   templateKey?: string;
   ticketId?: number;
+  /** Not before this moment (a digest waits for the end of its window); now when absent. */
+  notBefore?: Date;
 }
 
 interface ClaimedMail {
@@ -78,10 +80,11 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
           lastError: suppressed,
           automatic,
           attempts: 0,
-          nextAttemptAt: new Date(),
+          nextAttemptAt: mail.notBefore ?? new Date(),
         },
       });
-      onCommit(() => kick());
+      // a mail for later is left to the cron task
+      if (!mail.notBefore) onCommit(() => kick());
     });
   }
 

@@ -23,6 +23,7 @@
     { name: 'category', label: 'Category', required: false },
   ];
   var HONEYPOT = 'website';
+  var CHALLENGE = 'altcha';
 
   var byId = function (id) {
     return document.getElementById(id);
@@ -50,11 +51,40 @@
         return response.ok ? response.json() : null;
       })
       .then(function (body) {
-        if (body) applyBranding(body.companyName);
+        if (!body) return;
+        applyBranding(body.companyName);
+        if (body.challenge && body.challenge.type === 'altcha') addChallenge(body.challenge);
       })
       .catch(function () {
         // keep the default heading
       });
+  }
+
+  // ---- proof of work (altcha, only when the server asks for it) -----------------------------
+
+  /** The widget, served by our server: its script, stylesheet and worker are same-origin files. */
+  function addChallenge(challenge) {
+    var form = byId('guest-form');
+    if (form.querySelector('altcha-widget')) return;
+    var css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = challenge.widget + 'altcha.css';
+    document.head.appendChild(css);
+    var script = document.createElement('script');
+    script.type = 'module';
+    script.src = challenge.widget + 'altcha.js';
+    document.head.appendChild(script);
+    var widget = document.createElement('altcha-widget');
+    widget.setAttribute('challengeurl', challenge.url);
+    widget.setAttribute('name', CHALLENGE);
+    // solved when the form is submitted (or when the person ticks the box first)
+    widget.setAttribute('auto', 'onsubmit');
+    widget.setAttribute('hidelogo', '');
+    widget.setAttribute('hidefooter', '');
+    var field = document.createElement('div');
+    field.className = 'field';
+    field.appendChild(widget);
+    form.insertBefore(field, form.querySelector('.actions'));
   }
 
   // ---- messages -------------------------------------------------------------------------
@@ -106,6 +136,8 @@
         input.setAttribute('aria-invalid', 'true');
       } else if (name === HONEYPOT) {
         return; // never talk about the hidden field
+      } else if (name === CHALLENGE) {
+        text = 'Anti-spam check: ' + message;
       } else {
         text = name ? name + ': ' + message : message;
       }
@@ -164,6 +196,8 @@
       data[field.name] = value;
     });
     data[HONEYPOT] = form.elements[HONEYPOT].value; // sent as-is: the server decides
+    var proof = form.querySelector('input[name="' + CHALLENGE + '"]');
+    if (proof && proof.value) data[CHALLENGE] = proof.value;
     return data;
   }
 

@@ -46,7 +46,14 @@ const guestFields = z
   .strict();
 
 const guestBody = z.object({ data: guestFields }).strict();
+// with the proof-of-work challenge on, the widget's base64 payload is required (verified in the controller)
+const guestBodyWithChallenge = z
+  .object({ data: guestFields.extend({ altcha: z.string().min(1, 'is required').max(4000) }) })
+  .strict();
 
 export type GuestTicketInput = z.infer<typeof guestFields>;
 
-export const validateGuestTicket = (body: unknown): GuestTicketInput => parseInput(guestBody, body).data;
+/** Without the challenge, `altcha` is an unknown field (400) like any other. */
+export function validateGuestTicket(body: unknown, options: { challenge?: boolean } = {}): GuestTicketInput & { altcha?: string } {
+  return options.challenge ? parseInput(guestBodyWithChallenge, body).data : parseInput(guestBody, body).data;
+}
