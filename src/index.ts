@@ -7,7 +7,6 @@ import { seedDefaultTemplates } from './mail/default-templates';
 import { outboxService } from './services';
 import { ensureApiDocs, registerApiDocs } from './api-docs/openapi';
 import { ingestionStatusLine, readIngestionConfig } from './mail-ingestion/config';
-import { ensureLinkIndexes } from './setup/link-indexes';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
@@ -27,8 +26,6 @@ export default {
     await applyContentManagerLayouts(strapi);
     await seedDefaultTemplates(strapi);
     await ensureApiDocs(strapi);
-    const indexes = await ensureLinkIndexes(strapi);
-    if (indexes.length > 0) strapi.log.info(`[setup] created link-table indexes: ${indexes.join(', ')}`);
     strapi.log.info(ingestionStatusLine(readIngestionConfig()));
     const outbox = outboxService(strapi);
     if (outbox.isDeliveryEnabled()) {
