@@ -85,10 +85,15 @@ async function ingest(app, queries) {
   const config = readIngestionConfig();
   queries?.reset();
   const rssBefore = process.memoryUsage().rss;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const report = await ingestMailbox(app, config);
   await drain(app);
   const ms = performance.now() - started;
+  // CPU time of this process alone: on a machine shared with other work, wall time stretches with
+  // the load while this stays about the same
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
 
   const count = (uid, where = {}) => app.db.query(uid).count({ where });
   const rows = await app.db.connection(app.db.metadata.get(INBOUND).tableName).select('outcome', 'automatic').count({ n: '*' }).groupBy('outcome', 'automatic');
@@ -100,6 +105,7 @@ async function ingest(app, queries) {
   const result = {
     report,
     ms,
+    cpuMs,
     rssBefore,
     outcomes,
     tickets: await count(TICKET),

@@ -162,6 +162,7 @@ async function benchIngest() {
     console.log(`  mails                         ${String(result.report.fetched).padStart(8)}`);
     console.log(`  seconds                       ${seconds.toFixed(1).padStart(8)}`);
     console.log(`  end to end                    ${String(endToEnd).padStart(8)} mails/s   target >= ${TARGET_RATE}: ${endToEnd >= TARGET_RATE ? 'met' : 'NOT met'}`);
+    console.log(`  CPU of the ingesting process  ${(result.cpuMs / 1000).toFixed(1).padStart(8)} s (${rate(result.report.fetched, result.cpuMs)} mails per CPU second; wall time stretches with other load)`);
     console.log(`  floor (fetch + parse, warm)   ${String(Math.round(floor.mailsPerSecond)).padStart(8)} mails/s`);
     console.log(`  ratio floor / end to end      ${(floor.mailsPerSecond / endToEnd).toFixed(1).padStart(8)}`);
     console.log(`  peak RSS, ingesting process   ${mb(result.peakRss).padStart(8)} (${mb(result.rssAfterBoot)} after Strapi's boot)   target < ${TARGET_RSS_MB} MB: ${result.peakRss < TARGET_RSS_MB * 1024 * 1024 ? 'met' : 'NOT met'}`);
