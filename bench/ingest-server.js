@@ -85,11 +85,18 @@ async function ingest(app, queries) {
   const config = readIngestionConfig();
   queries?.reset();
   const rssBefore = process.memoryUsage().rss;
+  // the largest heap, external memory and RSS seen while ingesting, sampled every 50 ms
+  const memory = { heapUsed: 0, heapTotal: 0, external: 0, rss: 0 };
+  const sampler = setInterval(() => {
+    const now = process.memoryUsage();
+    for (const key of Object.keys(memory)) memory[key] = Math.max(memory[key], now[key]);
+  }, 50);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const report = await ingestMailbox(app, config);
   await drain(app);
   const ms = performance.now() - started;
+  clearInterval(sampler);
   // CPU time of this process alone: on a machine shared with other work, wall time stretches with
   // the load while this stays about the same
   const cpu = process.cpuUsage(cpuBefore);
@@ -107,6 +114,7 @@ async function ingest(app, queries) {
     ms,
     cpuMs,
     rssBefore,
+    memory,
     outcomes,
     tickets: await count(TICKET),
     comments: await count(COMMENT),
