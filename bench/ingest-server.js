@@ -123,7 +123,7 @@ async function ingest(app, queries) {
     inbound: await count(INBOUND),
     attachments: await count('api::attachment.attachment'),
     statements: queries ? queries.total() : null,
-    topStatements: queries ? queries.top(15) : null,
+    topStatements: queries ? queries.top(Number(process.env.BENCH_TOP_STATEMENTS ?? 15)) : null,
   };
   result.uploadsRemoved = await removeUploads(app);
   return result;

@@ -232,6 +232,18 @@ describe('email-to-ticket ingestion', () => {
     expect(records[0].messageId).toMatch(/@generated\.invalid>$/);
   });
 
+  it('takes a mail delivered twice into the same batch once', async () => {
+    const raw = await build({ from: 'twice@customer.test', to: SUPPORT, subject: 'Delivered twice', text: 'x', messageId: '<twice@customer.test>' });
+    const report = await receive(raw, raw);
+    expect(report.outcomes).toMatchObject({ ticket_created: 1, ignored_duplicate: 1 });
+    const [ticket] = await helpdesk.strapi.db.query(TICKET).findMany({ where: { subject: 'Delivered twice' } });
+    const records = await helpdesk.strapi.db.query(INBOUND).findMany({ where: { messageId: '<twice@customer.test>' }, orderBy: { id: 'asc' }, populate: { ticket: true } });
+    expect(records.map((r: { outcome: string; ticket: { id: number } | null }) => [r.outcome, r.ticket?.id])).toEqual([
+      ['ticket_created', ticket.id],
+      ['ignored_duplicate', ticket.id],
+    ]);
+  });
+
   it('reads HTML-only mail, and non-UTF-8 charsets, correctly', async () => {
     await receive(
       await build({ from: 'html@customer.test', to: SUPPORT, subject: 'HTML only', html: '<p>Hello <b>team</b>,</p><p>the <i>portal</i> is down.</p><img src="https://tracker.test/pixel.gif">' }),

@@ -5,7 +5,7 @@ import { createLease } from '../db/lease';
 import { parseMail } from './parse';
 import { classifyMail } from './classify';
 import { findTicketForMail } from './thread';
-import { applyMail, quarantine, type Applied, type TicketDefaults } from './apply';
+import { applyMail, quarantine, recordedMessageIds, type Applied, type TicketDefaults } from './apply';
 import { openMailbox, type Mailbox } from './mailbox';
 import { withLookupCache } from '../db/lookup-cache';
 import type { ImapConfig, IngestionConfig } from './config';
@@ -248,14 +248,14 @@ async function applyBatch(strapi: Core.Strapi, items: Prepared[], run: RunContex
   try {
     results = await withLookupCache(() =>
       strapi.db.transaction(async () => {
-        const own = await ourMessageIds(
-          strapi,
-          items.flatMap((item) => (item.mail ? [item.mail.messageId] : []))
-        );
+        const messageIds = items.flatMap((item) => (item.mail ? [item.mail.messageId] : []));
+        const own = await ourMessageIds(strapi, messageIds);
+        // what was ingested before this batch; the batch adds what it applies (a mail twice in one batch)
+        const recorded = await recordedMessageIds(strapi, messageIds);
         const applied: Array<{ outcome: Outcome; line: string }> = [];
         for (const [index, item] of items.entries()) {
           try {
-            applied.push(await applyPrepared(strapi, item, own, run));
+            applied.push(await applyPrepared(strapi, item, { own, recorded }, run));
           } catch (error) {
             throw new BatchFailure(index, error);
           }
@@ -282,20 +282,28 @@ async function applyBatch(strapi: Core.Strapi, items: Prepared[], run: RunContex
 }
 
 /** One prepared mail through classify → thread → apply inside the batch's transaction. */
-async function applyPrepared(strapi: Core.Strapi, item: Prepared, own: Set<string>, run: RunContext): Promise<{ outcome: Outcome; line: string }> {
+async function applyPrepared(
+  strapi: Core.Strapi,
+  item: Prepared,
+  known: { own: Set<string>; recorded: Map<string, { ticketId: number | null }> },
+  run: RunContext
+): Promise<{ outcome: Outcome; line: string }> {
   if (!item.mail) {
     strapi.log.warn(`[ingest] uid ${item.fetched.uid} failed: ${describeError(item.parseError)}`);
     await quarantine(strapi, item.fetched, null, item.parseError);
     return { outcome: 'quarantined', line: `quarantined: ${String(item.parseError)}` };
   }
   const parsed = item.mail;
-  const isOwn = own.has(parsed.messageId);
+  const isOwn = known.own.has(parsed.messageId);
   const classification = classifyMail(parsed, {
     supportAddresses: run.supportAddresses,
     isOwnMessageId: (id) => isOwn && id === parsed.messageId,
   });
   const match = await findTicketForMail(strapi, parsed);
-  const applied = await applyMail(strapi, { fetched: item.fetched, mail: parsed, classification, match, own: isOwn, defaults: run.defaults });
+  const recorded = known.recorded.get(parsed.messageId) ?? null;
+  const applied = await applyMail(strapi, { fetched: item.fetched, mail: parsed, classification, match, own: isOwn, defaults: run.defaults, recorded });
+  // its record now holds the Message-ID as the key (a duplicate's record holds none)
+  if (applied.outcome !== 'ignored_duplicate') known.recorded.set(parsed.messageId, { ticketId: applied.ticketId });
   return { outcome: applied.outcome, line: applied.summary };
 }
 
