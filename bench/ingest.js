@@ -210,6 +210,10 @@ async function benchContact() {
     const link = r.rounds[r.rounds.length - 1].heavy.linkStatements;
     console.log(`  statements on ${r.table} per create for the contact with ${CONTACT_TICKETS.toLocaleString('en')} tickets (last round):`);
     for (const q of link) console.log(`    ${q.msEach.toFixed(2).padStart(7)} ms each ${String(q.count).padStart(5)}x  ${q.sql}`);
+    for (const [label, x] of [[`contact with ${CONTACT_TICKETS.toLocaleString('en')} tickets`, r.rounds[r.rounds.length - 1].heavy], ['fresh contact', r.rounds[r.rounds.length - 1].fresh]]) {
+      console.log(`  costliest statements, ${label} (last round):`);
+      for (const q of x.top) console.log(`    ${q.msEach.toFixed(2).padStart(7)} ms each ${String(q.count).padStart(5)}x  ${q.sql}`);
+    }
     return r;
   } finally {
     database.drop();
