@@ -114,7 +114,7 @@ if (process.argv[2] === '--measure') {
 
 function runChild(mode, env) {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--measure', mode], { env: { ...process.env, ...env } });
+    const child = fork(__filename, ['--measure', mode], { env: { ...process.env, BENCH_BATCH: String(BATCH), BENCH_WARMUP: String(WARMUP), ...env } });
     let result = null;
     child.on('message', (message) => (result = message));
     child.on('error', reject);
@@ -122,6 +122,19 @@ function runChild(mode, env) {
       code === 0 && result ? resolve(result) : reject(new Error(`${mode} run exited with ${code}`))
     );
   });
+}
+
+/**
+ * The floor for another bench (bench/ingest.js): one measuring child process over the mailbox at
+ * `serverEnv` (IMAP_* settings, the mails already in INBOX): fetchSince in batches of `batch`,
+ * simpleParser on each mail, one STORE per batch, `warmup` passes before the measured one. Resolves
+ * with { count, fetchMs, parseMs, ackMs, cold: {...}, peakRss, mailsPerSecond (warm fetch + parse),
+ * coldMailsPerSecond }.
+ */
+async function measureFloor(serverEnv, { batch = BATCH, warmup = WARMUP } = {}) {
+  const result = await runChild('pipeline', { ...serverEnv, BENCH_BATCH: String(batch), BENCH_WARMUP: String(warmup) });
+  const rate = (x) => (x.count / (x.fetchMs + x.parseMs)) * 1000;
+  return { ...result, mailsPerSecond: rate(result), coldMailsPerSecond: rate({ ...result.cold, count: result.count }) };
 }
 
 // ---- parent -----------------------------------------------------------------------------------
@@ -194,7 +207,11 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+module.exports = { measureFloor };
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

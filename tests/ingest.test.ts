@@ -232,6 +232,18 @@ describe('email-to-ticket ingestion', () => {
     expect(records[0].messageId).toMatch(/@generated\.invalid>$/);
   });
 
+  it('takes a mail delivered twice into the same batch once', async () => {
+    const raw = await build({ from: 'twice@customer.test', to: SUPPORT, subject: 'Delivered twice', text: 'x', messageId: '<twice@customer.test>' });
+    const report = await receive(raw, raw);
+    expect(report.outcomes).toMatchObject({ ticket_created: 1, ignored_duplicate: 1 });
+    const [ticket] = await helpdesk.strapi.db.query(TICKET).findMany({ where: { subject: 'Delivered twice' } });
+    const records = await helpdesk.strapi.db.query(INBOUND).findMany({ where: { messageId: '<twice@customer.test>' }, orderBy: { id: 'asc' }, populate: { ticket: true } });
+    expect(records.map((r: { outcome: string; ticket: { id: number } | null }) => [r.outcome, r.ticket?.id])).toEqual([
+      ['ticket_created', ticket.id],
+      ['ignored_duplicate', ticket.id],
+    ]);
+  });
+
   it('reads HTML-only mail, and non-UTF-8 charsets, correctly', async () => {
     await receive(
       await build({ from: 'html@customer.test', to: SUPPORT, subject: 'HTML only', html: '<p>Hello <b>team</b>,</p><p>the <i>portal</i> is down.</p><img src="https://tracker.test/pixel.gif">' }),
@@ -284,6 +296,30 @@ describe('email-to-ticket ingestion', () => {
     const quarantined = await helpdesk.strapi.db.query(INBOUND).findOne({ where: { outcome: 'quarantined' }, populate: { raw: true } });
     expect(quarantined.error).toBeTruthy();
     expect(quarantined.raw.name).toMatch(/\.eml$/);
+    expect((await listMessages(imap, 'INBOX')).every((message) => message.flags.includes('\\Seen'))).toBe(true);
+  });
+
+  it('quarantines a mail that fails while being applied, and ingests the rest of its batch once', async () => {
+    const outboxBefore = await helpdesk.strapi.db.query(OUTBOX).count({ where: { templateKey: 'auto_reply' } });
+    // mailparser reads the address; Strapi's email validation refuses the ticket: a failure inside
+    // the batch's transaction, between two good mails
+    const report = await receive(
+      await build({ from: 'before@customer.test', to: SUPPORT, subject: 'Before the bad one', text: 'one', messageId: '<batch-before@customer.test>' }),
+      ['From: bad@@customer.test', `To: ${SUPPORT}`, 'Subject: Bad sender', 'Message-ID: <batch-bad@customer.test>', '', 'two', ''].join('\r\n'),
+      await build({ from: 'after@customer.test', to: SUPPORT, subject: 'After the bad one', text: 'three', messageId: '<batch-after@customer.test>' })
+    );
+    expect(report.outcomes).toMatchObject({ ticket_created: 2, quarantined: 1 });
+    for (const messageId of ['<batch-before@customer.test>', '<batch-after@customer.test>']) {
+      const records = await helpdesk.strapi.db.query(INBOUND).findMany({ where: { messageId } });
+      expect([messageId, records.map((r: { outcome: string }) => r.outcome)]).toEqual([messageId, ['ticket_created']]);
+    }
+    for (const subject of ['Before the bad one', 'After the bad one']) {
+      expect([subject, await helpdesk.strapi.db.query(TICKET).count({ where: { subject } })]).toEqual([subject, 1]);
+    }
+    expect(await helpdesk.strapi.db.query(TICKET).count({ where: { subject: 'Bad sender' } })).toBe(0);
+    const bad = await helpdesk.strapi.db.query(INBOUND).findOne({ where: { messageId: '<batch-bad@customer.test>' } });
+    expect(bad).toMatchObject({ outcome: 'quarantined' });
+    expect(await helpdesk.strapi.db.query(OUTBOX).count({ where: { templateKey: 'auto_reply' } })).toBe(outboxBefore + 2);
     expect((await listMessages(imap, 'INBOX')).every((message) => message.flags.includes('\\Seen'))).toBe(true);
   });
 

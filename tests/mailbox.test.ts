@@ -81,6 +81,7 @@ describe('email-to-ticket config', () => {
       checkIntervalSeconds: 300,
       supportEmail: null,
       batchSize: 100,
+      transactionSize: 50,
       imap: null,
       missing: ['IMAP_HOST', 'IMAP_USERNAME', 'IMAP_PASSWORD'],
     });

@@ -111,12 +111,9 @@ describe('bad input on REST writes', () => {
       body: { data: { subject: 'two', email: 'jane.doe@example.TEST' } },
     });
     expect([first.status, second.status]).toEqual([201, 201]);
-    const contacts = await helpdesk.strapi.db.query('api::contact.contact').findMany({
-      where: { email: 'jane.doe@example.test' },
-      populate: ['tickets'],
-    });
+    const contacts = await helpdesk.strapi.db.query('api::contact.contact').findMany({ where: { email: 'jane.doe@example.test' } });
     expect(contacts).toHaveLength(1);
-    expect(contacts[0].tickets).toHaveLength(2);
+    expect(await helpdesk.strapi.db.query('api::ticket.ticket').count({ where: { contact: { id: contacts[0].id } } })).toBe(2);
     // twenty tickets at once from one new address: one contact
     const burst = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -124,9 +121,9 @@ describe('bad input on REST writes', () => {
       )
     );
     expect(burst.map((r) => r.status)).toEqual(Array(20).fill(201));
-    const burstContacts = await helpdesk.strapi.db.query('api::contact.contact').findMany({ where: { email: 'burst@example.test' }, populate: ['tickets'] });
+    const burstContacts = await helpdesk.strapi.db.query('api::contact.contact').findMany({ where: { email: 'burst@example.test' } });
     expect(burstContacts).toHaveLength(1);
-    expect(burstContacts[0].tickets).toHaveLength(20);
+    expect(await helpdesk.strapi.db.query('api::ticket.ticket').count({ where: { contact: { id: burstContacts[0].id } } })).toBe(20);
 
     // a ticket that fails validation leaves no contact behind
     const contactsBefore = await helpdesk.strapi.db.query('api::contact.contact').count({});

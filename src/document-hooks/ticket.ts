@@ -108,7 +108,8 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     call.params.data = data;
 
     const created = (await next()) as StoredEntry;
-    const ticket = await loadTicket(strapi, { id: created.id });
+    // Strapi returns the stored row: read it again only to see the assignee it was linked to
+    const ticket = data.assignee == null ? ({ ...created, assignee: null } as unknown as TicketRow) : await loadTicket(strapi, { id: created.id });
     if (!ticket) return created;
     const changes: HistoryChange[] = [{ action: 'created', newValue: String(data.ticketNumber) }];
     if (ticket.assignee) {

@@ -172,6 +172,22 @@ export interface ApplyInput {
   /** The mail is one of ours coming back (its Message-ID is in the outbox). */
   own: boolean;
   defaults: TicketDefaults;
+  /**
+   * Whether its Message-ID was ingested before, when the caller looked it up already (a batch does,
+   * for all its mails at once): the earlier record's ticket, or null when there is none.
+   */
+  recorded?: { ticketId: number | null } | null;
+}
+
+/** The inbound records that applied these Message-IDs (duplicates are recorded without a key). */
+export async function recordedMessageIds(strapi: Core.Strapi, messageIds: string[]): Promise<Map<string, { ticketId: number | null }>> {
+  if (messageIds.length === 0) return new Map();
+  const rows = (await strapi.db.query(INBOUND_EMAIL).findMany({
+    where: { dedupeKey: { $in: [...new Set(messageIds)] } },
+    select: ['dedupeKey'],
+    populate: { ticket: { select: ['id'] } },
+  })) as Array<{ dedupeKey: string; ticket: { id: number } | null }>;
+  return new Map(rows.map((row) => [row.dedupeKey, { ticketId: row.ticket?.id ?? null }]));
 }
 
 /** The inbound record every mail leaves (what happened to it), written with the change it caused. */
@@ -211,11 +227,14 @@ async function record(strapi: Core.Strapi, input: ApplyInput, applied: Applied, 
 export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise<Applied> {
   const { mail, classification, match } = input;
 
-  const seen = await strapi.db.query(INBOUND_EMAIL).findOne({ where: { dedupeKey: mail.messageId }, select: ['id'], populate: { ticket: { select: ['id'] } } });
+  const seen =
+    input.recorded !== undefined
+      ? input.recorded
+      : ((await recordedMessageIds(strapi, [mail.messageId])).get(mail.messageId) ?? null);
   if (seen || input.own) {
     const applied: Applied = {
       outcome: 'ignored_duplicate',
-      ticketId: (seen as { ticket?: { id: number } | null } | null)?.ticket?.id ?? null,
+      ticketId: seen?.ticketId ?? null,
       commentId: null,
       summary: input.own ? 'ignored: our own mail came back' : `ignored: ${mail.messageId} was ingested before`,
     };

@@ -33,6 +33,12 @@ export interface IngestionConfig {
   supportEmail: string | null;
   /** INGEST_BATCH_SIZE: at most this many mails are read (and held in memory) at a time. */
   batchSize: number;
+  /**
+   * INGEST_TRANSACTION_SIZE: at most this many mails are applied in one database transaction (with
+   * their inbound records and the cursor). 1 is a transaction per mail; larger batches save a
+   * commit per mail but hold the database's write lock longer (SQLite has one writer).
+   */
+  transactionSize: number;
   /** null when any of IMAP_HOST, IMAP_USERNAME, IMAP_PASSWORD is missing (listed in `missing`). */
   imap: ImapConfig | null;
   /** The required IMAP variables that are not set. */
@@ -81,6 +87,7 @@ export function readIngestionConfig(env: Env = process.env): IngestionConfig {
   const enabled = bool('EMAIL_TO_TICKET_ENABLED', false);
   const checkIntervalSeconds = int('EMAIL_TO_TICKET_CHECK_INTERVAL', 300, 1, 86_400, 'a whole number of seconds');
   const batchSize = int('INGEST_BATCH_SIZE', 100, 1, MAX_BATCH_SIZE, 'a whole number');
+  const transactionSize = int('INGEST_TRANSACTION_SIZE', 50, 1, 1_000, 'a whole number');
 
   const supportEmailText = text('SUPPORT_EMAIL');
   let supportEmail: string | null = null;
@@ -116,7 +123,7 @@ export function readIngestionConfig(env: Env = process.env): IngestionConfig {
       ? { host, port, user, password, secure, startTLS, tlsRejectUnauthorized, folder, processedFolder }
       : null;
 
-  return { enabled, checkIntervalSeconds, supportEmail, batchSize, imap, missing };
+  return { enabled, checkIntervalSeconds, supportEmail, batchSize, transactionSize, imap, missing };
 }
 
 /** INBOX is case-insensitive in IMAP; every other name is not. */

@@ -5,8 +5,9 @@ import { createLease } from '../db/lease';
 import { parseMail } from './parse';
 import { classifyMail } from './classify';
 import { findTicketForMail } from './thread';
-import { applyMail, quarantine, type Applied, type TicketDefaults } from './apply';
-import { openMailbox } from './mailbox';
+import { applyMail, quarantine, recordedMessageIds, type Applied, type TicketDefaults } from './apply';
+import { openMailbox, type Mailbox } from './mailbox';
+import { withLookupCache } from '../db/lookup-cache';
 import type { ImapConfig, IngestionConfig } from './config';
 import type { FetchedMail, Outcome, ParsedMail } from './types';
 
@@ -62,6 +63,16 @@ function cursorStore(strapi: Core.Strapi, mailbox: string) {
 
 async function isOurMessageId(strapi: Core.Strapi, messageId: string): Promise<boolean> {
   return (await strapi.db.query(OUTBOUND_EMAIL).count({ where: { messageId } })) > 0;
+}
+
+/** Which of these Message-IDs are ours (in the outbox): one statement for a whole batch. */
+async function ourMessageIds(strapi: Core.Strapi, messageIds: string[]): Promise<Set<string>> {
+  if (messageIds.length === 0) return new Set();
+  const rows = (await strapi.db.query(OUTBOUND_EMAIL).findMany({
+    where: { messageId: { $in: [...new Set(messageIds)] } },
+    select: ['messageId'],
+  })) as Array<{ messageId: string }>;
+  return new Set(rows.map((row) => row.messageId));
 }
 
 /** What the dry run prints for a mail: the same decisions the real run takes, without taking them. */
@@ -125,29 +136,50 @@ export async function ingestMailbox(
     // the cursor moves in the transaction that applied (or quarantined) the mail
     done: (fetched) => cursors.save(fetched.uidValidity, fetched.uid),
     quarantineFailures: true,
+    log,
   };
+  let pending: Promise<PreparedBatch> | null = null;
   try {
     const cursor = await cursors.load();
     // a new UIDVALIDITY means the folder's UIDs start over: read it all again (Message-IDs keep it once)
     let lastUid = cursor.uidValidity === mailbox.uidValidity ? cursor.lastUid : 0;
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    const transactionSize = options.dryRun ? 1 : config.transactionSize;
     let leaseLost = false;
+    let requested = Math.min(config.batchSize, limit);
+    pending = fetchAndParse(mailbox, lastUid, requested);
 
-    while (report.fetched < limit && !leaseLost) {
-      const batch = await mailbox.fetchSince(lastUid, Math.min(config.batchSize, limit - report.fetched));
+    while (pending && !leaseLost) {
+      const { batch, prepared } = await pending;
+      pending = null;
       if (batch.length === 0) break;
+      // the next batch is fetched and parsed while this one is written
+      const remaining = limit - requested;
+      if (remaining > 0) {
+        const size = Math.min(config.batchSize, remaining);
+        requested += size;
+        pending = fetchAndParse(mailbox, batch[batch.length - 1].uid, size);
+        pending.catch(() => undefined); // awaited in the next round, or in finally
+      }
+
       const done: number[] = [];
-      for (const fetched of batch) {
+      for (let start = 0; start < prepared.length && !leaseLost; start += transactionSize) {
         // renew as we go: a run slower than the lease's life must not share the mailbox with another
-        if (!options.dryRun && done.length % 10 === 9 && !(await lease.acquire())) {
+        if (!options.dryRun && start > 0 && !(await lease.acquire())) {
           log('[ingest] lost the ingestion lease to another instance: stopping');
           leaseLost = true;
           break;
         }
-        const line = await processMail(strapi, fetched, run);
-        log(`[ingest] uid ${fetched.uid}: ${line}`);
-        done.push(fetched.uid);
-        lastUid = Math.max(lastUid, fetched.uid);
+        const chunk = prepared.slice(start, start + transactionSize);
+        if (options.dryRun) {
+          for (const item of chunk) log(`[ingest] uid ${item.fetched.uid}: ${await processMail(strapi, item.fetched, run, item)}`);
+        } else {
+          await applyBatch(strapi, chunk, run);
+        }
+        for (const item of chunk) {
+          done.push(item.fetched.uid);
+          lastUid = Math.max(lastUid, item.fetched.uid);
+        }
       }
       report.fetched += done.length;
       if (!options.dryRun && done.length > 0) {
@@ -157,11 +189,125 @@ export async function ingestMailbox(
       log(`[ingest] ${report.fetched} mails so far (up to uid ${lastUid})`);
     }
   } finally {
+    // a batch still being fetched is dropped: it was neither applied nor acknowledged
+    if (pending) await pending.catch(() => undefined);
     await mailbox.close();
     if (!options.dryRun) await lease.release();
   }
   return report;
 }
+
+/** A fetched mail and what the parse stage made of it, or why it could not. */
+interface Prepared {
+  fetched: FetchedMail;
+  mail: ParsedMail | null;
+  parseError: unknown;
+}
+
+interface PreparedBatch {
+  batch: FetchedMail[];
+  prepared: Prepared[];
+}
+
+async function fetchAndParse(mailbox: Mailbox, afterUid: number, limit: number): Promise<PreparedBatch> {
+  const batch = await mailbox.fetchSince(afterUid, limit);
+  const prepared: Prepared[] = [];
+  for (const fetched of batch) {
+    try {
+      prepared.push({ fetched, mail: await parseMail(fetched.source), parseError: null });
+    } catch (error) {
+      prepared.push({ fetched, mail: null, parseError: error });
+    }
+  }
+  return { batch, prepared };
+}
+
+/** Thrown out of a batch's transaction to roll it back: which mail failed, and why. */
+class BatchFailure extends Error {
+  constructor(
+    readonly index: number,
+    readonly failure: unknown
+  ) {
+    super(`mail ${index} of the batch failed: ${String(failure)}`);
+    this.name = 'BatchFailure';
+  }
+}
+
+/**
+ * Several mails in one transaction, each with its inbound record, and the cursor after the last:
+ * the batch commits whole or not at all, and is acknowledged only after. Settings and templates are
+ * read once per batch. A mail that fails rolls the batch back (no savepoint: Strapi runs its
+ * post-commit work, entry.create events, per transaction, so a mail undone by a savepoint would
+ * still announce the rows it no longer has); the mails before it are applied again in a new
+ * transaction, the failing one on its own (quarantined in its own transaction, as before), then the
+ * rest. Nothing is lost and nothing applied twice; a failure costs the batch's work once more.
+ */
+async function applyBatch(strapi: Core.Strapi, items: Prepared[], run: RunContext): Promise<void> {
+  if (items.length === 0) return;
+  let results: Array<{ outcome: Outcome; line: string }>;
+  try {
+    results = await withLookupCache(() =>
+      strapi.db.transaction(async () => {
+        const messageIds = items.flatMap((item) => (item.mail ? [item.mail.messageId] : []));
+        const own = await ourMessageIds(strapi, messageIds);
+        // what was ingested before this batch; the batch adds what it applies (a mail twice in one batch)
+        const recorded = await recordedMessageIds(strapi, messageIds);
+        const applied: Array<{ outcome: Outcome; line: string }> = [];
+        for (const [index, item] of items.entries()) {
+          try {
+            applied.push(await applyPrepared(strapi, item, { own, recorded }, run));
+          } catch (error) {
+            throw new BatchFailure(index, error);
+          }
+        }
+        await run.done(items[items.length - 1].fetched);
+        return applied;
+      })
+    );
+  } catch (error) {
+    if (!(error instanceof BatchFailure)) throw error;
+    if (items.length === 1) {
+      run.log(`[ingest] uid ${items[0].fetched.uid}: ${await processMail(strapi, items[0].fetched, run, items[0])}`);
+      return;
+    }
+    await applyBatch(strapi, items.slice(0, error.index), run);
+    await applyBatch(strapi, [items[error.index]], run);
+    await applyBatch(strapi, items.slice(error.index + 1), run);
+    return;
+  }
+  for (const [index, result] of results.entries()) {
+    run.report.outcomes[result.outcome] += 1;
+    run.log(`[ingest] uid ${items[index].fetched.uid}: ${result.line}`);
+  }
+}
+
+/** One prepared mail through classify → thread → apply inside the batch's transaction. */
+async function applyPrepared(
+  strapi: Core.Strapi,
+  item: Prepared,
+  known: { own: Set<string>; recorded: Map<string, { ticketId: number | null }> },
+  run: RunContext
+): Promise<{ outcome: Outcome; line: string }> {
+  if (!item.mail) {
+    strapi.log.warn(`[ingest] uid ${item.fetched.uid} failed: ${describeError(item.parseError)}`);
+    await quarantine(strapi, item.fetched, null, item.parseError);
+    return { outcome: 'quarantined', line: `quarantined: ${String(item.parseError)}` };
+  }
+  const parsed = item.mail;
+  const isOwn = known.own.has(parsed.messageId);
+  const classification = classifyMail(parsed, {
+    supportAddresses: run.supportAddresses,
+    isOwnMessageId: (id) => isOwn && id === parsed.messageId,
+  });
+  const match = await findTicketForMail(strapi, parsed);
+  const recorded = known.recorded.get(parsed.messageId) ?? null;
+  const applied = await applyMail(strapi, { fetched: item.fetched, mail: parsed, classification, match, own: isOwn, defaults: run.defaults, recorded });
+  // its record now holds the Message-ID as the key (a duplicate's record holds none)
+  if (applied.outcome !== 'ignored_duplicate') known.recorded.set(parsed.messageId, { ticketId: applied.ticketId });
+  return { outcome: applied.outcome, line: applied.summary };
+}
+
+const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** What one run's mails share. */
 interface RunContext {
@@ -173,13 +319,18 @@ interface RunContext {
   done: (fetched: FetchedMail) => Promise<void>;
   /** A failing mail is quarantined (from the mailbox), or only reported (re-processing a quarantined one). */
   quarantineFailures: boolean;
+  log: (line: string) => void;
 }
 
-/** One mail through parse → classify → thread → apply; returns the line the log and the dry run print. */
-async function processMail(strapi: Core.Strapi, fetched: FetchedMail, run: RunContext): Promise<string> {
+/**
+ * One mail through parse → classify → thread → apply in a transaction of its own; returns the line
+ * the log and the dry run print. `prepared`: the parse stage's result when it already ran.
+ */
+async function processMail(strapi: Core.Strapi, fetched: FetchedMail, run: RunContext, prepared?: Prepared): Promise<string> {
   let mail: ParsedMail | null = null;
   try {
-    mail = await parseMail(fetched.source);
+    if (prepared && !prepared.mail) throw prepared.parseError;
+    mail = prepared?.mail ?? (await parseMail(fetched.source));
     const parsed = mail;
     const own = await isOurMessageId(strapi, parsed.messageId);
     const classification = classifyMail(parsed, {
@@ -211,7 +362,7 @@ async function processMail(strapi: Core.Strapi, fetched: FetchedMail, run: RunCo
       await strapi.db.transaction(() => run.done(fetched));
       return `ignored: ${mail.messageId} was ingested concurrently`;
     }
-    strapi.log.warn(`[ingest] uid ${fetched.uid} failed: ${error instanceof Error ? error.message : String(error)}`);
+    strapi.log.warn(`[ingest] uid ${fetched.uid} failed: ${describeError(error)}`);
     if (!run.quarantineFailures) return `still failing: ${String(error)}`;
     await strapi.db.transaction(async () => {
       await quarantine(strapi, fetched, mail?.messageId ?? null, error);
@@ -260,6 +411,7 @@ export async function reprocessQuarantined(strapi: Core.Strapi, config: Ingestio
         await strapi.db.query(INBOUND_EMAIL).update({ where: { id: row.id }, data: { reprocessedAt: new Date() } });
       },
       quarantineFailures: false,
+      log,
     });
     report.fetched += 1;
     log(`[ingest] quarantined #${row.id}: ${line}`);

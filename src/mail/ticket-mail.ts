@@ -4,6 +4,7 @@ import { currentInboundMail } from './inbound-context';
 import { outboxService, settingsService } from '../services';
 import type { HelpdeskSettings } from '../api/helpdesk-setting/services/helpdesk-setting';
 import { renderTemplate, type TemplateVariables } from './render-template';
+import { cachedLookup } from '../db/lookup-cache';
 import { newMessageId } from './message-id';
 import { queueTeamDigestEntry, type DigestEntry } from './team-digest';
 
@@ -69,16 +70,22 @@ const MAX_REFERENCES = 10;
  * The conversation a mail to the requester continues: every Message-ID the ticket's mails to that
  * address and the requester's own mails (comments ingested from email) have had, oldest first.
  */
-async function threadHeaders(strapi: Core.Strapi, ticket: TicketForMail): Promise<Record<string, string>> {
+async function threadHeaders(strapi: Core.Strapi, ticket: TicketForMail, newTicket: boolean): Promise<Record<string, string>> {
   if (!ticket.email) return {};
-  const sent = (await strapi.db.query(OUTBOUND_EMAIL).findMany({
-    where: { ticket: { id: ticket.id }, to: ticket.email },
-    select: ['messageId', 'createdAt'],
-  })) as Array<{ messageId: string; createdAt: string | Date }>;
-  const received = (await strapi.db.query(INBOUND_EMAIL).findMany({
-    where: { ticket: { id: ticket.id }, outcome: { $in: ['ticket_created', 'comment_added'] }, fromAddress: ticket.email },
-    select: ['messageId', 'createdAt'],
-  })) as Array<{ messageId: string; createdAt: string | Date }>;
+  type Sent = Array<{ messageId: string; createdAt: string | Date }>;
+  // a ticket created in this very transaction has no mail yet, sent or recorded
+  const sent = newTicket
+    ? []
+    : ((await strapi.db.query(OUTBOUND_EMAIL).findMany({
+        where: { ticket: { id: ticket.id }, to: ticket.email },
+        select: ['messageId', 'createdAt'],
+      })) as Sent);
+  const received = newTicket
+    ? []
+    : ((await strapi.db.query(INBOUND_EMAIL).findMany({
+        where: { ticket: { id: ticket.id }, outcome: { $in: ['ticket_created', 'comment_added'] }, fromAddress: ticket.email },
+        select: ['messageId', 'createdAt'],
+      })) as Sent);
   const inbound = currentInboundMail();
   // the mail being ingested right now has no record yet
   if (inbound && !received.some((mail) => mail.messageId === inbound.messageId)) {
@@ -102,6 +109,8 @@ interface TicketMail {
   extra?: TemplateVariables;
   /** Continue the requester's conversation (In-Reply-To/References). */
   threaded?: boolean;
+  /** The ticket was created in the caller's transaction, just now: it has no mail to thread yet. */
+  newTicket?: boolean;
 }
 
 /**
@@ -110,14 +119,14 @@ interface TicketMail {
  */
 async function queueTicketMail(strapi: Core.Strapi, mail: TicketMail): Promise<void> {
   const { key, to, ticket, settings } = mail;
-  const template = (await strapi.db.query(EMAIL_TEMPLATE).findOne({ where: { key } })) as StoredTemplate | null;
+  const template = await cachedLookup(`email-template:${key}`, () => strapi.db.query(EMAIL_TEMPLATE).findOne({ where: { key } }) as Promise<StoredTemplate | null>);
   if (!template?.enabled) return;
   const rendered = renderTemplate(template, { ...ticketVariables(ticket, settings), ...mail.extra });
   if (rendered.unknown.length > 0) {
     strapi.log.warn(`[mail] template ${key} uses unknown variables: ${rendered.unknown.map((v) => `{${v}}`).join(', ')}`);
   }
   const headers: Record<string, string> = {
-    ...(mail.threaded ? await threadHeaders(strapi, ticket) : {}),
+    ...(mail.threaded ? await threadHeaders(strapi, ticket, Boolean(mail.newTicket)) : {}),
     'X-Helpdesk-Ticket': ticket.ticketNumber,
   };
   if (mail.autoSubmitted) {
@@ -156,6 +165,7 @@ export async function queueTicketCreatedMails(strapi: Core.Strapi, ticket: Ticke
       settings,
       autoSubmitted: 'auto-replied',
       threaded: Boolean(inbound),
+      newTicket: true,
     });
   }
   if (settings.supportAddress) {

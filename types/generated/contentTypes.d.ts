@@ -604,7 +604,6 @@ export interface ApiContactContact extends Struct.CollectionTypeSchema {
         maxLength: 40;
       }>;
     publishedAt: Schema.Attribute.DateTime;
-    tickets: Schema.Attribute.Relation<'oneToMany', 'api::ticket.ticket'>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;

@@ -4,6 +4,7 @@ import { z } from '@strapi/utils';
 import { HELPDESK_SETTING } from '../../../uids';
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../../ticket/domain/sla';
 import { TICKET_STATUSES, type TicketStatus } from '../../ticket/domain/ticket-rules';
+import { cachedLookup } from '../../../db/lookup-cache';
 
 export interface HelpdeskSettings {
   companyName: string;
@@ -42,7 +43,8 @@ type StoredSettings = Partial<Omit<HelpdeskSettings, 'slaPolicy' | 'notifyReques
 export const settingsActions = (strapi: Core.Strapi) => ({
   /** The settings staff saved in the admin panel, with defaults for what they have not set (or set malformed). */
   async current(): Promise<HelpdeskSettings> {
-    const saved = (await strapi.db.query(HELPDESK_SETTING).findOne({})) as StoredSettings | null;
+    // once per lookup scope (an ingestion batch); from the database every time elsewhere
+    const saved = await cachedLookup('helpdesk-settings', () => strapi.db.query(HELPDESK_SETTING).findOne({}) as Promise<StoredSettings | null>);
     const policy = slaPolicy.safeParse(saved?.slaPolicy ?? {});
     const notify = notifyStatuses.safeParse(saved?.notifyRequesterOnStatus);
     return {
