@@ -15,6 +15,7 @@
 //   BENCH_CPU_PROF=<dir>    run the child with --cpu-prof, profiles written to <dir>
 //   BENCH_COUNT_QUERIES=1   print the SQL statements per request of each phase
 //   BENCH_ENFORCE=1         exit 1 when the ratio is below the target
+const { BENCH_STRAPI_ENV } = require('./strapi-env');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -226,14 +227,7 @@ async function main() {
 
     sink = await startSink();
     const env = {
-      NODE_ENV: 'production',
-      APP_KEYS: 'benchKeyA,benchKeyB',
-      API_TOKEN_SALT: 'bench-api-token-salt',
-      ADMIN_JWT_SECRET: 'bench-admin-jwt-secret',
-      TRANSFER_TOKEN_SALT: 'bench-transfer-token-salt',
-      JWT_SECRET: 'bench-jwt-secret',
-      ENCRYPTION_KEY: 'bench-encryption-key',
-      STRAPI_TELEMETRY_DISABLED: 'true',
+      ...BENCH_STRAPI_ENV,
       LOG_LEVEL: 'warn',
       DATABASE_CLIENT: 'sqlite',
       DATABASE_FILENAME: dbFile,

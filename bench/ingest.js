@@ -24,6 +24,7 @@
 //   BENCH_CPU_PROF=<dir>    run the ingesting child with --cpu-prof
 //   BENCH_INGEST_V8_FLAGS   V8 flags for the ingesting child (--max-old-space-size=200, say)
 //   BENCH_ENFORCE=1         exit 1 when a target (100 mails/s; 400 MB peak RSS) is missed
+const { BENCH_STRAPI_ENV } = require('./strapi-env');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -58,14 +59,7 @@ const rate = (count, ms) => Math.round((count / ms) * 1000);
 function strapiEnv(databaseFile, extra = {}) {
   const env = {
     ...process.env,
-    NODE_ENV: 'production',
-    APP_KEYS: 'benchKeyA,benchKeyB',
-    API_TOKEN_SALT: 'bench-api-token-salt',
-    ADMIN_JWT_SECRET: 'bench-admin-jwt-secret',
-    TRANSFER_TOKEN_SALT: 'bench-transfer-token-salt',
-    JWT_SECRET: 'bench-jwt-secret',
-    ENCRYPTION_KEY: 'bench-encryption-key',
-    STRAPI_TELEMETRY_DISABLED: 'true',
+    ...BENCH_STRAPI_ENV,
     LOG_LEVEL: 'error',
     CRON_ENABLED: 'false',
     DATABASE_CLIENT: 'sqlite',

@@ -18,6 +18,7 @@
 // Environment knobs (all optional):
 //   BENCH_TICKETS (100000)  BENCH_RUNS (30)  BENCH_WARMUP (3)  BENCH_AGENTS (5)
 //   BENCH_ENFORCE=1         exit 1 when a target is missed
+const { BENCH_STRAPI_ENV } = require('./strapi-env');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -175,14 +176,7 @@ async function main() {
     database = await freshDatabase(client);
     process.stdout.write(`starting the server on ${client} and inserting ${TICKETS.toLocaleString('en')} tickets ... `);
     server = startServer({
-      NODE_ENV: 'production',
-      APP_KEYS: 'benchKeyA,benchKeyB',
-      API_TOKEN_SALT: 'bench-api-token-salt',
-      ADMIN_JWT_SECRET: 'bench-admin-jwt-secret',
-      TRANSFER_TOKEN_SALT: 'bench-transfer-token-salt',
-      JWT_SECRET: 'bench-jwt-secret',
-      ENCRYPTION_KEY: 'bench-encryption-key',
-      STRAPI_TELEMETRY_DISABLED: 'true',
+      ...BENCH_STRAPI_ENV,
       LOG_LEVEL: 'error',
       TRUST_PROXY: 'true',
       BENCH_TICKETS: String(TICKETS),

@@ -36,6 +36,19 @@ interface TemplateService {
 
 const stripTags = (html: string): string => html.replace(/<\/p>\s*/gi, '\n\n').replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]+>/g, '').trim();
 
+/** A users-permissions mail (address confirmation, password reset) into the outbox, as text and HTML. */
+function queueAccountMail(strapi: Core.Strapi, mail: { to: string; subject: string; html: string; kind: string }): Promise<void> {
+  return outboxService(strapi).enqueue({
+    to: mail.to,
+    subject: mail.subject,
+    text: stripTags(mail.html),
+    html: mail.html,
+    messageId: newMessageId(strapi),
+    headers: { 'Auto-Submitted': 'auto-generated' },
+    templateKey: `users-permissions:${mail.kind}`,
+  });
+}
+
 const forgotPasswordBody = validateYupSchema(yup.object({ email: yup.string().email().required() }).noUnknown());
 
 /**
@@ -66,15 +79,7 @@ const forgotPassword =
       const users = strapi.plugin('users-permissions').service('user') as UserService;
       await strapi.db.transaction(async () => {
         await users.edit(user.id, { resetPasswordToken });
-        await outboxService(strapi).enqueue({
-          to: user.email,
-          subject,
-          text: stripTags(html),
-          html,
-          messageId: newMessageId(strapi),
-          headers: { 'Auto-Submitted': 'auto-generated' },
-          templateKey: 'users-permissions:reset_password',
-        });
+        await queueAccountMail(strapi, { to: user.email, subject, html, kind: 'reset_password' });
       });
     }
     ctx.body = { ok: true };
@@ -126,15 +131,7 @@ export default (plugin: UsersPermissionsPlugin) => {
           CODE: confirmationToken,
         });
         const subject = await templates.template(settings.object, { USER: safeUser });
-        await outboxService(strapi).enqueue({
-          to: user.email,
-          subject,
-          text: stripTags(html),
-          html,
-          messageId: newMessageId(strapi),
-          headers: { 'Auto-Submitted': 'auto-generated' },
-          templateKey: 'users-permissions:email_confirmation',
-        });
+        await queueAccountMail(strapi, { to: user.email, subject, html, kind: 'email_confirmation' });
       },
     };
   };
