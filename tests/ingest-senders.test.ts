@@ -68,6 +68,19 @@ describe('email replies by sender', () => {
     expect(comment).toMatchObject({ isInternal: true, authorType: 'system', authorName: 'Unknown sender <competitor@else.test>' });
   });
 
+  it("takes the legacy #N tag from the ticket's people only: a stranger's order number opens a new ticket", async () => {
+    const tickets = await helpdesk.strapi.db.query(TICKET).count({});
+    await appendMail(imap, 'INBOX', await build({ from: 'shop@else.test', to: SUPPORT, subject: `Order #${ticket.id} not delivered`, text: 'Where is my order?' }));
+    await ingest();
+    expect(await helpdesk.strapi.db.query(TICKET).count({})).toBe(tickets + 1);
+    expect(await helpdesk.strapi.db.query(TICKET).findOne({ where: { subject: `Order #${ticket.id} not delivered` } })).toBeTruthy();
+
+    await appendMail(imap, 'INBOX', await build({ from: 'olga@customer.test', to: SUPPORT, subject: `Ticket #${ticket.id}`, text: 'Any news on this?' }));
+    await ingest();
+    expect(await helpdesk.strapi.db.query(TICKET).count({})).toBe(tickets + 1);
+    expect(await lastComment()).toMatchObject({ body: 'Any news on this?', authorType: 'requester', isInternal: false });
+  });
+
   it('moves a pending ticket back to open when the requester answers', async () => {
     await helpdesk.strapi.documents(TICKET).update({ documentId: ticket.documentId, data: { ticketStatus: 'pending' } });
     await reply('olga@customer.test', 'Here are the logs.');

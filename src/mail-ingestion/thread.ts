@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET } from '../uids';
 import type { ParsedMail } from './types';
+import { senderRole } from './sender';
 
 /** The ticket a mail continues, and what gave it away. */
 export interface TicketMatch {
@@ -10,7 +11,12 @@ export interface TicketMatch {
 }
 
 const TICKET_TAG = /(?<![\w-])TKT-(\d{4})-(\d{5,})(?!\d)/i;
-/** Tags of the product before ticket numbers existed; they name a ticket's id, trusted only when it exists. */
+/**
+ * Tags of the product before ticket numbers existed; they name a ticket's id. `#123` is also what
+ * order and invoice numbers look like, so a legacy tag counts only when the ticket exists and the
+ * sender is one of its people: a stranger's "Order #123" opens a ticket of its own instead of
+ * landing as a note on ticket 123.
+ */
 const LEGACY_TAGS = [/\[TICKET-(\d+)\]/i, /\bTicket\s*#(\d+)\b/i, /(?:^|[\s(\[])#(\d+)\b/];
 
 interface TicketRef {
@@ -47,7 +53,7 @@ async function matchByHeaders(strapi: Core.Strapi, mail: ParsedMail): Promise<Ti
 }
 
 /** Subject threading: our tag TKT-YYYY-NNNNN in any form, then the legacy tags. */
-async function matchBySubject(strapi: Core.Strapi, subject: string): Promise<TicketMatch | null> {
+async function matchBySubject(strapi: Core.Strapi, subject: string, sender: string | undefined): Promise<TicketMatch | null> {
   const tag = TICKET_TAG.exec(subject);
   if (tag) {
     const ticketNumber = `TKT-${tag[1]}-${tag[2]}`;
@@ -60,12 +66,14 @@ async function matchBySubject(strapi: Core.Strapi, subject: string): Promise<Tic
     const id = Number(legacy[1]);
     if (!Number.isSafeInteger(id)) continue;
     const ticket = (await strapi.db.query(TICKET).findOne({ where: { id }, select: ['id', 'documentId'] })) as TicketRef | null;
-    if (ticket) return { ticketId: ticket.id, documentId: ticket.documentId, via: 'subject' };
+    if (ticket && (await senderRole(strapi, ticket.id, sender)) !== 'unknown') {
+      return { ticketId: ticket.id, documentId: ticket.documentId, via: 'subject' };
+    }
   }
   return null;
 }
 
 /** The thread stage: In-Reply-To/References first (they cannot be guessed from outside), then the subject. */
 export async function findTicketForMail(strapi: Core.Strapi, mail: ParsedMail): Promise<TicketMatch | null> {
-  return (await matchByHeaders(strapi, mail)) ?? (await matchBySubject(strapi, mail.subject));
+  return (await matchByHeaders(strapi, mail)) ?? (await matchBySubject(strapi, mail.subject, mail.from?.address));
 }
