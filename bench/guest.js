@@ -279,7 +279,7 @@ async function main() {
     const Database = require('better-sqlite3');
     const db = new Database(dbFile, { readonly: true, fileMustExist: true });
     const statuses = Object.fromEntries(
-      db.prepare('SELECT status, COUNT(*) AS n FROM outbound_emails GROUP BY status').all().map((r) => [r.status, r.n])
+      db.prepare('SELECT delivery_status AS status, COUNT(*) AS n FROM outbound_emails GROUP BY delivery_status').all().map((r) => [r.status, r.n])
     );
     const tickets = db.prepare('SELECT COUNT(*) AS n FROM tickets').get().n;
     db.close();
