@@ -7,10 +7,12 @@ import { seedDefaultTemplates } from './mail/default-templates';
 import { outboxService } from './services';
 import { ensureApiDocs, registerApiDocs } from './api-docs/openapi';
 import { ingestionStatusLine, readIngestionConfig } from './mail-ingestion/config';
+import { registerBackOffice } from './back-office';
 
 export default {
-  register({ strapi }: { strapi: Core.Strapi }) {
+  async register({ strapi }: { strapi: Core.Strapi }) {
     registerDocumentHooks(strapi);
+    await registerBackOffice(strapi);
     registerApiDocs(strapi);
     // Branding for the guest form page (public/tickets/guest): a page asset, outside /api.
     strapi.server.routes([

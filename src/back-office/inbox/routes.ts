@@ -1,0 +1,3 @@
+import type { AdminRoute } from '../admin-route';
+
+export const inboxRoutes: AdminRoute[] = [];
