@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Creates a helpdesk agent account (users-permissions user with the Agent role).
+// Creates one helpdesk staff member: an agent account for the REST API (users-permissions user with
+// the Agent role) and an admin-panel user with the "Support agent" role, sharing email, password
+// and name. When one of them exists already, the other is made (and the output says so).
 // Usage: npm run agent:create -- --email a@b.c --password ... [--name "Ann Agent"]
 // The password may come from AGENT_PASSWORD instead, to keep it out of the process list.
 const path = require('path');
@@ -11,7 +13,7 @@ async function main() {
   });
   const password = values.password ?? process.env.AGENT_PASSWORD;
   if (!values.email || !password) {
-    console.error('usage: npm run agent:create -- --email a@b.c --password <at least 8 characters> [--name "Ann Agent"]');
+    console.error('usage: npm run agent:create -- --email a@b.c --password <8+ characters with a lower-case letter, an upper-case letter and a number> [--name "Ann Agent"]');
     process.exit(2);
   }
 
@@ -19,11 +21,13 @@ async function main() {
   const { compileStrapi, createStrapi } = require('@strapi/strapi');
   const app = await createStrapi(await compileStrapi()).load();
   try {
-    const { createAgent } = require(path.join(app.dirs.dist.src, 'access', 'roles.js'));
-    const agent = await createAgent(app, { email: values.email, password, name: values.name });
-    console.log(`agent created: ${agent.email} (user id ${agent.id}); sign in with POST /api/auth/local`);
+    const { createStaffMember } = require(path.join(app.dirs.dist.src, 'access', 'staff-account.js'));
+    const result = await createStaffMember(app, { email: values.email, password, name: values.name });
+    console.log(`staff member ${result.email}:`);
+    for (const note of result.notes) console.log(`- ${note}`);
   } catch (error) {
-    console.error(`could not create the agent: ${error.message}`);
+    const fields = error.details?.errors?.map((e) => e.message) ?? [];
+    console.error(`could not create the agent: ${fields.length ? fields.join('; ') : error.message}`);
     process.exitCode = 1;
   } finally {
     await app.destroy();

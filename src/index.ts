@@ -8,11 +8,16 @@ import { outboxService } from './services';
 import { ensureApiDocs, registerApiDocs } from './api-docs/openapi';
 import { ingestionStatusLine, readIngestionConfig } from './mail-ingestion/config';
 import { registerBackOffice } from './back-office';
+import { ensureSupportAgentRole } from './access/support-agent-role';
+import { restrictAgentPickers } from './setup/relation-pickers';
+import { withdrawRefusedActions } from './setup/server-written-types';
+import { backfillContactDisplayNames, keepContactDisplayNames } from './setup/contact-display';
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
     registerDocumentHooks(strapi);
     await registerBackOffice(strapi);
+    restrictAgentPickers(strapi);
     registerApiDocs(strapi);
     // Branding for the guest form page (public/tickets/guest): a page asset, outside /api.
     strapi.server.routes([
@@ -24,7 +29,12 @@ export default {
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    keepContactDisplayNames(strapi);
     await ensureAgentRole(strapi);
+    // after the admin plugin's bootstrap (which resets the super admin's permissions): every boot
+    await ensureSupportAgentRole(strapi);
+    await withdrawRefusedActions(strapi);
+    await backfillContactDisplayNames(strapi);
     await ensurePublicGuestAccess(strapi);
     await ensureRequesterAccess(strapi);
     await applyAccountSettings(strapi);

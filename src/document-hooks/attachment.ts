@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { file as fileUtils } from '@strapi/utils';
 import { fieldValidationError } from '../validation/parse';
-import { currentActor } from '../audit/actor';
+import { resolveActor } from '../audit/actor';
 import { ATTACHMENT } from '../uids';
 import { historyService } from '../services';
 import { isPostgres, tableIn } from '../db/table';
@@ -111,7 +111,7 @@ export const attachmentHook: DocumentHook = async (strapi, call, next) => {
     });
   }
   if (call.action !== 'create') return next();
-  const actor = currentActor(strapi);
+  const actor = await resolveActor(strapi);
   const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
   data.uploadedByType = actor.type;
   data.uploadedByName = actor.name;

@@ -1,10 +1,13 @@
 import { fieldValidationError } from '../validation/parse';
-import { currentActor, type Actor } from '../audit/actor';
+import type { Core } from '@strapi/strapi';
+import { resolveActor, type Actor } from '../audit/actor';
+import type { HistoryChange } from '../api/ticket/domain/ticket-rules';
+import { COMMENT_IS_RECORD, mayRewriteRecord, refused } from './record-protection';
 import { COMMENT, TICKET } from '../uids';
 import { historyService, settingsService } from '../services';
 import { sourceForActor, statusAfterRequesterReply } from '../api/ticket/domain/ticket-rules';
 import { queueCommentMail, type TicketForMail } from '../mail/ticket-mail';
-import type { DocumentHook, StoredEntry } from './types';
+import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
 
 interface CommentRow {
   id: number;
@@ -25,8 +28,9 @@ const authorTypeFor = (actor: Actor, requested: unknown): string => {
  * staff reply is mailed to the requester, and the first one stamps the ticket's firstResponseAt; the
  * requester's own reply puts a ticket waiting on them back to work. */
 export const commentHook: DocumentHook = async (strapi, call, next) => {
+  if (call.action === 'update' || call.action === 'delete') return changeRecordedComment(strapi, call, next);
   if (call.action !== 'create') return next();
-  const actor = currentActor(strapi);
+  const actor = await resolveActor(strapi);
   const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
   data.authorType = authorTypeFor(actor, data.authorType);
   data.source = sourceForActor(actor, data.source);
@@ -68,3 +72,64 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
     return created;
   });
 };
+
+interface StoredComment {
+  id: number;
+  documentId: string;
+  body: string;
+  isInternal: boolean;
+  ticket: { id: number } | null;
+}
+
+const loadComment = async (strapi: Core.Strapi, documentId: string) =>
+  (await strapi.db.query(COMMENT).findOne({
+    where: { documentId },
+    select: ['id', 'documentId', 'body', 'isInternal'],
+    populate: { ticket: { select: ['id'] } },
+  })) as StoredComment | null;
+
+const clip = (text: string): string => (text.length > 2000 ? `${text.slice(0, 1999)}\u2026` : text);
+
+/**
+ * A comment is part of its ticket's record: rewriting, moving or deleting one is refused for
+ * everybody but super admins (and server code), whose change goes into the ticket's history in the
+ * same transaction: the old text, or which ticket lost it.
+ */
+async function changeRecordedComment(strapi: Core.Strapi, call: DocumentCall, next: Next): Promise<unknown> {
+  if (!mayRewriteRecord(strapi)) throw refused(COMMENT_IS_RECORD);
+  const documentId = call.params.documentId;
+  if (!documentId) return next();
+  const actor = await resolveActor(strapi);
+  return strapi.db.transaction(async () => {
+    const before = await loadComment(strapi, documentId);
+    const result = await next();
+    if (!before) return result;
+    const history = historyService(strapi);
+    const label = `#${before.documentId}`;
+    if (call.action === 'delete') {
+      if (before.ticket) {
+        await history.record(before.ticket.id, actor, [
+          { action: 'comment_deleted', fieldName: 'comments', oldValue: clip(before.body), newValue: null, note: label },
+        ]);
+      }
+      return result;
+    }
+    const after = await loadComment(strapi, documentId);
+    if (!after) return result;
+    const onTicket: HistoryChange[] = [];
+    if (after.body !== before.body) {
+      onTicket.push({ action: 'comment_edited', fieldName: 'body', oldValue: clip(before.body), newValue: clip(after.body), note: label });
+    }
+    if (Boolean(after.isInternal) !== Boolean(before.isInternal)) {
+      onTicket.push({ action: 'comment_edited', fieldName: 'isInternal', oldValue: String(Boolean(before.isInternal)), newValue: String(Boolean(after.isInternal)), note: label });
+    }
+    if (before.ticket && after.ticket?.id !== before.ticket.id) {
+      await history.record(before.ticket.id, actor, [
+        { action: 'comment_detached', fieldName: 'comments', oldValue: label, newValue: null, note: clip(before.body) },
+      ]);
+    }
+    const ticketId = after.ticket?.id ?? before.ticket?.id;
+    if (ticketId && onTicket.length > 0) await history.record(ticketId, actor, onTicket);
+    return result;
+  });
+}

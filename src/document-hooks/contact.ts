@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { normalizeEmail, type HistoryChange } from '../api/ticket/domain/ticket-rules';
-import { currentActor } from '../audit/actor';
+import { resolveActor } from '../audit/actor';
 import { isUniqueViolation } from '../db/errors';
 import { CONTACT } from '../uids';
 import { historyService } from '../services';
@@ -39,7 +39,7 @@ async function updateContact(strapi: Core.Strapi, call: DocumentCall, next: Next
       const changes: HistoryChange[] = AUDITED_FIELDS.filter((field) => (before[field] ?? null) !== (after[field] ?? null)).map(
         (field) => ({ action: 'contact_changed', fieldName: field, oldValue: before[field] ?? null, newValue: after[field] ?? null })
       );
-      await historyService(strapi).recordContact(before.id, currentActor(strapi), changes);
+      await historyService(strapi).recordContact(before.id, await resolveActor(strapi), changes);
     }
     return result;
   });

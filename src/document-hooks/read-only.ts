@@ -1,4 +1,4 @@
-import { errors } from '@strapi/utils';
+import { refused } from './record-protection';
 import type { DocumentHook } from './types';
 
 const WRITES = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpublish', 'discardDraft']);
@@ -10,6 +10,6 @@ const WRITES = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpub
 export const readOnly =
   (what: string): DocumentHook =>
   async (_strapi, call, next) => {
-    if (WRITES.has(call.action)) throw new errors.ForbiddenError(`${what} is written by the server and cannot be changed`);
+    if (WRITES.has(call.action)) throw refused(`${what} is written by the server and cannot be changed`);
     return next();
   };

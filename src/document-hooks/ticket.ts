@@ -1,9 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { fieldValidationError } from '../validation/parse';
-import { currentActor, type Actor } from '../audit/actor';
+import { resolveActor, type Actor } from '../audit/actor';
+import { COMMENT_DETACH_REFUSED, HISTORY_DETACH_REFUSED, mayRewriteRecord, refused } from './record-protection';
 import { currentChangeNote } from '../audit/change-note';
-import { TICKET } from '../uids';
+import { COMMENT, TICKET, TICKET_HISTORY } from '../uids';
 import { isPostgres, tableIn } from '../db/table';
 import { contactService, historyService, settingsService, ticketNumberService } from '../services';
 import {
@@ -83,7 +84,7 @@ async function applySlaOnCreate(strapi: Core.Strapi, data: Record<string, unknow
 }
 
 async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next) {
-  const actor = currentActor(strapi);
+  const actor = await resolveActor(strapi);
   const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
   assertNotEmptied(data);
   applyCreateDefaults(data, actor);
@@ -157,11 +158,12 @@ async function applySlaOnUpdate(strapi: Core.Strapi, data: Record<string, unknow
 async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next) {
   const documentId = call.params.documentId;
   if (!documentId) return next();
-  const actor = currentActor(strapi);
+  const actor = await resolveActor(strapi);
 
   return strapi.db.transaction(async ({ trx }) => {
     const before = await loadTicket(strapi, { documentId }, trx);
     if (!before) return next();
+    const linksBefore = await recordLinks(strapi, call, before.id);
 
     const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
     // Numbering, origin and submitter are fixed at creation; the admin form sends them back unchanged.
@@ -178,6 +180,7 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     call.params.data = data;
 
     const result = await next();
+    if (linksBefore) await assertRecordKept(strapi, before.id, linksBefore, actor);
     const after = await loadTicket(strapi, { id: before.id });
     if (after) {
       assertAssigneeIsAgent(after);
@@ -192,6 +195,53 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
   });
 }
 
+interface RecordLinks {
+  comments: Map<number, { documentId: string; body: string }>;
+  history: Set<number>;
+}
+
+/** The comments and history rows of a ticket, read before an update that names either relation. */
+async function recordLinks(strapi: Core.Strapi, call: DocumentCall, ticketId: number): Promise<RecordLinks | null> {
+  const data = call.params.data ?? {};
+  if (!('comments' in data) && !('history' in data)) return null;
+  const comments = (await strapi.db.query(COMMENT).findMany({
+    where: { ticket: { id: ticketId } },
+    select: ['id', 'documentId', 'body'],
+  })) as Array<{ id: number; documentId: string; body: string }>;
+  const history = (await strapi.db.query(TICKET_HISTORY).findMany({ where: { ticket: { id: ticketId } }, select: ['id'] })) as Array<{ id: number }>;
+  return {
+    comments: new Map(comments.map((comment) => [comment.id, { documentId: comment.documentId, body: comment.body }])),
+    history: new Set(history.map((row) => row.id)),
+  };
+}
+
+/**
+ * After the update, inside its transaction: a comment or history row the update took off the
+ * ticket (a Content Manager save disconnecting it, a `set`) rolls the whole update back, unless a
+ * super admin (or server code) detached a comment: then it is recorded in the ticket's history.
+ */
+async function assertRecordKept(strapi: Core.Strapi, ticketId: number, before: RecordLinks, actor: Actor): Promise<void> {
+  const comments = (await strapi.db.query(COMMENT).findMany({ where: { ticket: { id: ticketId } }, select: ['id'] })) as Array<{ id: number }>;
+  const history = (await strapi.db.query(TICKET_HISTORY).findMany({ where: { ticket: { id: ticketId } }, select: ['id'] })) as Array<{ id: number }>;
+  const historyNow = new Set(history.map((row) => row.id));
+  if ([...before.history].some((id) => !historyNow.has(id))) throw refused(HISTORY_DETACH_REFUSED);
+  const commentsNow = new Set(comments.map((comment) => comment.id));
+  const detached = [...before.comments].filter(([id]) => !commentsNow.has(id)).map(([, comment]) => comment);
+  if (detached.length === 0) return;
+  if (!mayRewriteRecord(strapi)) throw refused(COMMENT_DETACH_REFUSED);
+  await historyService(strapi).record(
+    ticketId,
+    actor,
+    detached.map((comment) => ({
+      action: 'comment_detached' as const,
+      fieldName: 'comments',
+      oldValue: `#${comment.documentId}`,
+      newValue: null,
+      note: comment.body.length > 2000 ? `${comment.body.slice(0, 1999)}\u2026` : comment.body,
+    }))
+  );
+}
+
 /**
  * A `deleted` row, written before the ticket goes and in the delete's transaction. The ticket's
  * rows lose their relation with it but keep `ticketNumber`, so they still say which ticket it was.
@@ -202,7 +252,7 @@ async function deleteTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
   return strapi.db.transaction(async ({ trx }) => {
     const ticket = await loadTicket(strapi, { documentId }, trx);
     if (ticket) {
-      await historyService(strapi).record(ticket.id, currentActor(strapi), [
+      await historyService(strapi).record(ticket.id, await resolveActor(strapi), [
         { action: 'deleted', oldValue: ticket.ticketStatus, newValue: null, note: ticket.subject ?? null },
       ]);
     }

@@ -4,6 +4,7 @@ import { STRAPI_OWNED_FIELDS, optionalTextField, parseInput, textField } from '.
 
 export const SERVER_OWNED_CONTACT_FIELDS = [
   'tickets',
+  'displayName',
   ...STRAPI_OWNED_FIELDS,
 ] as const;
 

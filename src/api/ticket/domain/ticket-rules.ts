@@ -10,7 +10,9 @@ export const TRACKED_FIELDS = {
 } as const;
 
 export type TrackedField = keyof typeof TRACKED_FIELDS;
-export type HistoryAction = (typeof TRACKED_FIELDS)[TrackedField] | 'created' | 'commented' | 'attachment_added' | 'deleted' | 'contact_changed';
+export type HistoryAction = (typeof TRACKED_FIELDS)[TrackedField] | 'created' | 'commented' | 'attachment_added' | 'deleted' | 'contact_changed'
+  // a super admin's change to the record in the Content Manager (refused for everyone else)
+  | 'comment_edited' | 'comment_detached' | 'comment_deleted';
 
 export interface HistoryChange {
   action: HistoryAction;
@@ -60,7 +62,7 @@ export function statusTimestamps(
 
 /** The channel a change came through, from who made it; server code says its own source. */
 export function sourceForActor(actor: Actor, requested: unknown): 'web' | 'email' | 'api' | 'admin' {
-  if (actor.type === 'admin') return 'admin';
+  if (actor.type === 'admin' || actor.surface === 'admin') return 'admin';
   if (actor.type === 'agent') return 'api';
   const allowed = ['web', 'email', 'api', 'admin'] as const;
   return allowed.find((source) => source === requested) ?? 'api';
