@@ -1,9 +1,12 @@
-import crypto from 'node:crypto';
-import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
-import { UP_USER } from '../uids';
-import { AGENT_ROLE_TYPE, ensureAgentRole } from './roles';
-import { ensureSupportAgentRole, SUPPORT_AGENT_ROLE_NAME } from './support-agent-role';
+import crypto from "node:crypto";
+import type { Core } from "@strapi/strapi";
+import { errors } from "@strapi/utils";
+import { UP_USER } from "../uids";
+import { AGENT_ROLE_TYPE, ensureAgentRole } from "./roles";
+import {
+  ensureSupportAgentRole,
+  SUPPORT_AGENT_ROLE_NAME,
+} from "./support-agent-role";
 
 /**
  * One staff member = an admin-panel user holding the Support agent role AND a users-permissions
@@ -52,101 +55,160 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Strapi's own rule for admin passwords (it refuses others at sign-in changes). */
 export function adminPasswordProblem(password: string): string | null {
-  if (password.length < 8) return 'the password needs at least 8 characters';
-  if (new TextEncoder().encode(password).length > 72) return 'the password must be less than 73 bytes';
-  if (!/[a-z]/.test(password)) return 'the password needs a lower-case letter';
-  if (!/[A-Z]/.test(password)) return 'the password needs an upper-case letter';
-  if (!/\d/.test(password)) return 'the password needs a number';
+  if (password.length < 8) return "the password needs at least 8 characters";
+  if (new TextEncoder().encode(password).length > 72)
+    return "the password must be less than 73 bytes";
+  if (!/[a-z]/.test(password)) return "the password needs a lower-case letter";
+  if (!/[A-Z]/.test(password)) return "the password needs an upper-case letter";
+  if (!/\d/.test(password)) return "the password needs a number";
   return null;
 }
 
 const fieldError = (path: string, message: string) =>
-  new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError' }] });
+  new errors.ValidationError(message, {
+    errors: [{ path: [path], message, name: "ValidationError" }],
+  });
 
 /** "Ann Agent" → Ann / Agent; one word is a first name; none falls back to the email's local part. */
-export function splitName(name: string | undefined, email: string): { firstname: string; lastname: string | null } {
-  const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return { firstname: email.split('@')[0], lastname: null };
-  return { firstname: words[0], lastname: words.slice(1).join(' ') || null };
+export function splitName(
+  name: string | undefined,
+  email: string,
+): { firstname: string; lastname: string | null } {
+  const words = (name ?? "").trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0)
+    return { firstname: email.split("@")[0], lastname: null };
+  return { firstname: words[0], lastname: words.slice(1).join(" ") || null };
 }
 
-export async function createStaffMember(strapi: Core.Strapi, input: StaffMemberInput): Promise<StaffMemberResult> {
-  const email = String(input.email ?? '').trim().toLowerCase();
-  if (!EMAIL.test(email)) throw fieldError('email', `not an email address: ${input.email}`);
+export async function createStaffMember(
+  strapi: Core.Strapi,
+  input: StaffMemberInput,
+): Promise<StaffMemberResult> {
+  const email = String(input.email ?? "")
+    .trim()
+    .toLowerCase();
+  if (!EMAIL.test(email))
+    throw fieldError("email", `not an email address: ${input.email}`);
   const name = input.name?.trim() || undefined;
-  if (name && name.length > 100) throw fieldError('name', 'the name may have at most 100 characters');
+  if (name && name.length > 100)
+    throw fieldError("name", "the name may have at most 100 characters");
   const password = input.password;
-  if (password !== undefined && password !== '') {
+  if (password !== undefined && password !== "") {
     const problem = adminPasswordProblem(password);
-    if (problem) throw fieldError('password', problem);
+    if (problem) throw fieldError("password", problem);
   }
 
-  return strapi.db.transaction(async () => {
+  // Not one transaction: creating an admin user emits events whose listeners query after the
+  // commit. Everything is checked first; an admin user that cannot be made removes the agent
+  // account made just before it, and a rerun completes whatever half is missing.
+  {
     const notes: string[] = [];
     const existingAgent = (await strapi.db.query(UP_USER).findOne({
       where: { email },
-      select: ['id', 'documentId', 'username', 'email', 'blocked'],
-      populate: { role: { select: ['type'] } },
+      select: ["id", "documentId", "username", "email", "blocked"],
+      populate: { role: { select: ["type"] } },
     })) as UpUserRow | null;
     if (existingAgent && existingAgent.role?.type !== AGENT_ROLE_TYPE) {
-      throw fieldError('email', `${email} belongs to an API account that is not an agent (a customer): use another address`);
+      throw fieldError(
+        "email",
+        `${email} belongs to an API account that is not an agent (a customer): use another address`,
+      );
     }
-    const existingAdmin = (await strapi.db.query('admin::user').findOne({
+    const existingAdmin = (await strapi.db.query("admin::user").findOne({
       where: { email },
-      select: ['id', 'email', 'firstname', 'lastname', 'isActive'],
+      select: ["id", "email", "firstname", "lastname", "isActive"],
     })) as AdminUserRow | null;
     if (existingAgent && existingAdmin) {
-      throw fieldError('email', `${email} is already a staff member (agent account and admin user)`);
+      throw fieldError(
+        "email",
+        `${email} is already a staff member (agent account and admin user)`,
+      );
     }
     const missingPassword = !password;
-    if (missingPassword && !existingAdmin) throw fieldError('password', 'a password is required');
+    if (missingPassword && !existingAdmin)
+      throw fieldError("password", "a password is required");
 
-    const displayName = name ?? (existingAdmin ? [existingAdmin.firstname, existingAdmin.lastname].filter(Boolean).join(' ') : undefined);
+    const displayName =
+      name ??
+      (existingAdmin
+        ? [existingAdmin.firstname, existingAdmin.lastname]
+            .filter(Boolean)
+            .join(" ")
+        : undefined);
 
-    let agent: StaffMemberResult['agent'];
+    let agent: StaffMemberResult["agent"];
     if (existingAgent) {
-      agent = { id: existingAgent.id, documentId: existingAgent.documentId, created: false };
-      notes.push(`agent account already existed (user id ${existingAgent.id}): left as it was`);
+      agent = {
+        id: existingAgent.id,
+        documentId: existingAgent.documentId,
+        created: false,
+      };
+      notes.push(
+        `agent account already existed (user id ${existingAgent.id}): left as it was`,
+      );
     } else {
       const username = displayName || email;
-      const taken = await strapi.db.query(UP_USER).count({ where: { username } });
-      if (taken > 0) throw fieldError('name', `the name "${username}" is taken by another account`);
+      const taken = await strapi.db
+        .query(UP_USER)
+        .count({ where: { username } });
+      if (taken > 0)
+        throw fieldError(
+          "name",
+          `the name "${username}" is taken by another account`,
+        );
       const role = await ensureAgentRole(strapi);
-      const created = (await strapi.plugin('users-permissions').service('user').add({
-        username,
-        email,
-        // "Make me an agent" without a password: a random one (the agent can reset it by mail)
-        password: password || crypto.randomBytes(24).toString('base64url'),
-        provider: 'local',
-        confirmed: true,
-        blocked: false,
-        role: role.id,
-      })) as { id: number; documentId: string };
+      const created = (await strapi
+        .plugin("users-permissions")
+        .service("user")
+        .add({
+          username,
+          email,
+          // "Make me an agent" without a password: a random one (the agent can reset it by mail)
+          password: password || crypto.randomBytes(24).toString("base64url"),
+          provider: "local",
+          confirmed: true,
+          blocked: false,
+          role: role.id,
+        })) as { id: number; documentId: string };
       agent = { id: created.id, documentId: created.documentId, created: true };
-      notes.push(`agent account created (user id ${created.id}): sign in to the REST API with POST /api/auth/local`);
+      notes.push(
+        `agent account created (user id ${created.id}): sign in to the REST API with POST /api/auth/local`,
+      );
     }
 
-    let admin: StaffMemberResult['admin'];
-    if (existingAdmin) {
-      admin = { id: existingAdmin.id, created: false };
-      notes.push(`admin user already existed (id ${existingAdmin.id}): its roles were left as they were`);
-    } else {
-      const role = await ensureSupportAgentRole(strapi);
-      const { firstname, lastname } = splitName(displayName, email);
-      const created = await (strapi.admin.services.user as unknown as AdminUserService).create({
-        email,
-        firstname,
-        lastname,
-        password,
-        isActive: true,
-        registrationToken: null,
-        roles: [role.id],
-      });
-      admin = { id: created.id, created: true };
-      notes.push(`admin user created (id ${created.id}) with the ${SUPPORT_AGENT_ROLE_NAME} role: sign in to the admin panel at /admin`);
+    let admin: StaffMemberResult["admin"];
+    try {
+      if (existingAdmin) {
+        admin = { id: existingAdmin.id, created: false };
+        notes.push(
+          `admin user already existed (id ${existingAdmin.id}): its roles were left as they were`,
+        );
+      } else {
+        const role = await ensureSupportAgentRole(strapi);
+        const { firstname, lastname } = splitName(displayName, email);
+        const created = await (
+          strapi.admin.services.user as unknown as AdminUserService
+        ).create({
+          email,
+          firstname,
+          lastname,
+          password,
+          isActive: true,
+          registrationToken: null,
+          roles: [role.id],
+        });
+        admin = { id: created.id, created: true };
+        notes.push(
+          `admin user created (id ${created.id}) with the ${SUPPORT_AGENT_ROLE_NAME} role: sign in to the admin panel at /admin`,
+        );
+      }
+    } catch (error) {
+      if (agent.created)
+        await strapi.db.query(UP_USER).delete({ where: { id: agent.id } });
+      throw error;
     }
     return { email, agent, admin, notes };
-  });
+  }
 }
 
 /** Staff as Settings → Helpdesk → Agents lists them: every agent, and whether they can use the panel. */
@@ -160,17 +222,19 @@ export interface StaffListEntry {
   blocked: boolean;
 }
 
-export async function listStaff(strapi: Core.Strapi): Promise<StaffListEntry[]> {
+export async function listStaff(
+  strapi: Core.Strapi,
+): Promise<StaffListEntry[]> {
   const agents = (await strapi.db.query(UP_USER).findMany({
     where: { role: { type: AGENT_ROLE_TYPE } },
-    select: ['id', 'documentId', 'username', 'email', 'blocked'],
-    orderBy: [{ username: 'asc' }, { id: 'asc' }],
+    select: ["id", "documentId", "username", "email", "blocked"],
+    orderBy: [{ username: "asc" }, { id: "asc" }],
   })) as UpUserRow[];
   const emails = agents.map((agent) => agent.email);
   const admins = emails.length
-    ? ((await strapi.db.query('admin::user').findMany({
+    ? ((await strapi.db.query("admin::user").findMany({
         where: { email: { $in: emails }, isActive: true },
-        select: ['email'],
+        select: ["email"],
       })) as Array<{ email: string }>)
     : [];
   const panel = new Set(admins.map((admin) => admin.email.toLowerCase()));
