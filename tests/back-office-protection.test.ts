@@ -1,0 +1,196 @@
+import { errors } from '@strapi/utils';
+import type { Page } from 'playwright-core';
+import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { openPanel, type Panel } from './helpers/browser';
+import { createStaffMember } from '../src/access/staff-account';
+import { adminRoleService } from '../src/access/support-agent-role';
+import { COMMENT_DETACH_REFUSED, COMMENT_IS_RECORD } from '../src/document-hooks/record-protection';
+
+const TICKET = 'api::ticket.ticket';
+const COMMENT = 'api::comment.comment';
+const HISTORY = 'api::ticket-history.ticket-history';
+const OUTBOX = 'api::outbound-email.outbound-email';
+const INBOUND = 'api::inbound-email.inbound-email';
+const CM = (uid: string) => `/content-manager/collection-types/${uid}`;
+const PASSWORD = 'Support-Pass-7';
+
+/**
+ * The record in the Content Manager: what the Support agent role may not do, what super admins may
+ * do (and history keeps), what nobody is offered, and the project's own words when refused.
+ */
+describe('record protection in the Content Manager', () => {
+  let helpdesk: Helpdesk;
+  let root: { id: number; token: string };
+  let agentToken: string;
+  let agentUsernames: string[];
+
+  const adminLogin = async (email: string, password = PASSWORD) => {
+    const login = await helpdesk.request('POST', '/admin/login', { body: { email, password } });
+    expect(login.status).toBe(200);
+    return login.body.data.token as string;
+  };
+  const newTicketWithComment = async (subject: string) => {
+    const ticket = await helpdesk.strapi.documents(TICKET).create({ data: { subject, email: 'gina@example.test', firstName: 'Gina', lastName: 'Green' } });
+    const comment = await helpdesk.strapi.documents(COMMENT).create({ data: { ticket: ticket.documentId, body: 'The original words', isInternal: true, authorType: 'staff' } });
+    return { ticket, comment };
+  };
+  const historyOf = (ticketId: number, actions: string[]) =>
+    helpdesk.strapi.db.query(HISTORY).findMany({ where: { ticket: { id: ticketId }, action: { $in: actions } }, orderBy: { id: 'asc' } });
+
+  beforeAll(async () => {
+    helpdesk = await startHelpdesk();
+    root = await helpdesk.admin('root@example.test');
+    await createStaffMember(helpdesk.strapi, { email: 'sam@example.test', password: PASSWORD, name: 'Sam Support' });
+    await createStaffMember(helpdesk.strapi, { email: 'tia@example.test', password: PASSWORD, name: 'Tia Triage' });
+    await helpdesk.customer('customer@example.test');
+    agentToken = await adminLogin('sam@example.test');
+    agentUsernames = ['Sam Support', 'Tia Triage'];
+  });
+  afterAll(() => helpdesk?.stop());
+
+  describe('over the admin API', () => {
+    it('a Support agent cannot detach a comment from its ticket: the project\'s message, nothing changed', async () => {
+      const { ticket, comment } = await newTicketWithComment('Detach as agent');
+      const answer = await helpdesk.request('PUT', `${CM(TICKET)}/${ticket.documentId}`, {
+        token: agentToken,
+        body: { comments: { connect: [], disconnect: [{ id: comment.id, documentId: comment.documentId }] } },
+      });
+      expect(answer.status).toBe(403);
+      expect(answer.body.error.message).toBe(COMMENT_DETACH_REFUSED);
+      const stored = await helpdesk.strapi.db.query(COMMENT).findOne({ where: { id: comment.id }, populate: ['ticket'] });
+      expect(stored.ticket.id).toBe(ticket.id);
+      expect(await historyOf(ticket.id, ['comment_detached'])).toEqual([]);
+    });
+
+    it('an admin role allowed to update comments still cannot rewrite one, and reads why', async () => {
+      const roles = adminRoleService(helpdesk.strapi);
+      const role = await roles.create({ name: 'Comment editor', code: 'comment-editor', description: 'test' });
+      const fields = ['ticket', 'body', 'isInternal'];
+      await roles.assignPermissions(role.id, [
+        { action: 'plugin::content-manager.explorer.read', subject: COMMENT, properties: { fields }, conditions: [] },
+        { action: 'plugin::content-manager.explorer.update', subject: COMMENT, properties: { fields }, conditions: [] },
+      ]);
+      await helpdesk.strapi.service('admin::user').create({ email: 'editor@example.test', firstname: 'Ed', lastname: 'Itor', password: PASSWORD, isActive: true, roles: [role.id] });
+      const token = await adminLogin('editor@example.test');
+      const { ticket, comment } = await newTicketWithComment('Rewrite as editor');
+
+      const answer = await helpdesk.request('PUT', `${CM(COMMENT)}/${comment.documentId}`, { token, body: { body: 'Other words' } });
+      expect(answer.status).toBe(403);
+      expect(answer.body.error.message).toBe(COMMENT_IS_RECORD);
+      expect((await helpdesk.strapi.db.query(COMMENT).findOne({ where: { id: comment.id } })).body).toBe('The original words');
+      expect(await historyOf(ticket.id, ['comment_edited'])).toEqual([]);
+    });
+
+    it('a super admin may rewrite and detach a comment, and both go into the ticket\'s history', async () => {
+      const { ticket, comment } = await newTicketWithComment('Super admin');
+      const edited = await helpdesk.request('PUT', `${CM(COMMENT)}/${comment.documentId}`, { token: root.token, body: { body: 'Corrected words' } });
+      expect(edited.status).toBe(200);
+      const detached = await helpdesk.request('PUT', `${CM(TICKET)}/${ticket.documentId}`, {
+        token: root.token,
+        body: { comments: { connect: [], disconnect: [{ id: comment.id, documentId: comment.documentId }] } },
+      });
+      expect(detached.status).toBe(200);
+
+      const rows = await historyOf(ticket.id, ['comment_edited', 'comment_detached']);
+      expect(rows.map((row: { action: string; fieldName: string; oldValue: string; newValue: string | null; actorType: string; actorName: string }) => [row.action, row.fieldName, row.oldValue, row.newValue, row.actorType, row.actorName])).toEqual([
+        ['comment_edited', 'body', 'The original words', 'Corrected words', 'admin', 'Ada Admin'],
+        ['comment_detached', 'comments', `#${comment.documentId}`, null, 'admin', 'Ada Admin'],
+      ]);
+      // saving the ticket again writes nothing more
+      await helpdesk.request('PUT', `${CM(TICKET)}/${ticket.documentId}`, { token: root.token, body: { comments: { connect: [], disconnect: [] } } });
+      expect(await historyOf(ticket.id, ['comment_edited', 'comment_detached'])).toHaveLength(2);
+    });
+
+    it('nobody, super admins included, is offered create, update, delete or publish on server-written types; the backend refuses', async () => {
+      for (const token of [root.token, agentToken]) {
+        const permissions = await helpdesk.request('GET', '/admin/users/me/permissions', { token });
+        expect(permissions.status).toBe(200);
+        const refused = (permissions.body.data as Array<{ action: string; subject: string }>).filter(
+          (p) => [OUTBOX, HISTORY, INBOUND].includes(p.subject) && !p.action.endsWith('.read')
+        );
+        expect(refused).toEqual([]);
+        expect(permissions.body.data.some((p: { action: string; subject: string }) => p.subject === OUTBOX && p.action.endsWith('.read'))).toBe(true);
+      }
+      const mailsBefore = await helpdesk.strapi.db.query(OUTBOX).count();
+      const outbox = await helpdesk.strapi.db.query(OUTBOX).create({ data: { to: 'a@example.test', subject: 'Queued', deliveryStatus: 'queued' } });
+      for (const [method, url, body] of [
+        ['POST', CM(OUTBOX), { to: 'x@example.test', subject: 'x' }],
+        ['PUT', `${CM(OUTBOX)}/${outbox.documentId}`, { subject: 'changed' }],
+        ['DELETE', `${CM(OUTBOX)}/${outbox.documentId}`, undefined],
+        ['POST', `${CM(OUTBOX)}/clone/${outbox.documentId}`, { subject: 'copy' }],
+        ['POST', `${CM(OUTBOX)}/actions/bulkDelete`, { documentIds: [outbox.documentId] }],
+      ] as const) {
+        const answer = await helpdesk.request(method, url, { token: root.token, body });
+        expect([method, url, answer.status]).toEqual([method, url, 403]);
+      }
+      const stored = await helpdesk.strapi.db.query(OUTBOX).findOne({ where: { id: outbox.id } });
+      expect(stored.subject).toBe('Queued');
+      expect(await helpdesk.strapi.db.query(OUTBOX).count()).toBe(mailsBefore + 1);
+    });
+
+    it('the Document Service refuses server-written records with a message that reaches the caller (a PolicyError, not a bare Forbidden)', async () => {
+      await expect(helpdesk.strapi.documents(HISTORY).create({ data: { action: 'created', actorType: 'system', timestamp: new Date() } })).rejects.toMatchObject({
+        name: 'PolicyError',
+        message: 'Ticket history is written by the server and cannot be changed',
+      });
+      await expect(helpdesk.strapi.documents(HISTORY).create({ data: { action: 'created', actorType: 'system', timestamp: new Date() } })).rejects.toBeInstanceOf(errors.ForbiddenError);
+    });
+  });
+
+  describe('in Chromium, as a Support agent made by the shared creation function', () => {
+    let panel: Panel;
+    let page: Page;
+    let ticketId: string;
+
+    beforeAll(async () => {
+      const { ticket } = await newTicketWithComment('Printer on fire');
+      await helpdesk.strapi.documents('api::contact.contact').create({ data: { email: 'hal@example.test', firstName: 'Hal', lastName: 'Hope' } });
+      ticketId = ticket.documentId;
+      panel = await openPanel(helpdesk.baseUrl);
+      page = panel.page;
+      await panel.signIn('sam@example.test', PASSWORD);
+    });
+    afterAll(() => panel?.close());
+
+    it('opens a ticket and cannot delete it', async () => {
+      await page.goto(`/admin/content-manager/collection-types/${TICKET}/${ticketId}`);
+      await page.getByRole('combobox', { name: 'Assignee' }).waitFor();
+      await page.getByRole('button', { name: 'More actions' }).click();
+      const deleteItem = page.getByRole('menuitem', { name: /Delete/ });
+      const offered = await deleteItem.count();
+      if (offered > 0) expect(await deleteItem.first().getAttribute('aria-disabled')).toBe('true');
+      await panel.screenshot('protection-1-ticket-actions');
+      await page.keyboard.press('Escape');
+      expect(await helpdesk.strapi.db.query(TICKET).count({ where: { documentId: ticketId } })).toBe(1);
+    });
+
+    it('the assignee picker lists exactly the agents; the contact picker shows name and email', async () => {
+      await page.getByRole('combobox', { name: 'Assignee' }).click();
+      const options = page.getByRole('listbox').getByRole('option');
+      await options.first().waitFor();
+      // the picker's own "Create a relation" entry aside, the options are the agents
+      const offered = (await options.allTextContents()).map((text) => text.trim()).filter((text) => text !== 'Create a relation');
+      expect(offered.sort()).toEqual(agentUsernames);
+      await panel.screenshot('protection-2-assignee-picker');
+      await page.keyboard.press('Escape');
+
+      // the ticket's own contact, by name and email; the picker offers the others the same way
+      await page.getByText('Gina Green <gina@example.test>', { exact: true }).first().waitFor();
+      await page.getByRole('combobox', { name: 'Contact' }).click();
+      const contacts = page.getByRole('listbox').getByRole('option', { name: 'Hal Hope <hal@example.test>' });
+      await contacts.waitFor();
+      await panel.screenshot('protection-3-contact-picker');
+      await page.keyboard.press('Escape');
+    });
+
+    it('the outbox list offers no Create', async () => {
+      await helpdesk.strapi.db.query(OUTBOX).create({ data: { to: 'gina@example.test', subject: 'Your ticket', deliveryStatus: 'sent' } });
+      await page.goto(`/admin/content-manager/collection-types/${OUTBOX}`);
+      await page.getByText('Your ticket').first().waitFor();
+      await panel.screenshot('protection-4-outbox-list');
+      expect(await page.getByRole('link', { name: /Create new entry/i }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: /Create new entry/i }).count()).toBe(0);
+      expect(panel.problems).toEqual([]);
+    });
+  });
+});
