@@ -31,10 +31,10 @@ describe('record protection in the Content Manager', () => {
   };
   const newTicketWithComment = async (subject: string) => {
     const ticket = await helpdesk.strapi.documents(TICKET).create({ data: { subject, email: 'gina@example.test', firstName: 'Gina', lastName: 'Green' } });
-    const comment = await helpdesk.strapi.documents(COMMENT).create({ data: { ticket: ticket.documentId, body: 'The original words', isInternal: true, authorType: 'staff' } });
+    const comment = await helpdesk.strapi.documents(COMMENT).create({ data: { ticket: ticket.documentId, body: 'The original words', isInternal: true, authorType: 'staff', source: 'api' } });
     return { ticket, comment };
   };
-  const historyOf = (ticketId: number, actions: string[]) =>
+  const historyOf = (ticketId: number | string, actions: string[]) =>
     helpdesk.strapi.db.query(HISTORY).findMany({ where: { ticket: { id: ticketId }, action: { $in: actions } }, orderBy: { id: 'asc' } });
 
   beforeAll(async () => {
