@@ -1,4 +1,5 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { openPanel, type Panel } from './helpers/browser';
 
 /**
  * GET /helpdesk-admin/dashboard (the home page widgets): on a hand-made dataset, every count is
@@ -184,5 +185,66 @@ describe('back office: dashboard widgets API', () => {
     const refused = await helpdesk.request('GET', '/helpdesk-admin/dashboard', { token: login.body.data.token });
     expect(refused.status).toBe(403);
     expect(refused.body.error.name).toBe('PolicyError');
+  });
+
+  describe('in Chromium: the home page widgets', () => {
+    let panel: Panel;
+    beforeAll(async () => {
+      panel = await openPanel(helpdesk.baseUrl);
+    });
+    afterAll(() => panel?.close());
+
+    it('a super admin who is also an agent sees the counts of GET /api/tickets/statistics, each widget opening its inbox view', async () => {
+      const stats = (await helpdesk.request('GET', `/api/tickets/statistics?${OPEN_FILTER}`, { token: me.jwt })).body.data;
+      const { page } = panel;
+      await panel.signIn(BOSS, PASSWORD);
+
+      const count = async (testId: string) => Number(await page.getByTestId(testId).getAttribute('data-count'));
+      await page.getByTestId('helpdesk-widget-open-count').waitFor();
+      expect(await count('helpdesk-widget-open-count')).toBe(stats.total);
+      expect(await count('helpdesk-widget-overdue-count')).toBe(stats.overdue);
+      expect(await count('helpdesk-widget-unassigned-count')).toBe(stats.unassigned);
+      expect(await count('helpdesk-widget-mine-count')).toBe(stats.mine);
+      // what staff read is the same figure
+      expect((await page.getByTestId('helpdesk-widget-overdue-count').textContent())?.trim()).toBe(String(stats.overdue));
+      for (const status of ['new', 'open', 'in_progress', 'pending', 'on_hold', 'reopened']) {
+        const row = page.locator(`[data-status-row="${status}"]`);
+        expect([status, Number(await row.getAttribute('data-count'))]).toEqual([status, stats.byStatus[status]]);
+      }
+
+      // the chart: 14 days, today last, the statistics' created counts
+      const bars = page.getByTestId('helpdesk-widget-trend').locator('g[data-date]');
+      expect(await bars.count()).toBe(14);
+      const created = await bars.evaluateAll((groups) => groups.map((g) => Number(g.getAttribute('data-created'))));
+      const all = (await helpdesk.request('GET', '/api/tickets/statistics', { token: me.jwt })).body.data;
+      expect(created).toEqual(all.createdPerDay.slice(-14).map((day: { count: number }) => day.count));
+      expect(await bars.last().getAttribute('data-date')).toBe(dayStart(0).toISOString().slice(0, 10));
+      expect(await bars.last().getAttribute('data-resolved')).toBe('1');
+
+      // every widget links into the inbox: its header link and its figure
+      for (const [title, view] of [
+        ['Open tickets by status', 'open'],
+        ['Overdue', 'overdue'],
+        ['Unassigned', 'unassigned'],
+        ['My tickets', 'my'],
+        ['Created vs resolved (14 days)', 'resolved'],
+      ]) {
+        await page.getByText(title, { exact: true }).first().waitFor();
+        const links = await page.locator(`a[href="/admin/helpdesk?view=${view}"]`).count();
+        expect([title, links > 0]).toEqual([title, true]);
+      }
+      // the whole home page in one picture: a tall window, no announcement banner, no hover
+      const banner = page.getByRole('button', { name: /close/i }).filter({ has: page.locator('svg') });
+      if (await page.getByText('Introducing the new Media Library').isVisible()) await banner.first().click();
+      await page.setViewportSize({ width: 1440, height: 2100 });
+      await page.mouse.move(0, 0);
+      await panel.screenshot('home-widgets', true);
+      await page.setViewportSize({ width: 1440, height: 900 });
+
+      // following one lands on the inbox view it names
+      await page.locator('a[href="/admin/helpdesk?view=overdue"]').first().click();
+      await page.waitForURL((url) => url.pathname === '/admin/helpdesk' && url.searchParams.get('view') === 'overdue');
+      expect(panel.problems).toEqual([]);
+    });
   });
 });
