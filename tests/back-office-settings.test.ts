@@ -2,6 +2,7 @@ import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { startHelpdesk, type Helpdesk, type HttpResult } from './helpers/helpdesk';
 import { freePort } from './support/smtp-sink';
+import { openPanel, type Panel } from './helpers/browser';
 
 /**
  * Settings → Helpdesk → General & mail, its API: GET/PUT the settings staff edit (validated: a bad
@@ -78,6 +79,7 @@ class AuthSink {
 describe('back office: settings API', () => {
   let helpdesk: Helpdesk;
   let admin: { id: number; token: string };
+  const ADMIN_EMAIL = 'settings.admin@example.test';
   let sink: AuthSink;
   let smtpPort: number;
   /** Every answer of this suite, searched for secrets at the end. */
@@ -105,7 +107,7 @@ describe('back office: settings API', () => {
         SUPPORT_EMAIL: 'Help@Example.test',
       },
     });
-    admin = await helpdesk.admin();
+    admin = await helpdesk.admin(ADMIN_EMAIL);
   });
   afterAll(async () => {
     await helpdesk?.stop();
@@ -280,6 +282,80 @@ describe('back office: settings API', () => {
       expect([url, response.status]).toEqual([url, 403]);
     }
     expect((await call('GET', '/helpdesk-admin/settings')).body.data.companyName).toBe('Acme Support');
+  });
+
+  describe('in Chromium: Settings → Helpdesk → General & mail', () => {
+    let panel: Panel;
+    beforeAll(async () => {
+      // the SMTP server is back up (an earlier test stopped it)
+      await sink.start(smtpPort);
+      panel = await openPanel(helpdesk.baseUrl);
+      panel.page.on('response', async (response) => {
+        if (new URL(response.url()).pathname.startsWith('/helpdesk-admin/')) answers.push(await response.text().catch(() => ''));
+      });
+    });
+    afterAll(() => panel?.close());
+
+    it('saves a change, refuses a bad SLA target naming it, and the test-mail button shows the SMTP server answer', async () => {
+      const { page } = panel;
+      await panel.signIn(ADMIN_EMAIL, PASSWORD);
+      // Strapi's own announcement banner: out of the screenshot
+      if (await page.getByText('Introducing the new Media Library').isVisible()) {
+        await page.getByRole('button', { name: /close/i }).filter({ has: page.locator('svg') }).first().click();
+      }
+      await page.goto('/admin/settings/helpdesk');
+      await page.getByRole('heading', { name: 'General & mail' }).waitFor();
+
+      // the env panel, masked
+      await page.locator('[data-variable="SMTP_HOST"]').getByText('127.0.0.1').waitFor();
+      expect(await page.locator('[data-variable="SMTP_PASSWORD"]').textContent()).toBe('********');
+      expect(await page.locator('[data-variable="IMAP_PASSWORD"]').textContent()).toBe('********');
+
+      // a change that saves
+      const company = page.getByLabel('Company name');
+      expect(await company.inputValue()).toBe('Acme Support');
+      await company.fill('Acme Care');
+      await page.getByLabel('Team notification address').fill('care@acme.example');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Helpdesk settings saved').waitFor();
+      expect((await call('GET', '/helpdesk-admin/settings')).body.data).toMatchObject({ companyName: 'Acme Care', supportAddress: 'care@acme.example' });
+
+      // a bad SLA target: refused, the field says why, nothing saved
+      const resolution = page.getByLabel('high Resolution (hours)');
+      await resolution.fill('1');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText(/Not saved: /).waitFor();
+      await page.getByText('must not exceed resolutionHours (the first reply cannot be due after the resolution)', { exact: true }).waitFor();
+      expect((await call('GET', '/helpdesk-admin/settings')).body.data.slaPolicy.high).toEqual({ firstResponseHours: 2, resolutionHours: 12 });
+      await resolution.fill('12');
+      // changing the field settles its complaint
+      await page.getByText('must not exceed resolutionHours (the first reply cannot be due after the resolution)', { exact: true }).waitFor({ state: 'detached' });
+
+      // the live check
+      const before = sink.received.length;
+      await page.getByLabel('Send a test mail to').fill('desk.check@example.test');
+      await page.getByRole('button', { name: 'Send test mail' }).click();
+      const result = page.getByTestId('test-mail-result');
+      await result.waitFor();
+      expect(await result.getAttribute('data-ok')).toBe('true');
+      expect(await page.getByTestId('test-mail-response').textContent()).toMatch(/^250 /);
+      expect(sink.received.length).toBe(before + 1);
+      expect(sink.received.at(-1)?.to).toEqual(['desk.check@example.test']);
+      expect(sink.received.at(-1)?.raw).toMatch(/^Subject: Acme Care: test mail/m);
+
+      await page.getByText(/Not saved: /).waitFor({ state: 'detached' });
+      await page.setViewportSize({ width: 1440, height: 2000 });
+      await page.mouse.move(0, 0);
+      await panel.screenshot('settings', true);
+      await page.setViewportSize({ width: 1440, height: 900 });
+
+      // the server down: the error text, in the UI
+      await sink.stop();
+      await page.getByRole('button', { name: 'Send test mail' }).click();
+      await page.getByTestId('test-mail-error').getByText(/ECONNREFUSED/).waitFor();
+      expect(await result.getAttribute('data-ok')).toBe('false');
+      expect(panel.problems).toEqual([]);
+    });
   });
 
   it('never sends a secret to the browser', () => {

@@ -40,7 +40,7 @@ const attributes = schema.attributes;
 /** Optional text staff may clear: '' and null both mean "not set". */
 const clearable = <T extends z.ZodTypeAny>(field: T) => z.union([z.literal('').transform(() => null), z.null(), field]);
 const checkedTarget = target.strict().refine((value) => value.firstResponseHours <= value.resolutionHours, {
-  message: 'firstResponseHours must not exceed resolutionHours',
+  message: 'must not exceed resolutionHours (the first reply cannot be due after the resolution)',
   path: ['firstResponseHours'],
 });
 
