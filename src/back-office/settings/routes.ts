@@ -1,3 +1,11 @@
-import type { AdminRoute } from '../admin-route';
+import { BACK_OFFICE_ACTIONS, type AdminRoute } from '../admin-route';
+import { getMailConfig, getSettings, postTestMail, putSettings } from './controller';
 
-export const settingsRoutes: AdminRoute[] = [];
+const action = BACK_OFFICE_ACTIONS.settings;
+
+export const settingsRoutes: AdminRoute[] = [
+  { method: 'GET', path: '/settings', action, handler: getSettings },
+  { method: 'PUT', path: '/settings', action, handler: putSettings },
+  { method: 'GET', path: '/settings/mail', action, handler: getMailConfig },
+  { method: 'POST', path: '/settings/test-mail', action, handler: postTestMail },
+];

@@ -74,10 +74,10 @@ const zeroes = <K extends string>(keys: readonly K[]): Counts<K> =>
 const toNumber = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-/** Midnight UTC at the start of the window's first day: WINDOW_DAYS days, today included. */
-export const windowStart = (now: Date): Date => {
+/** Midnight UTC at the start of the window's first day: `days` days (WINDOW_DAYS unless told), today included. */
+export const windowStart = (now: Date, days: number = WINDOW_DAYS): Date => {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return new Date(today - (WINDOW_DAYS - 1) * DAY_MS);
+  return new Date(today - (days - 1) * DAY_MS);
 };
 
 const ticketStatistics = ({ strapi }: { strapi: Core.Strapi }) => {
@@ -165,18 +165,32 @@ const ticketStatistics = ({ strapi }: { strapi: Core.Strapi }) => {
     // SQLite refuses parentheses around the members of a UNION
     const breakdown = knex.queryBuilder().unionAll(members, false);
 
-    // grouped by the output name, so that PostgreSQL need not match two bound values
-    const day = daysSince(createdAt, since);
-    const perDay = restrict(
-      from()
-        .select(knex.raw('? AS day', [day]), knex.raw('COUNT(*) AS count'))
-        .where(createdAt, '>=', since)
-        .where(createdAt, '<', new Date(since.getTime() + WINDOW_DAYS * DAY_MS)),
-      filters
-    ).groupBy('day');
+    const perDay = countPerDay('createdAt', since, WINDOW_DAYS, filters);
 
     return { summary, assignments, breakdown, perDay };
   }
+
+  /** Tickets per UTC day of a datetime attribute, `days` days from `since`: rows { day: 0.., count }. */
+  function countPerDay(attribute: string, since: Date, days: number, filters?: Filters): Knex.QueryBuilder {
+    const at = column(attribute);
+    // grouped by the output name, so that PostgreSQL need not match two bound values
+    return restrict(
+      from()
+        .select(knex.raw('? AS day', [daysSince(at, since)]), knex.raw('COUNT(*) AS count'))
+        .where(at, '>=', since)
+        .where(at, '<', new Date(since.getTime() + days * DAY_MS)),
+      filters
+    ).groupBy('day');
+  }
+
+  /** One entry per day from `since`, oldest first, days without rows counting 0. */
+  const fillDays = (rows: Array<{ day: unknown; count: unknown }>, since: Date, days: number) => {
+    const counts = new Map(rows.map((entry) => [toNumber(entry.day), toNumber(entry.count)]));
+    return Array.from({ length: days }, (_, i) => ({
+      date: new Date(since.getTime() + i * DAY_MS).toISOString().slice(0, 10),
+      count: counts.get(i) ?? 0,
+    }));
+  };
 
   return {
     statements,
@@ -226,13 +240,25 @@ const ticketStatistics = ({ strapi }: { strapi: Core.Strapi }) => {
       const resolved = toNumber(row.resolved_in_window);
       result.resolutionRate = { ...result.resolutionRate, created, resolved, rate: created === 0 ? null : round(resolved / created, 4) };
 
-      const perDayCounts = new Map(dayRows.map((entry) => [toNumber(entry.day), toNumber(entry.count)]));
-      const since = windowStart(now).getTime();
-      result.createdPerDay = Array.from({ length: WINDOW_DAYS }, (_, i) => ({
-        date: new Date(since + i * DAY_MS).toISOString().slice(0, 10),
-        count: perDayCounts.get(i) ?? 0,
-      }));
+      result.createdPerDay = fillDays(dayRows, windowStart(now), WINDOW_DAYS);
       return result;
+    },
+
+    /**
+     * Tickets created and tickets resolved per UTC day over the last `days` days (today last, zero
+     * filled): created by createdAt, resolved by resolvedAt (which the status rules clear when a
+     * ticket is reopened, so a reopened ticket no longer counts as resolved that day).
+     */
+    async createdVsResolved({ days, now = new Date(), filters }: { days: number; now?: Date; filters?: Filters }) {
+      if (!Number.isInteger(days) || days < 1 || days > WINDOW_DAYS) throw new Error(`days must be 1..${WINDOW_DAYS}`);
+      const since = windowStart(now, days);
+      const [created, resolved] = (await Promise.all([
+        countPerDay('createdAt', since, days, filters),
+        countPerDay('resolvedAt', since, days, filters),
+      ])) as Array<Array<{ day: unknown; count: unknown }>>;
+      const createdDays = fillDays(created, since, days);
+      const resolvedDays = fillDays(resolved, since, days);
+      return createdDays.map(({ date, count }, i) => ({ date, created: count, resolved: resolvedDays[i].count }));
     },
   };
 };

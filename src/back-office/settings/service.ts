@@ -1,0 +1,161 @@
+import type { Core } from '@strapi/strapi';
+import { readIngestionConfig, ingestionActive, IngestionConfigError } from '../../mail-ingestion/config';
+import { settingsService } from '../../services';
+
+/** Shown instead of a secret that is set; secrets themselves never leave the server. */
+export const MASK = '********';
+
+interface EmailPluginConfig {
+  provider?: string;
+  providerOptions?: {
+    host?: string;
+    port?: number;
+    secure?: boolean;
+    requireTLS?: boolean;
+    auth?: { user?: string; pass?: string };
+  };
+  settings?: { defaultFrom?: string; defaultReplyTo?: string };
+}
+
+/** The mail configuration from the environment, as staff may read it (secrets masked). */
+export interface MailConfigView {
+  smtp: {
+    /** SMTP_HOST is set: the outbox delivers (otherwise mail stays queued). */
+    deliveryEnabled: boolean;
+    host: string | null;
+    port: number | null;
+    secure: boolean;
+    startTLS: boolean;
+    user: string | null;
+    password: string | null;
+    from: string | null;
+  };
+  imap: {
+    host: string | null;
+    port: number | null;
+    user: string | null;
+    password: string | null;
+    folder: string | null;
+    processedFolder: string | null;
+    ssl: boolean | null;
+  };
+  emailToTicket: {
+    enabled: boolean;
+    /** Enabled and IMAP fully configured: the mailbox is polled. */
+    active: boolean;
+    checkIntervalSeconds: number | null;
+    /** Required IMAP variables that are missing, or malformed variables (the start-up check's words). */
+    problems: string[];
+  };
+  supportEmail: string | null;
+}
+
+const masked = (secret: string | undefined | null): string | null => (secret ? MASK : null);
+
+export function mailConfigView(strapi: Core.Strapi, env: NodeJS.ProcessEnv = process.env): MailConfigView {
+  const email = (strapi.config.get('plugin::email') ?? {}) as EmailPluginConfig;
+  const options = email.providerOptions ?? {};
+  const smtp: MailConfigView['smtp'] = {
+    deliveryEnabled: Boolean(strapi.config.get('helpdesk.outbox.deliveryEnabled')),
+    host: options.host ?? null,
+    port: options.port ?? null,
+    secure: Boolean(options.secure),
+    startTLS: Boolean(options.requireTLS),
+    user: options.auth?.user ?? null,
+    password: masked(options.auth?.pass),
+    from: email.settings?.defaultFrom ?? null,
+  };
+
+  const imapPassword = masked(env.IMAP_PASSWORD);
+  try {
+    const config = readIngestionConfig(env);
+    return {
+      smtp,
+      imap: config.imap
+        ? {
+            host: config.imap.host,
+            port: config.imap.port,
+            user: config.imap.user,
+            password: imapPassword,
+            folder: config.imap.folder,
+            processedFolder: config.imap.processedFolder,
+            ssl: config.imap.secure,
+          }
+        : { host: env.IMAP_HOST?.trim() || null, port: null, user: env.IMAP_USERNAME?.trim() || null, password: imapPassword, folder: null, processedFolder: null, ssl: null },
+      emailToTicket: {
+        enabled: config.enabled,
+        active: ingestionActive(config),
+        checkIntervalSeconds: config.checkIntervalSeconds,
+        problems: config.enabled && !config.imap ? config.missing.map((name) => `${name} is not set`) : [],
+      },
+      supportEmail: config.supportEmail,
+    };
+  } catch (error) {
+    if (!(error instanceof IngestionConfigError)) throw error;
+    return {
+      smtp,
+      imap: { host: env.IMAP_HOST?.trim() || null, port: null, user: env.IMAP_USERNAME?.trim() || null, password: imapPassword, folder: null, processedFolder: null, ssl: null },
+      emailToTicket: { enabled: false, active: false, checkIntervalSeconds: null, problems: error.problems },
+      supportEmail: null,
+    };
+  }
+}
+
+/** What the SMTP server said to one test mail. */
+export interface TestMailResult {
+  ok: boolean;
+  to: string;
+  /** The server's final answer ("250 Accepted ..."), or the error's SMTP reply when it gave one. */
+  response: string | null;
+  /** The error (connection refused, timeout, rejected recipient, ...) when ok is false. */
+  error: string | null;
+  /** nodemailer's error code (ECONNECTION, EAUTH, EENVELOPE, ...) when ok is false. */
+  code: string | null;
+  messageId: string | null;
+}
+
+interface SendInfo {
+  response?: string;
+  messageId?: string;
+  rejected?: unknown[];
+}
+
+interface SmtpError {
+  message?: string;
+  code?: string;
+  response?: string;
+}
+
+/**
+ * Sends one mail straight through the email plugin's provider (the configured SMTP server; not
+ * the outbox: a live check, sent now or not at all) and reports the server's answer.
+ */
+export async function sendTestMail(strapi: Core.Strapi, to: string): Promise<TestMailResult> {
+  const { companyName } = await settingsService(strapi).current();
+  const secrets = [process.env.SMTP_PASSWORD, process.env.IMAP_PASSWORD].filter((value): value is string => Boolean(value));
+  // an SMTP server may echo what it was sent: no secret goes back to the browser, whatever it says
+  const scrub = (text: string | undefined | null): string | null => {
+    if (!text) return null;
+    return secrets.reduce((result, secret) => result.split(secret).join(MASK), text);
+  };
+  const provider = strapi.plugin('email').provider as { send(options: Record<string, unknown>): Promise<SendInfo> };
+  try {
+    const info = await provider.send({
+      to,
+      subject: `${companyName}: test mail`,
+      text: `This is a test mail from the ${companyName} helpdesk (Settings → Helpdesk → General & mail).\nIf you can read it, outgoing mail works.`,
+    });
+    return { ok: true, to, response: scrub(info.response), error: null, code: null, messageId: info.messageId ?? null };
+  } catch (caught) {
+    const error = (caught ?? {}) as SmtpError;
+    strapi.log.warn(`[settings] test mail to ${to} failed: ${scrub(error.message)}`);
+    return {
+      ok: false,
+      to,
+      response: scrub(error.response),
+      error: scrub(error.message) ?? 'unknown error',
+      code: typeof error.code === 'string' ? error.code : null,
+      messageId: null,
+    };
+  }
+}
