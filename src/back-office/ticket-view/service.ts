@@ -5,7 +5,7 @@ import { ticketWorkflowService } from '../../services';
 import { agentForAdmin } from '../../access/staff-identity';
 import { attachmentUploadService, type AttachmentRecord, type StoredUpload } from '../../api/attachment/services/attachment-upload';
 import type { MultipartFile } from '../../api/attachment/validators/attachment-upload';
-import { DONE_STATUSES, canMove, isTicketStatus } from '../../api/ticket/domain/ticket-rules';
+import { DONE_STATUSES, TRANSITIONS, canMove, isTicketStatus } from '../../api/ticket/domain/ticket-rules';
 import { fieldValidationError } from '../../validation/parse';
 import type { AdminUser } from '../admin-route';
 import { historySentence } from './words';
@@ -39,6 +39,8 @@ export interface TicketViewData {
     subject: string;
     description: string | null;
     status: string;
+    /** Where the status may go from here (the transition table), for the status pickers. */
+    nextStatuses: string[];
     priority: string;
     category: string;
     source: string;
@@ -245,6 +247,7 @@ export const ticketViewService = (strapi: Core.Strapi) => {
         subject: ticket.subject,
         description: ticket.description,
         status: ticket.ticketStatus,
+        nextStatuses: isTicketStatus(ticket.ticketStatus) ? [...TRANSITIONS[ticket.ticketStatus]] : [],
         priority: ticket.priority,
         category: ticket.category,
         source: ticket.source,
