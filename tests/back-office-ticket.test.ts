@@ -99,7 +99,7 @@ describe('back office: the ticket view in the browser', () => {
 
     // an internal note: marked as one, never mailed
     const mailsBeforeNote = (await mails(ticket.id)).length;
-    await reply.getByRole('checkbox', { name: 'Reply kind' }).click();
+    await reply.getByRole('tab', { name: 'Internal note' }).click();
     await reply.getByRole('textbox', { name: 'Note' }).fill('Spare rollers are in the basement cupboard.');
     await reply.getByRole('button', { name: 'Send', exact: true }).click();
     await page.getByText('Internal note added').first().waitFor();
@@ -108,7 +108,7 @@ describe('back office: the ticket view in the browser', () => {
     expect(await mails(ticket.id)).toHaveLength(mailsBeforeNote);
 
     // send and set status: the reply, then the status line; the ticket is resolved
-    await reply.getByRole('checkbox', { name: 'Reply kind' }).click();
+    await reply.getByRole('tab', { name: 'Public reply' }).click();
     await reply.getByRole('textbox', { name: 'Reply' }).fill('The roller was worn; it is replaced now.');
     await reply.getByRole('button', { name: 'Send and set status' }).click();
     await page.getByRole('menuitem', { name: 'Send and set Resolved' }).click();

@@ -1,5 +1,5 @@
 import { useRef, useState, type ChangeEvent } from 'react';
-import { Box, Button, Field, Flex, MenuItem, SimpleMenu, Tag, Textarea, Toggle, Typography } from '@strapi/design-system';
+import { Box, Button, Field, Flex, MenuItem, SimpleMenu, Tabs, Tag, Textarea, Typography } from '@strapi/design-system';
 import { Cross, Paperclip } from '@strapi/icons';
 import { STATUS_LABELS, labelOf } from '../../lib/labels';
 import { formatBytes } from './format';
@@ -57,20 +57,15 @@ export const Composer = ({ nextStatuses, onSend }: ComposerProps) => {
     >
       <Flex direction="column" alignItems="stretch" gap={3}>
         <Flex justifyContent="space-between" alignItems="center" gap={4}>
-          <Typography variant="delta" tag="h2">
-            {isInternal ? 'Internal note (staff only, never mailed)' : 'Public reply (mailed to the requester)'}
+          <Tabs.Root variant="simple" value={isInternal ? 'internal' : 'public'} onValueChange={(value) => setInternal(value === 'internal')}>
+            <Tabs.List aria-label="Reply kind">
+              <Tabs.Trigger value="public">Public reply</Tabs.Trigger>
+              <Tabs.Trigger value="internal">Internal note</Tabs.Trigger>
+            </Tabs.List>
+          </Tabs.Root>
+          <Typography variant="pi" textColor={isInternal ? 'warning700' : 'neutral600'}>
+            {isInternal ? 'Only staff see internal notes; they are never mailed.' : 'Mailed to the requester, in the ticket\'s thread.'}
           </Typography>
-          <Box width="28rem">
-            <Field.Root name="isInternal">
-              <Toggle
-                aria-label="Reply kind"
-                onLabel="Internal note"
-                offLabel="Public reply"
-                checked={isInternal}
-                onChange={(event: ChangeEvent<HTMLInputElement>) => setInternal(event.target.checked)}
-              />
-            </Field.Root>
-          </Box>
         </Flex>
         <Field.Root name="body">
           <Field.Label>{isInternal ? 'Note' : 'Reply'}</Field.Label>
