@@ -104,7 +104,7 @@ describe('back office: the ticket view in the browser', () => {
     await reply.getByRole('button', { name: 'Send', exact: true }).click();
     await page.getByText('Internal note added').first().waitFor();
     const note = conversation.locator('article[data-kind="internal_note"]', { hasText: 'Spare rollers are in the basement cupboard.' });
-    await expect(note.innerText()).resolves.toContain('Internal note');
+    await expect(note.locator('span, p').allTextContents()).resolves.toContain('Internal note');
     expect(await mails(ticket.id)).toHaveLength(mailsBeforeNote);
 
     // send and set status: the reply, then the status line; the ticket is resolved
@@ -126,17 +126,35 @@ describe('back office: the ticket view in the browser', () => {
     const stored = await helpdesk.strapi.db.query(TICKET).findOne({ where: { documentId: ticket.documentId }, populate: { assignee: true } });
     expect(stored.assignee.email).toBe('ann@example.test');
 
+    // priority and tags from the side panel
+    await page.getByRole('combobox', { name: 'Priority' }).click();
+    await page.getByRole('listbox').getByRole('option', { name: 'Urgent', exact: true }).click();
+    await lines.filter({ hasText: /changed priority from High to Urgent/ }).waitFor();
+    await page.getByRole('textbox', { name: 'New tag' }).fill('hardware');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('button', { name: 'Remove tag hardware' }).waitFor();
+    await page.getByRole('button', { name: 'Remove tag printer' }).click();
+    await page.getByRole('button', { name: 'Remove tag printer' }).waitFor({ state: 'detached' });
+    const edited = await helpdesk.strapi.db.query(TICKET).findOne({ where: { documentId: ticket.documentId } });
+    expect([edited.priority, edited.tags]).toEqual(['urgent', ['hardware']]);
+
     // the history in words, between the messages, in order
     const history = (await lines.allInnerTexts()).map((text) => text.split(' · ')[0]);
     expect(history).toEqual([
       expect.stringMatching(/^(Ada Admin|Ann Agent) changed status from New to Resolved$/),
       expect.stringMatching(/^(Ada Admin|Ann Agent) assigned the ticket to Ann Agent$/),
+      expect.stringMatching(/^(Ada Admin|Ann Agent) changed priority from High to Urgent$/),
+      // the SLA hook moves the due date to the urgent target
+      expect.stringMatching(/^(Ada Admin|Ann Agent) changed the due date from .+ UTC to .+ UTC$/),
     ]);
     const order = await conversation.locator(':scope > li').evaluateAll((items) =>
       items.map((item) => item.querySelector('article')?.getAttribute('data-kind') ?? (item.hasAttribute('data-history') ? 'history' : 'other'))
     );
-    expect(order).toEqual(['opening', 'customer', 'public_reply', 'internal_note', 'public_reply', 'history', 'history']);
+    expect(order).toEqual(['opening', 'customer', 'public_reply', 'internal_note', 'public_reply', 'history', 'history', 'history', 'history']);
 
+    // for the README: the whole page (the panel scrolls inside the viewport), once the notifications are gone
+    await page.getByText('Ticket updated').first().waitFor({ state: 'hidden' });
+    await page.setViewportSize({ width: 1440, height: 1250 });
     await panel.screenshot('ticket-view', true);
     expect(panel.problems).toEqual([]);
   });
