@@ -1,8 +1,143 @@
-import { Layouts, Page } from '@strapi/strapi/admin';
+import { useCallback, useEffect, useState } from 'react';
+import { NavLink, useParams } from 'react-router-dom';
+import { Box, Flex, Grid, Link, Typography } from '@strapi/design-system';
+import { ArrowLeft } from '@strapi/icons';
+import { Layouts, Page, isFetchError, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { PriorityBadge, StatusBadge } from '../components/TicketBadges';
+import { CATEGORY_LABELS, STATUS_LABELS, labelOf } from '../lib/labels';
+import { Timeline } from './ticket/Timeline';
+import { Composer, type ReplyDraft } from './ticket/Composer';
+import { SidePanel } from './ticket/SidePanel';
+import type { Agent, FieldChanges, TicketViewData } from './ticket/types';
 
-export const TicketView = () => (
-  <Page.Main>
-    <Page.Title>Ticket</Page.Title>
-    <Layouts.Header title="Ticket" />
-  </Page.Main>
-);
+/** The server's own message for a refused request (Strapi's error JSON), else the fetch error's. */
+function messageOf(error: unknown): string {
+  if (isFetchError(error)) return error.response?.data?.error?.message ?? error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** One ticket: the conversation, a reply composer and the side panel; every change through /helpdesk-admin. */
+export const TicketView = () => {
+  const { documentId = '' } = useParams<{ documentId: string }>();
+  const { get, post, put } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const [view, setView] = useState<TicketViewData | null>(null);
+  const [agents, setAgents] = useState<Agent[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const base = `/helpdesk-admin/tickets/${documentId}`;
+
+  useEffect(() => {
+    let current = true;
+    setView(null);
+    setLoadError(null);
+    get<{ data: TicketViewData }>(base)
+      .then((response) => current && setView(response.data.data))
+      .catch((error: unknown) => current && setLoadError(messageOf(error)));
+    // the assignee list (the inbox's route); without it the picker offers the assignee and "me"
+    get<{ data: Agent[] }>('/helpdesk-admin/agents')
+      .then((response) => current && setAgents(response.data.data))
+      .catch(() => current && setAgents(null));
+    return () => {
+      current = false;
+    };
+  }, [base, get]);
+
+  /** Runs one change; the server answers the ticket view as it is now, which the page then shows. */
+  const act = useCallback(
+    async (success: string, request: () => Promise<{ data: { data: TicketViewData } }>): Promise<boolean> => {
+      setBusy(true);
+      try {
+        const response = await request();
+        setView(response.data.data);
+        toggleNotification({ type: 'success', message: success });
+        return true;
+      } catch (error) {
+        toggleNotification({ type: 'danger', message: messageOf(error) });
+        return false;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [toggleNotification]
+  );
+
+  const sendReply = (draft: ReplyDraft) => {
+    const what = draft.isInternal ? 'Internal note added' : 'Reply sent';
+    const success = draft.ticketStatus ? `${what}; status set to ${labelOf(STATUS_LABELS, draft.ticketStatus)}` : what;
+    return act(success, () => {
+      if (draft.files.length === 0) {
+        return post(`${base}/replies`, { body: draft.body, isInternal: draft.isInternal, ...(draft.ticketStatus ? { ticketStatus: draft.ticketStatus } : {}) });
+      }
+      const form = new FormData();
+      form.append('body', draft.body);
+      form.append('isInternal', String(draft.isInternal));
+      if (draft.ticketStatus) form.append('ticketStatus', draft.ticketStatus);
+      for (const file of draft.files) form.append('files', file, file.name);
+      return post(`${base}/replies`, form);
+    });
+  };
+  const setStatus = (ticketStatus: string) =>
+    act(`Status set to ${labelOf(STATUS_LABELS, ticketStatus)}`, () => post(`${base}/status`, { ticketStatus }));
+  const assign = (agent: number | 'me' | null) =>
+    act(agent === null ? 'Ticket unassigned' : agent === 'me' ? 'Ticket assigned to you' : 'Ticket assigned', () => post(`${base}/assign`, { agent }));
+  const saveFields = (changes: FieldChanges) => act('Ticket updated', () => put(base, changes));
+
+  const back = (
+    <Link tag={NavLink} to="/helpdesk" startIcon={<ArrowLeft />}>
+      Inbox
+    </Link>
+  );
+  if (loadError) {
+    return (
+      <Page.Main>
+        <Page.Title>Ticket</Page.Title>
+        <Layouts.Header navigationAction={back} title="Ticket not available" subtitle={loadError} />
+      </Page.Main>
+    );
+  }
+  if (!view) return <Page.Loading />;
+
+  const { ticket } = view;
+  return (
+    <Page.Main>
+      <Page.Title>{`${ticket.number} ${ticket.subject}`}</Page.Title>
+      <Layouts.Header
+        navigationAction={back}
+        title={ticket.subject}
+        subtitle={
+          <Flex gap={2} paddingTop={1} wrap="wrap">
+            <Typography variant="omega" fontWeight="bold" textColor="neutral700">
+              {ticket.number}
+            </Typography>
+            <StatusBadge value={ticket.status} />
+            <PriorityBadge value={ticket.priority} />
+            <Typography variant="pi" textColor="neutral600">
+              {labelOf(CATEGORY_LABELS, ticket.category)} · via {ticket.source}
+            </Typography>
+            {ticket.overdue && (
+              <Typography variant="pi" fontWeight="bold" textColor="danger600">
+                Overdue
+              </Typography>
+            )}
+          </Flex>
+        }
+      />
+      <Layouts.Content>
+        <Grid.Root gap={6}>
+          <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
+            <Flex direction="column" alignItems="stretch" gap={6}>
+              <Timeline items={view.timeline} />
+              <Composer nextStatuses={ticket.nextStatuses} onSend={sendReply} />
+            </Flex>
+          </Grid.Item>
+          <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+            <Box width="100%">
+              <SidePanel view={view} agents={agents} busy={busy} onStatus={setStatus} onAssign={assign} onFields={saveFields} />
+            </Box>
+          </Grid.Item>
+        </Grid.Root>
+      </Layouts.Content>
+    </Page.Main>
+  );
+};

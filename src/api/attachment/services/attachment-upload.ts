@@ -24,6 +24,13 @@ interface StoredFile {
   [key: string]: unknown;
 }
 
+/** Files checked and stored in the upload provider, not attached to anything yet. */
+export interface StoredUpload {
+  files: StoredFile[];
+  /** exact sizes, for the attachment records: the media library keeps kilobytes */
+  sizes: Map<number, number>;
+}
+
 interface UploadService {
   upload(input: { data: { fileInfo: { folder?: number } }; files: MultipartFile }): Promise<StoredFile[]>;
   remove(file: StoredFile): Promise<unknown>;
@@ -111,8 +118,34 @@ const attachmentUpload = ({ strapi }: { strapi: Core.Strapi }) => {
     );
   }
 
+  /** Checks every file (nothing is stored when one is refused), then stores them all or none. */
+  async function store(files: MultipartFile[]): Promise<StoredUpload> {
+    await checkAttachmentFiles(strapi, files, limits);
+    const stored = await storeFiles(files);
+    return { files: stored, sizes: new Map(stored.map((file, index) => [file.id, files[index].size])) };
+  }
+
+  /** One attachment per stored file, in one transaction (the caller's, when it runs inside one). */
+  async function link(upload: StoredUpload, relations: { ticket: string; comment?: string }): Promise<number[]> {
+    return withFreshUploads(upload.sizes, async () =>
+      strapi.db.transaction(async () => {
+        const ids: number[] = [];
+        for (const file of upload.files) {
+          const attachment = await strapi.documents(ATTACHMENT).create({ data: { ...relations, file: file.id } });
+          ids.push(Number(attachment.id));
+        }
+        return ids;
+      })
+    );
+  }
+
   return {
     limits,
+    // in steps, for a caller that attaches files within a transaction of its own (the back office's reply)
+    store,
+    link,
+    discard: (upload: StoredUpload) => removeAll(upload.files),
+    readRecords,
 
     /**
      * Attaches uploaded files to a ticket (and optionally one of its comments): every check runs
@@ -124,28 +157,15 @@ const attachmentUpload = ({ strapi }: { strapi: Core.Strapi }) => {
     async attach(request: TicketAttachmentRequest): Promise<AttachmentRecord[]> {
       const ticket = await findTicket(request.ticketDocumentId);
       if (request.commentDocumentId) await assertCommentOnTicket(request.commentDocumentId, ticket.id);
-      await checkAttachmentFiles(strapi, request.files, limits);
-
-      const stored = await storeFiles(request.files);
-      // exact sizes, for the attachment records: the media library keeps kilobytes
-      const fresh = new Map(stored.map((file, index) => [file.id, request.files[index].size]));
+      const upload = await store(request.files);
       const relations = request.commentDocumentId
         ? { ticket: ticket.documentId, comment: request.commentDocumentId }
         : { ticket: ticket.documentId };
       let created: number[];
       try {
-        created = await withFreshUploads(fresh, () =>
-          strapi.db.transaction(async () => {
-            const ids: number[] = [];
-            for (const file of stored) {
-              const attachment = await strapi.documents(ATTACHMENT).create({ data: { ...relations, file: file.id } });
-              ids.push(Number(attachment.id));
-            }
-            return ids;
-          })
-        );
+        created = await link(upload, relations);
       } catch (error) {
-        await removeAll(stored);
+        await removeAll(upload.files);
         throw error;
       }
       return readRecords(created);

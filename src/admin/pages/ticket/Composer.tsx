@@ -1,0 +1,116 @@
+import { useRef, useState, type ChangeEvent } from 'react';
+import { Box, Button, Field, Flex, MenuItem, SimpleMenu, Tabs, Tag, Textarea, Typography } from '@strapi/design-system';
+import { Cross, Paperclip } from '@strapi/icons';
+import { STATUS_LABELS, labelOf } from '../../lib/labels';
+import { formatBytes } from './format';
+
+export interface ReplyDraft {
+  body: string;
+  isInternal: boolean;
+  files: File[];
+  ticketStatus?: string;
+}
+
+interface ComposerProps {
+  /** Statuses "Send and set status" offers (where the ticket may go from here). */
+  nextStatuses: string[];
+  /** Sends the draft; resolves true when the server stored it (the composer then empties). */
+  onSend: (draft: ReplyDraft) => Promise<boolean>;
+}
+
+/** The reply composer: a public reply (mailed to the requester) or an internal note, with files. */
+export const Composer = ({ nextStatuses, onSend }: ComposerProps) => {
+  const [body, setBody] = useState('');
+  const [isInternal, setInternal] = useState(false);
+  const [files, setFiles] = useState<File[]>([]);
+  const [sending, setSending] = useState(false);
+  const picker = useRef<HTMLInputElement>(null);
+
+  const send = async (ticketStatus?: string) => {
+    setSending(true);
+    try {
+      if (await onSend({ body, isInternal, files, ticketStatus })) {
+        setBody('');
+        setFiles([]);
+      }
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const pick = (event: ChangeEvent<HTMLInputElement>) => {
+    const chosen = Array.from(event.target.files ?? []);
+    setFiles((current) => [...current, ...chosen]);
+    event.target.value = '';
+  };
+
+  const empty = body.trim() === '';
+  return (
+    <Box
+      tag="section"
+      aria-label="Reply"
+      background={isInternal ? 'warning100' : 'neutral0'}
+      borderColor={isInternal ? 'warning200' : 'neutral200'}
+      hasRadius
+      shadow="tableShadow"
+      padding={4}
+    >
+      <Flex direction="column" alignItems="stretch" gap={3}>
+        <Flex justifyContent="space-between" alignItems="center" gap={4}>
+          <Tabs.Root variant="simple" value={isInternal ? 'internal' : 'public'} onValueChange={(value) => setInternal(value === 'internal')}>
+            <Tabs.List aria-label="Reply kind">
+              <Tabs.Trigger value="public">Public reply</Tabs.Trigger>
+              <Tabs.Trigger value="internal">Internal note</Tabs.Trigger>
+            </Tabs.List>
+          </Tabs.Root>
+          <Typography variant="pi" textColor={isInternal ? 'warning700' : 'neutral600'}>
+            {isInternal ? 'Only staff see internal notes; they are never mailed.' : 'Mailed to the requester, in the ticket\'s thread.'}
+          </Typography>
+        </Flex>
+        <Field.Root name="body">
+          <Field.Label>{isInternal ? 'Note' : 'Reply'}</Field.Label>
+          <Textarea
+            placeholder={isInternal ? 'Only staff will see this' : 'Write to the requester'}
+            value={body}
+            onChange={(event: ChangeEvent<HTMLTextAreaElement>) => setBody(event.target.value)}
+            rows={5}
+          />
+        </Field.Root>
+        {files.length > 0 && (
+          <Flex gap={2} wrap="wrap" aria-label="Files to send">
+            {files.map((file, index) => (
+              <Tag
+                key={`${file.name}-${index}`}
+                icon={<Cross aria-hidden />}
+                label={`Remove ${file.name}`}
+                onClick={() => setFiles((current) => current.filter((_, at) => at !== index))}
+              >
+                {`${file.name} (${formatBytes(file.size)})`}
+              </Tag>
+            ))}
+          </Flex>
+        )}
+        <Flex justifyContent="space-between" gap={2}>
+          <Box>
+            <input ref={picker} type="file" multiple hidden aria-label="Attach files" onChange={pick} data-testid="reply-files" />
+            <Button variant="tertiary" startIcon={<Paperclip />} onClick={() => picker.current?.click()} disabled={sending}>
+              Attach files
+            </Button>
+          </Box>
+          <Flex gap={2}>
+            <SimpleMenu label="Send and set status" variant="secondary" disabled={empty || sending || nextStatuses.length === 0}>
+              {nextStatuses.map((status) => (
+                <MenuItem key={status} onSelect={() => send(status)}>
+                  {`Send and set ${labelOf(STATUS_LABELS, status)}`}
+                </MenuItem>
+              ))}
+            </SimpleMenu>
+            <Button onClick={() => send()} loading={sending} disabled={empty}>
+              Send
+            </Button>
+          </Flex>
+        </Flex>
+      </Flex>
+    </Box>
+  );
+};

@@ -1,0 +1,104 @@
+import { Box, Flex, Typography } from '@strapi/design-system';
+import { Paperclip } from '@strapi/icons';
+import type { MessageKind, TimelineAttachment, TimelineItem } from './types';
+import { formatBytes, formatMoment } from './format';
+
+/** How each kind of message looks: who it is from is readable at a glance, internal notes stand apart. */
+const KIND_STYLE: Record<MessageKind, { label: string; background: string; borderColor: string; marginLeft: number; marginRight: number }> = {
+  opening: { label: 'Customer message', background: 'neutral0', borderColor: 'neutral200', marginLeft: 0, marginRight: 10 },
+  customer: { label: 'Customer message', background: 'neutral0', borderColor: 'neutral200', marginLeft: 0, marginRight: 10 },
+  public_reply: { label: 'Public reply', background: 'primary100', borderColor: 'primary200', marginLeft: 10, marginRight: 0 },
+  internal_note: { label: 'Internal note', background: 'warning100', borderColor: 'warning200', marginLeft: 10, marginRight: 0 },
+};
+
+const AttachmentLink = ({ file }: { file: TimelineAttachment }) => (
+  <Flex gap={2} alignItems="center" data-attachment={file.name}>
+    <Paperclip width="1.2rem" height="1.2rem" aria-hidden />
+    {file.url ? (
+      <a href={file.url} download={file.name} target="_blank" rel="noopener noreferrer">
+        <Typography variant="pi" textColor="primary600">
+          {file.name}
+        </Typography>
+      </a>
+    ) : (
+      <Typography variant="pi">{file.name}</Typography>
+    )}
+    <Typography variant="pi" textColor="neutral600">
+      {[formatBytes(file.size), file.mime].filter(Boolean).join(', ')}
+    </Typography>
+  </Flex>
+);
+
+const Message = ({ item }: { item: Extract<TimelineItem, { type: 'message' }> }) => {
+  const style = KIND_STYLE[item.kind];
+  return (
+    <Box
+      tag="article"
+      data-kind={item.kind}
+      aria-label={`${style.label} from ${item.author}`}
+      background={style.background}
+      borderColor={style.borderColor}
+      hasRadius
+      shadow="tableShadow"
+      padding={4}
+      marginLeft={style.marginLeft}
+      marginRight={style.marginRight}
+    >
+      <Flex justifyContent="space-between" gap={4} paddingBottom={2}>
+        <Flex gap={2}>
+          <Typography fontWeight="bold">{item.author}</Typography>
+          <Typography variant="sigma" textColor={item.kind === 'internal_note' ? 'warning700' : 'neutral600'}>
+            {style.label}
+          </Typography>
+        </Flex>
+        <Typography variant="pi" textColor="neutral600">
+          <time dateTime={item.at}>{formatMoment(item.at)}</time>
+        </Typography>
+      </Flex>
+      <Typography tag="p" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+        {item.body}
+      </Typography>
+      {item.attachments.length > 0 && (
+        <Flex direction="column" alignItems="flex-start" gap={1} paddingTop={3}>
+          {item.attachments.map((file) => (
+            <AttachmentLink key={file.id} file={file} />
+          ))}
+        </Flex>
+      )}
+    </Box>
+  );
+};
+
+/** A history line: small and grey, between the messages. */
+const EventLine = ({ text, at, note }: { text: string; at: string; note: string | null }) => (
+  <Flex tag="li" data-history gap={2} justifyContent="center" paddingTop={1} paddingBottom={1}>
+    <Typography variant="pi" textColor="neutral600">
+      {text}
+      {note ? ` (“${note}”)` : ''} · <time dateTime={at}>{formatMoment(at)}</time>
+    </Typography>
+  </Flex>
+);
+
+/** The conversation: messages, files added to the ticket itself, and history in words, in time order. */
+export const Timeline = ({ items }: { items: TimelineItem[] }) => (
+  <Flex tag="ol" direction="column" alignItems="stretch" gap={3} aria-label="Conversation" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+    {items.map((item) => {
+      if (item.type === 'event') return <EventLine key={item.id} text={item.text} at={item.at} note={item.note} />;
+      if (item.type === 'attachment') {
+        return (
+          <Flex tag="li" key={item.id} direction="column" alignItems="center" gap={1}>
+            <Typography variant="pi" textColor="neutral600">
+              {item.author} attached a file · <time dateTime={item.at}>{formatMoment(item.at)}</time>
+            </Typography>
+            <AttachmentLink file={item.attachment} />
+          </Flex>
+        );
+      }
+      return (
+        <li key={item.id}>
+          <Message item={item} />
+        </li>
+      );
+    })}
+  </Flex>
+);

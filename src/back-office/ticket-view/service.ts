@@ -1,0 +1,336 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { ATTACHMENT, COMMENT, TICKET, TICKET_HISTORY } from '../../uids';
+import { ticketWorkflowService } from '../../services';
+import { agentForAdmin } from '../../access/staff-identity';
+import { attachmentUploadService, type AttachmentRecord, type StoredUpload } from '../../api/attachment/services/attachment-upload';
+import type { MultipartFile } from '../../api/attachment/validators/attachment-upload';
+import { DONE_STATUSES, TRANSITIONS, canMove, isTicketStatus } from '../../api/ticket/domain/ticket-rules';
+import { fieldValidationError } from '../../validation/parse';
+import type { AdminUser } from '../admin-route';
+import { historySentence } from './words';
+import type { AssignInput, FieldsInput, ReplyInput, StatusInput } from './validators';
+
+/** How many of the requester's other tickets the side panel lists. */
+export const OTHER_TICKETS = 10;
+
+/** History the timeline shows in another form: the opening message, the comment, the file inline. */
+const SHOWN_ELSEWHERE = new Set(['created', 'commented', 'attachment_added']);
+
+export interface TimelineAttachment {
+  id: number;
+  name: string;
+  size: number | null;
+  mime: string | null;
+  url: string | null;
+}
+
+export type MessageKind = 'opening' | 'customer' | 'public_reply' | 'internal_note';
+
+export type TimelineItem =
+  | { type: 'message'; kind: MessageKind; id: string; at: string; author: string; body: string; attachments: TimelineAttachment[] }
+  | { type: 'event'; id: string; at: string; action: string; text: string; note: string | null }
+  | { type: 'attachment'; id: string; at: string; author: string; attachment: TimelineAttachment };
+
+export interface TicketViewData {
+  ticket: {
+    documentId: string;
+    number: string;
+    subject: string;
+    description: string | null;
+    status: string;
+    /** Where the status may go from here (the transition table), for the status pickers. */
+    nextStatuses: string[];
+    priority: string;
+    category: string;
+    source: string;
+    dueDate: string | null;
+    overdue: boolean;
+    tags: string[];
+    createdAt: string;
+    assignee: { id: number; documentId: string; name: string } | null;
+  };
+  requester: {
+    name: string;
+    email: string | null;
+    phone: string | null;
+    company: string | null;
+    otherTickets: Array<{ documentId: string; number: string; subject: string; status: string }>;
+  };
+  timeline: TimelineItem[];
+  /** The admin at the keyboard as an assignee: their agent account, or null when they have none. */
+  viewer: { agentId: number; name: string } | null;
+}
+
+interface TicketRow {
+  id: number;
+  documentId: string;
+  ticketNumber: string;
+  subject: string;
+  description: string | null;
+  ticketStatus: string;
+  priority: string;
+  category: string;
+  source: string;
+  dueDate: string | Date | null;
+  tags: unknown;
+  createdAt: string | Date;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  assignee: { id: number; documentId: string; username: string } | null;
+  contact: { id: number; firstName: string | null; lastName: string | null; email: string; phone: string | null; company: string | null } | null;
+}
+
+interface CommentRow {
+  id: number;
+  documentId: string;
+  body: string;
+  isInternal: boolean | null;
+  authorType: string;
+  authorName: string | null;
+  createdAt: string | Date;
+}
+
+interface AttachmentRow {
+  id: number;
+  documentId: string;
+  uploadedByName: string | null;
+  createdAt: string | Date;
+  comment: { id: number } | null;
+}
+
+interface HistoryRow {
+  id: number;
+  action: string;
+  oldValue: string | null;
+  newValue: string | null;
+  note: string | null;
+  actorType: string | null;
+  actorName: string | null;
+  timestamp: string | Date | null;
+  createdAt: string | Date;
+}
+
+const iso = (value: string | Date): string => new Date(value).toISOString();
+const fullName = (first: string | null | undefined, last: string | null | undefined) => [first, last].filter(Boolean).join(' ');
+
+const kindOf = (comment: CommentRow): MessageKind => {
+  if (comment.isInternal) return 'internal_note';
+  return comment.authorType === 'requester' ? 'customer' : 'public_reply';
+};
+
+const asTags = (value: unknown): string[] => (Array.isArray(value) ? value.filter((tag): tag is string => typeof tag === 'string') : []);
+
+const toAttachment = (record: AttachmentRecord): TimelineAttachment => ({
+  id: record.id,
+  name: record.filename ?? record.documentId,
+  size: record.size,
+  mime: record.mimeType,
+  url: record.url,
+});
+
+/** Items in time order; at the same instant, in the order given (a reply before the status it set). */
+export function inTimeOrder(items: TimelineItem[]): TimelineItem[] {
+  return items
+    .map((item, index) => ({ item, index, time: new Date(item.at).getTime() }))
+    .sort((a, b) => a.time - b.time || a.index - b.index)
+    .map(({ item }) => item);
+}
+
+export const ticketViewService = (strapi: Core.Strapi) => {
+  const workflow = () => ticketWorkflowService(strapi);
+  const attachments = () => attachmentUploadService(strapi);
+
+  async function findTicket(documentId: string): Promise<TicketRow> {
+    const ticket = (await strapi.db.query(TICKET).findOne({
+      where: { documentId },
+      populate: {
+        assignee: { select: ['id', 'documentId', 'username'] },
+        contact: { select: ['id', 'firstName', 'lastName', 'email', 'phone', 'company'] },
+      },
+    })) as TicketRow | null;
+    if (!ticket) throw new errors.NotFoundError('Ticket not found');
+    return ticket;
+  }
+
+  async function otherTickets(ticket: TicketRow): Promise<TicketViewData['requester']['otherTickets']> {
+    const person = ticket.contact ? { contact: { id: ticket.contact.id } } : ticket.email ? { email: ticket.email } : null;
+    if (!person) return [];
+    const rows = (await strapi.db.query(TICKET).findMany({
+      where: { ...person, id: { $ne: ticket.id } },
+      select: ['documentId', 'ticketNumber', 'subject', 'ticketStatus'],
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      limit: OTHER_TICKETS,
+    })) as Array<{ documentId: string; ticketNumber: string; subject: string; ticketStatus: string }>;
+    return rows.map((row) => ({ documentId: row.documentId, number: row.ticketNumber, subject: row.subject, status: row.ticketStatus }));
+  }
+
+  async function timeline(ticket: TicketRow, requesterName: string): Promise<TimelineItem[]> {
+    const [comments, files, history] = await Promise.all([
+      strapi.db.query(COMMENT).findMany({
+        where: { ticket: { id: ticket.id } },
+        select: ['id', 'documentId', 'body', 'isInternal', 'authorType', 'authorName', 'createdAt'],
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }) as Promise<CommentRow[]>,
+      strapi.db.query(ATTACHMENT).findMany({
+        where: { ticket: { id: ticket.id } },
+        select: ['id', 'documentId', 'uploadedByName', 'createdAt'],
+        populate: { comment: { select: ['id'] } },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }) as Promise<AttachmentRow[]>,
+      strapi.db.query(TICKET_HISTORY).findMany({
+        where: { ticket: { id: ticket.id }, action: { $notIn: [...SHOWN_ELSEWHERE] } },
+        orderBy: [{ timestamp: 'asc' }, { id: 'asc' }],
+      }) as Promise<HistoryRow[]>,
+    ]);
+    // names, sizes and download URLs as the attachment route answers them (signed for a private bucket)
+    const records = new Map((await attachments().readRecords(files.map((file) => file.id))).map((record) => [record.id, record]));
+    const filesOf = new Map<number, TimelineAttachment[]>();
+    const items: TimelineItem[] = [
+      {
+        type: 'message',
+        kind: 'opening',
+        id: `ticket-${ticket.documentId}`,
+        at: iso(ticket.createdAt),
+        author: requesterName,
+        body: ticket.description ?? '',
+        attachments: [],
+      },
+    ];
+    for (const file of files) {
+      const record = records.get(file.id);
+      if (!record) continue;
+      if (file.comment) {
+        filesOf.set(file.comment.id, [...(filesOf.get(file.comment.id) ?? []), toAttachment(record)]);
+      } else {
+        items.push({ type: 'attachment', id: `attachment-${file.documentId}`, at: iso(file.createdAt), author: file.uploadedByName ?? 'System', attachment: toAttachment(record) });
+      }
+    }
+    for (const comment of comments) {
+      items.push({
+        type: 'message',
+        kind: kindOf(comment),
+        id: `comment-${comment.documentId}`,
+        at: iso(comment.createdAt),
+        author: comment.authorName ?? (comment.authorType === 'requester' ? requesterName : 'System'),
+        body: comment.body,
+        attachments: filesOf.get(comment.id) ?? [],
+      });
+    }
+    for (const row of history) {
+      items.push({
+        type: 'event',
+        id: `history-${row.id}`,
+        at: iso(row.timestamp ?? row.createdAt),
+        action: row.action,
+        text: historySentence(row),
+        note: row.note,
+      });
+    }
+    return inTimeOrder(items);
+  }
+
+  async function view(documentId: string, admin: AdminUser): Promise<TicketViewData> {
+    const ticket = await findTicket(documentId);
+    const contact = ticket.contact;
+    const name =
+      fullName(contact?.firstName, contact?.lastName) || fullName(ticket.firstName, ticket.lastName) || contact?.email || ticket.email || 'Unknown requester';
+    const dueDate = ticket.dueDate ? iso(ticket.dueDate) : null;
+    const [others, items, agent] = await Promise.all([otherTickets(ticket), timeline(ticket, name), agentForAdmin(strapi, admin)]);
+    return {
+      ticket: {
+        documentId: ticket.documentId,
+        number: ticket.ticketNumber,
+        subject: ticket.subject,
+        description: ticket.description,
+        status: ticket.ticketStatus,
+        nextStatuses: isTicketStatus(ticket.ticketStatus) ? [...TRANSITIONS[ticket.ticketStatus]] : [],
+        priority: ticket.priority,
+        category: ticket.category,
+        source: ticket.source,
+        dueDate,
+        overdue: dueDate !== null && !(DONE_STATUSES as readonly string[]).includes(ticket.ticketStatus) && new Date(dueDate) < new Date(),
+        tags: asTags(ticket.tags),
+        createdAt: iso(ticket.createdAt),
+        assignee: ticket.assignee ? { id: ticket.assignee.id, documentId: ticket.assignee.documentId, name: ticket.assignee.username } : null,
+      },
+      requester: {
+        name,
+        email: contact?.email ?? ticket.email,
+        phone: contact?.phone ?? ticket.phone,
+        company: contact?.company ?? ticket.company,
+        otherTickets: others,
+      },
+      timeline: items,
+      viewer: agent ? { agentId: agent.id, name: agent.username } : null,
+    };
+  }
+
+  /** The files' count limit, before anything is read or stored. */
+  function assertFileCount(files: MultipartFile[]): void {
+    const { maxFiles } = attachments().limits;
+    if (files.length > maxFiles) throw fieldValidationError('files', `at most ${maxFiles} files per request, got ${files.length}`);
+  }
+
+  return {
+    view,
+
+    /**
+     * A reply or internal note, its files and optionally a new status: all or nothing. The status
+     * move is checked against the transition table before anything is stored; the files are checked
+     * and stored next (and removed again if anything after fails); the comment, its attachments and
+     * the status change are one transaction, so their history rows and mails are too.
+     */
+    async reply(documentId: string, input: ReplyInput, files: MultipartFile[]): Promise<void> {
+      const ticket = await findTicket(documentId);
+      const target = input.ticketStatus;
+      if (target && isTicketStatus(ticket.ticketStatus) && !canMove(ticket.ticketStatus, target)) {
+        throw fieldValidationError('ticketStatus', `a ticket cannot move from ${ticket.ticketStatus} to ${target}`);
+      }
+      assertFileCount(files);
+      const upload: StoredUpload | null = files.length > 0 ? await attachments().store(files) : null;
+      try {
+        await strapi.db.transaction(async () => {
+          const comment = await workflow().addComment(documentId, { body: input.body, isInternal: input.isInternal ?? false });
+          if (upload) await attachments().link(upload, { ticket: documentId, comment: comment.documentId });
+          if (target && target !== ticket.ticketStatus) await workflow().changeStatus(documentId, target);
+        });
+      } catch (error) {
+        if (upload) await attachments().discard(upload);
+        throw error;
+      }
+    },
+
+    async changeStatus(documentId: string, input: StatusInput): Promise<void> {
+      await workflow().changeStatus(documentId, input.ticketStatus, input.note);
+    },
+
+    /** 'me' is the admin's own agent account: the one staff identity shares their email. */
+    async assign(documentId: string, input: AssignInput, admin: AdminUser): Promise<void> {
+      await findTicket(documentId);
+      let agent: number | string | null = input.agent;
+      if (agent === 'me') {
+        const mine = await agentForAdmin(strapi, admin);
+        if (!mine) {
+          throw fieldValidationError(
+            'agent',
+            `You have no agent account, so tickets cannot be assigned to you: an agent with your email (${admin.email}) must exist (Settings → Helpdesk → Agents).`
+          );
+        }
+        agent = mine.id;
+      }
+      await workflow().assign(documentId, agent);
+    },
+
+    /** Priority, category, due date and tags through the Document Service: SLA and history come from its hooks. */
+    async updateFields(documentId: string, input: FieldsInput): Promise<void> {
+      await findTicket(documentId);
+      await strapi.documents(TICKET).update({ documentId, data: input as Record<string, unknown> });
+    },
+  };
+};
+
+export type TicketViewService = ReturnType<typeof ticketViewService>;

@@ -1,0 +1,161 @@
+import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { openPanel, type Panel } from './helpers/browser';
+import { SmtpSink } from './support/smtp-sink';
+import { createAgent } from '../src/access/roles';
+import type { Outbox } from '../src/outbox/outbox';
+
+const TICKET = 'api::ticket.ticket';
+const OUTBOX = 'api::outbound-email.outbound-email';
+const PASSWORD = 'Correct-Horse-9';
+
+interface MailRow {
+  to: string;
+  templateKey: string;
+  messageId: string;
+}
+
+/** A support agent's work on one ticket in the admin panel, in Chromium: read, reply, note, resolve, take it. */
+describe('back office: the ticket view in the browser', () => {
+  let helpdesk: Helpdesk;
+  let panel: Panel;
+  const sink = new SmtpSink();
+
+  const mails = async (ticketId: number | string) =>
+    (await helpdesk.strapi.db.query(OUTBOX).findMany({ where: { ticket: { id: ticketId } }, orderBy: { id: 'asc' } })) as MailRow[];
+
+  beforeAll(async () => {
+    const port = await sink.start();
+    helpdesk = await startHelpdesk({
+      env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_FROM: 'support@helpdesk.test', CRON_ENABLED: 'false' },
+    });
+    // one staff identity: the admin at the keyboard also has an agent account with the same email
+    await helpdesk.admin('ann@example.test');
+    await createAgent(helpdesk.strapi, { email: 'ann@example.test', password: PASSWORD, name: 'Ann Agent' });
+    panel = await openPanel(helpdesk.baseUrl);
+  });
+  afterAll(async () => {
+    await panel?.close();
+    await helpdesk?.stop();
+    await sink.stop();
+  });
+
+  it('reads the conversation, replies (mailed, threaded), adds a note (not mailed), resolves with a reply and takes the ticket', async () => {
+    const { page } = panel;
+    const customer = await helpdesk.customer('gina@example.test');
+    await helpdesk.strapi.documents(TICKET).create({ data: { subject: 'Old invoice', email: 'gina@example.test', firstName: 'Gina', lastName: 'Gray' } });
+    const ticket = await helpdesk.strapi.documents(TICKET).create({
+      data: {
+        subject: 'Printer jams on every page',
+        description: 'Since Monday the office printer jams on every page.',
+        email: 'gina@example.test',
+        firstName: 'Gina',
+        lastName: 'Gray',
+        company: 'Gray Ltd',
+        priority: 'high',
+        tags: ['printer'],
+      },
+    });
+    const portal = await helpdesk.request('POST', `/api/portal/tickets/${ticket.documentId}/comments`, {
+      token: customer.jwt,
+      body: { data: { body: 'It is a LaserJet 4000, if that helps.' } },
+    });
+    expect(portal.status).toBe(201);
+
+    await panel.signIn('ann@example.test', PASSWORD);
+    await page.goto(`/admin/helpdesk/tickets/${ticket.documentId}`);
+
+    // header: number, subject, badges, the way back to the inbox
+    await page.getByRole('heading', { name: 'Printer jams on every page' }).waitFor();
+    await expect(page.getByText(String(ticket.ticketNumber), { exact: true }).first().isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('link', { name: 'Inbox' }).getAttribute('href')).resolves.toBe('/admin/helpdesk');
+
+    // the conversation as the customer wrote it
+    const conversation = page.getByRole('list', { name: 'Conversation' });
+    await expect(conversation.locator('article[data-kind="opening"]').innerText()).resolves.toContain('Since Monday the office printer jams on every page.');
+    await expect(conversation.locator('article[data-kind="customer"]').innerText()).resolves.toContain('It is a LaserJet 4000, if that helps.');
+    // the side panel: the requester and their other ticket
+    const requester = page.getByRole('region', { name: 'Requester' });
+    await expect(requester.innerText()).resolves.toMatch(/Gina Gray[\s\S]*gina@example\.test[\s\S]*Gray Ltd/);
+    await expect(requester.getByRole('link', { name: /Old invoice/ }).isVisible()).resolves.toBe(true);
+
+    // a public reply: shown as one, mailed to the requester once, threaded
+    const before = (await mails(ticket.id)).length;
+    const reply = page.getByRole('region', { name: 'Reply' });
+    await reply.getByRole('textbox', { name: 'Reply' }).fill('We are sending a technician this afternoon.');
+    await reply.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByText('Reply sent').first().waitFor();
+    await conversation.locator('article[data-kind="public_reply"]', { hasText: 'We are sending a technician this afternoon.' }).waitFor();
+    const replyMails = (await mails(ticket.id)).slice(before);
+    expect(replyMails.map((mail) => [mail.templateKey, mail.to])).toEqual([['comment_notification', 'gina@example.test']]);
+    const outbox = helpdesk.strapi.service(OUTBOX) as unknown as Outbox;
+    for (let i = 0; i < 50 && !sink.messages.some((m) => m.parsed.messageId === replyMails[0].messageId); i += 1) await outbox.deliverDue();
+    const delivered = sink.messages.filter((m) => m.parsed.messageId === replyMails[0].messageId);
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0].envelopeTo).toEqual(['gina@example.test']);
+    expect(delivered[0].parsed.text).toContain('We are sending a technician this afternoon.');
+    const confirmation = (await mails(ticket.id)).find((mail) => mail.templateKey === 'ticket_confirmation')!;
+    expect(delivered[0].parsed.inReplyTo).toBe(confirmation.messageId);
+    expect([delivered[0].parsed.references].flat()).toContain(confirmation.messageId);
+
+    // an internal note: marked as one, never mailed
+    const mailsBeforeNote = (await mails(ticket.id)).length;
+    await reply.getByRole('tab', { name: 'Internal note' }).click();
+    await reply.getByRole('textbox', { name: 'Note' }).fill('Spare rollers are in the basement cupboard.');
+    await reply.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByText('Internal note added').first().waitFor();
+    const note = conversation.locator('article[data-kind="internal_note"]', { hasText: 'Spare rollers are in the basement cupboard.' });
+    await expect(note.locator('span, p').allTextContents()).resolves.toContain('Internal note');
+    expect(await mails(ticket.id)).toHaveLength(mailsBeforeNote);
+
+    // send and set status: the reply, then the status line; the ticket is resolved
+    await reply.getByRole('tab', { name: 'Public reply' }).click();
+    await reply.getByRole('textbox', { name: 'Reply' }).fill('The roller was worn; it is replaced now.');
+    await reply.getByRole('button', { name: 'Send and set status' }).click();
+    await page.getByRole('menuitem', { name: 'Send and set Resolved' }).click();
+    await page.getByText('Reply sent; status set to Resolved').first().waitFor();
+    await page.locator('header [data-status="resolved"], [data-status="resolved"]').first().waitFor();
+    const lines = conversation.locator('li[data-history]');
+    await lines.filter({ hasText: /changed status from New to Resolved/ }).waitFor();
+    expect((await helpdesk.strapi.db.query(TICKET).findOne({ where: { documentId: ticket.documentId } })).ticketStatus).toBe('resolved');
+
+    // assign to me: the admin's own agent account
+    await page.getByRole('button', { name: 'Assign to me' }).click();
+    await page.getByText('Ticket assigned to you').first().waitFor();
+    await lines.filter({ hasText: /assigned the ticket to Ann Agent/ }).waitFor();
+    await expect(page.getByRole('combobox', { name: 'Assigned to' }).innerText()).resolves.toContain('Ann Agent (me)');
+    const stored = await helpdesk.strapi.db.query(TICKET).findOne({ where: { documentId: ticket.documentId }, populate: { assignee: true } });
+    expect(stored.assignee.email).toBe('ann@example.test');
+
+    // priority and tags from the side panel
+    await page.getByRole('combobox', { name: 'Priority' }).click();
+    await page.getByRole('listbox').getByRole('option', { name: 'Urgent', exact: true }).click();
+    await lines.filter({ hasText: /changed priority from High to Urgent/ }).waitFor();
+    await page.getByRole('textbox', { name: 'New tag' }).fill('hardware');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('button', { name: 'Remove tag hardware' }).waitFor();
+    await page.getByRole('button', { name: 'Remove tag printer' }).click();
+    await page.getByRole('button', { name: 'Remove tag printer' }).waitFor({ state: 'detached' });
+    const edited = await helpdesk.strapi.db.query(TICKET).findOne({ where: { documentId: ticket.documentId } });
+    expect([edited.priority, edited.tags]).toEqual(['urgent', ['hardware']]);
+
+    // the history in words, between the messages, in order
+    const history = (await lines.allInnerTexts()).map((text) => text.split(' · ')[0]);
+    expect(history).toEqual([
+      expect.stringMatching(/^(Ada Admin|Ann Agent) changed status from New to Resolved$/),
+      expect.stringMatching(/^(Ada Admin|Ann Agent) assigned the ticket to Ann Agent$/),
+      expect.stringMatching(/^(Ada Admin|Ann Agent) changed priority from High to Urgent$/),
+      // the SLA hook moves the due date to the urgent target
+      expect.stringMatching(/^(Ada Admin|Ann Agent) changed the due date from .+ UTC to .+ UTC$/),
+    ]);
+    const order = await conversation.locator(':scope > li').evaluateAll((items) =>
+      items.map((item) => item.querySelector('article')?.getAttribute('data-kind') ?? (item.hasAttribute('data-history') ? 'history' : 'other'))
+    );
+    expect(order).toEqual(['opening', 'customer', 'public_reply', 'internal_note', 'public_reply', 'history', 'history', 'history', 'history']);
+
+    // for the README: the whole page (the panel scrolls inside the viewport), once the notifications are gone
+    await page.getByText('Ticket updated').first().waitFor({ state: 'hidden' });
+    await page.setViewportSize({ width: 1440, height: 1250 });
+    await panel.screenshot('ticket-view', true);
+    expect(panel.problems).toEqual([]);
+  });
+});
