@@ -49,6 +49,9 @@ describe('history in words (the one sentence builder)', () => {
     );
     expect(historySentence(row('due_date_changed', '2026-03-05T14:30:00.000Z', null))).toBe('Ann Agent removed the due date');
     expect(historySentence(row('attachment_added', null, 'logs.txt'))).toBe('Ann Agent attached logs.txt');
+    expect(historySentence(row('tags_changed', null, 'printer, vip'))).toBe('Ann Agent tagged the ticket printer, vip');
+    expect(historySentence(row('tags_changed', 'printer', 'printer, vip'))).toBe('Ann Agent changed the tags from printer to printer, vip');
+    expect(historySentence(row('tags_changed', 'printer', null))).toBe('Ann Agent removed the tags (were printer)');
     // a value nobody has a word for is shown as it is
     expect(historySentence(row('status_changed', 'open', 'archived'))).toBe('Ann Agent changed status from Open to archived');
   });
@@ -340,7 +343,10 @@ describe('back office: ticket view API', () => {
     expect(texts[1]).toBe('ME changed category from General to Billing');
     expect(texts[2]).toMatch(/^ME changed the due date from .+ UTC to .+ UTC$/);
     expect(texts[3]).toBe('ME changed the due date from ' + texts[2].split(' to ')[1] + ' to 2030-01-15 09:30 UTC');
-    expect((await historyOf(ticket.id)).map((row) => row.action)).toEqual(['created', 'priority_changed', 'category_changed', 'due_date_changed', 'due_date_changed']);
+    expect(texts[4]).toBe('ME tagged the ticket printer, toner');
+    expect((await historyOf(ticket.id)).map((row) => row.action)).toEqual([
+      'created', 'priority_changed', 'category_changed', 'due_date_changed', 'due_date_changed', 'tags_changed',
+    ]);
 
     const before = await snapshot(ticket.id);
     for (const body of [

@@ -30,6 +30,7 @@ export interface TicketRow extends TicketForMail {
   isGuest: boolean;
   source: string;
   assignee: { id: number; username: string; email: string; role?: { type: string } | null } | null;
+  tags: unknown;
 }
 
 /** Loads what the hooks compare before and after a change. Given the transaction, it locks the
@@ -49,6 +50,10 @@ async function loadTicket(strapi: Core.Strapi, where: { documentId: string } | {
 const isoOrNull = (value: unknown): string | null =>
   value === null || value === undefined || value === '' ? null : new Date(value as string).toISOString();
 
+/** Tags as history shows them: "billing, vip" (null when there are none). */
+const tagsText = (tags: unknown): string | null =>
+  Array.isArray(tags) && tags.length > 0 ? tags.map(String).join(', ') : null;
+
 function trackedValues(ticket: TicketRow): TrackedValues {
   return {
     ticketStatus: ticket.ticketStatus,
@@ -56,6 +61,7 @@ function trackedValues(ticket: TicketRow): TrackedValues {
     category: ticket.category,
     dueDate: isoOrNull(ticket.dueDate),
     assignee: ticket.assignee ? ticket.assignee.username : null,
+    tags: tagsText(ticket.tags),
   };
 }
 

@@ -81,6 +81,10 @@ export function historySentence(row: HistoryFacts): string {
       if (row.newValue === null) return `${actor} removed the due date`;
       if (row.oldValue === null) return `${actor} set the due date to ${formatInstant(row.newValue)}`;
       return `${actor} changed the due date from ${formatInstant(row.oldValue)} to ${formatInstant(row.newValue)}`;
+    case 'tags_changed':
+      if (row.newValue === null) return `${actor} removed the tags (were ${row.oldValue ?? 'none'})`;
+      if (row.oldValue === null) return `${actor} tagged the ticket ${row.newValue}`;
+      return `${actor} changed the tags from ${row.oldValue} to ${row.newValue}`;
     case 'created':
       return `${actor} opened the ticket`;
     case 'commented':

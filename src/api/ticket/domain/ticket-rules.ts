@@ -7,6 +7,7 @@ export const TRACKED_FIELDS = {
   category: 'category_changed',
   assignee: 'assigned',
   dueDate: 'due_date_changed',
+  tags: 'tags_changed',
 } as const;
 
 export type TrackedField = keyof typeof TRACKED_FIELDS;
