@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { file as fileUtils } from '@strapi/utils';
 import { fieldValidationError } from '../validation/parse';
 import { resolveActor } from '../audit/actor';
-import { ATTACHMENT } from '../uids';
+import { ATTACHMENT, TICKET } from '../uids';
 import { historyService } from '../services';
 import { isPostgres, tableIn } from '../db/table';
 import { deniedTypeReason } from '../api/attachment/domain/attachment-policy';
@@ -132,6 +132,7 @@ export const attachmentHook: DocumentHook = async (strapi, call, next) => {
     if (Object.keys(facts).length > 0) {
       await strapi.db.query(ATTACHMENT).update({ where: { id: created.id }, data: facts });
     }
+    await strapi.db.query(TICKET).update({ where: { id: ticketId }, data: { lastActivityAt: new Date() } });
     await historyService(strapi).record(ticketId, actor, [
       { action: 'attachment_added', fieldName: 'attachments', newValue: String(facts.filename ?? attachment.filename ?? created.documentId) },
     ]);

@@ -56,6 +56,7 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
         newValue: `${comment.isInternal ? 'internal note' : 'public reply'} #${created.documentId}`,
       },
     ]);
+    await strapi.db.query(TICKET).update({ where: { id: comment.ticket.id }, data: { lastActivityAt: new Date() } });
     if (comment.authorType === 'staff' && !comment.isInternal) {
       if (!comment.ticket.firstResponseAt) {
         await strapi.db.query(TICKET).update({ where: { id: comment.ticket.id }, data: { firstResponseAt: new Date() } });

@@ -18,6 +18,7 @@ import {
   type TrackedValues,
 } from '../api/ticket/domain/ticket-rules';
 import { slaDueDates } from '../api/ticket/domain/sla';
+import { priorityRank } from '../api/ticket/domain/priority-rank';
 import { queueTicketCreatedMails, queueTicketUpdatedMails, type TicketForMail } from '../mail/ticket-mail';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
 
@@ -112,6 +113,9 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     data.ticketNumber = await ticketNumberService(strapi).next(now);
     Object.assign(data, statusTimestamps(String(data.ticketStatus ?? 'new'), {}, now));
     await applySlaOnCreate(strapi, data, now);
+    // inbox sorting: severity order and last activity are the server's (an unknown priority is left to enum validation)
+    data.priorityRank = priorityRank(data.priority);
+    data.lastActivityAt = now;
     call.params.data = data;
 
     const created = (await next()) as StoredEntry;
@@ -176,6 +180,9 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     if (actor.type !== 'system') {
       for (const field of CREATE_ONLY_FIELDS) delete data[field];
     }
+    delete data.priorityRank;
+    if ('priority' in data) data.priorityRank = priorityRank(data.priority);
+    data.lastActivityAt = new Date();
     assertNotEmptied(data);
     if (typeof data.ticketStatus === 'string' && data.ticketStatus !== before.ticketStatus) {
       assertTransition(before, data.ticketStatus);

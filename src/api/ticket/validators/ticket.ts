@@ -15,6 +15,8 @@ export const SERVER_OWNED_TICKET_FIELDS = [
   'dueDateManual',
   'resolvedAt',
   'closedAt',
+  'priorityRank',
+  'lastActivityAt',
   'history',
   'comments',
   'attachments',
