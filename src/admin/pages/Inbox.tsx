@@ -1,8 +1,320 @@
-import { Layouts, Page } from '@strapi/strapi/admin';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import {
+  Alert,
+  Badge,
+  Box,
+  Button,
+  EmptyStateLayout,
+  Field,
+  Flex,
+  Loader,
+  Searchbar,
+  SingleSelect,
+  SingleSelectOption,
+  Tabs,
+  Typography,
+} from '@strapi/design-system';
+import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
+import { CATEGORIES, CATEGORY_LABELS, PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, TICKET_STATUSES } from '../lib/labels';
+import { BulkBar } from './inbox/BulkBar';
+import { InboxTable, type Sort } from './inbox/InboxTable';
+import { VIEWS, errorMessage, isView, type Agent, type BulkResult, type InboxPage, type SortField, type ViewId } from './inbox/types';
 
-export const Inbox = () => (
-  <Page.Main>
-    <Page.Title>Helpdesk</Page.Title>
-    <Layouts.Header title="Helpdesk" />
-  </Page.Main>
-);
+const PAGE_SIZE = 20;
+/** The URL parameters the inbox keeps its state in (links from the home widgets set them). */
+const FILTERS = ['ticketStatus', 'priority', 'category', 'assignee'] as const;
+type FilterName = (typeof FILTERS)[number];
+
+interface BulkReport {
+  action: string;
+  results: BulkResult[];
+}
+
+function parseSort(value: string | null): Sort | null {
+  if (!value) return null;
+  const [field, direction] = value.split(':');
+  return { field: field as SortField, direction: direction === 'desc' ? 'desc' : 'asc' };
+}
+
+/** The helpdesk inbox: views, search, filters, sortable columns, bulk actions, pagination. */
+export const Inbox = () => {
+  const { get, post } = useFetchClient();
+  const [params, setParams] = useSearchParams();
+  const view: ViewId = isView(params.get('view')) ? (params.get('view') as ViewId) : 'open';
+  const search = params.get('search') ?? '';
+  const sort = parseSort(params.get('sort'));
+  const page = Math.max(1, Number(params.get('page')) || 1);
+
+  const [answer, setAnswer] = useState<InboxPage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [counts, setCounts] = useState<Partial<Record<ViewId, number>>>({});
+  const [agents, setAgents] = useState<Agent[]>([]);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [searchText, setSearchText] = useState(search);
+  const [busy, setBusy] = useState(false);
+  const [report, setReport] = useState<BulkReport | null>(null);
+  const [reload, setReload] = useState(0);
+
+  /** Changes URL parameters (null removes one); any change but the page goes back to page 1. */
+  const update = useCallback(
+    (changes: Record<string, string | null>) => {
+      setParams((current) => {
+        const next = new URLSearchParams(current);
+        for (const [key, value] of Object.entries(changes)) {
+          if (value === null || value === '') next.delete(key);
+          else next.set(key, value);
+        }
+        if (!('page' in changes)) next.delete('page');
+        return next;
+      });
+    },
+    [setParams]
+  );
+
+  const query = useMemo(() => {
+    const q = new URLSearchParams({ view, page: String(page), pageSize: String(PAGE_SIZE) });
+    if (search) q.set('search', search);
+    for (const name of FILTERS) {
+      const value = params.get(name);
+      if (value) q.set(name, value);
+    }
+    if (sort) q.set('sort', `${sort.field}:${sort.direction}`);
+    return q.toString();
+  }, [view, page, search, sort?.field, sort?.direction, params]);
+
+  useEffect(() => setSearchText(search), [search]);
+
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    get<InboxPage>(`/helpdesk-admin/tickets?${query}`)
+      .then(({ data }) => {
+        if (!live) return;
+        setAnswer(data);
+        setError(null);
+      })
+      .catch((failure: unknown) => live && setError(errorMessage(failure)))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [get, query, reload]);
+
+  useEffect(() => {
+    get<{ data: Record<ViewId, number> }>('/helpdesk-admin/tickets/counts')
+      .then(({ data }) => setCounts(data.data))
+      .catch(() => setCounts({}));
+  }, [get, reload]);
+
+  useEffect(() => {
+    get<{ data: Agent[] }>('/helpdesk-admin/agents')
+      .then(({ data }) => setAgents(data.data))
+      .catch(() => setAgents([]));
+  }, [get]);
+
+  // a new page of rows keeps only the selection still on it
+  useEffect(() => {
+    const shown = new Set(answer?.data.map((row) => row.documentId) ?? []);
+    setSelected((current) => new Set([...current].filter((id) => shown.has(id))));
+  }, [answer]);
+
+  const onSort = (field: SortField) => {
+    // priority starts with the most severe, the other columns ascending
+    const first = field === 'priority' || field === 'lastActivityAt' ? 'desc' : 'asc';
+    const direction = sort?.field === field ? (sort.direction === 'asc' ? 'desc' : 'asc') : first;
+    update({ sort: `${field}:${direction}` });
+  };
+
+  const runBulk = async (body: Record<string, unknown>, action: string) => {
+    setBusy(true);
+    setReport(null);
+    try {
+      const { data } = await post<{ data: BulkResult[] }>('/helpdesk-admin/tickets/bulk', { documentIds: [...selected], ...body });
+      setReport({ action, results: data.data });
+      setSelected(new Set(data.data.filter((result) => !result.ok).map((result) => result.documentId)));
+    } catch (failure) {
+      setReport({ action, results: [{ documentId: '', ticketNumber: null, ok: false, error: errorMessage(failure) }] });
+    } finally {
+      setBusy(false);
+      setReload((n) => n + 1);
+    }
+  };
+
+  const onSearch = (event: FormEvent) => {
+    event.preventDefault();
+    update({ search: searchText.trim() || null });
+  };
+
+  const rows = answer?.data ?? [];
+  const pagination = answer?.meta.pagination;
+  const failures = report?.results.filter((result) => !result.ok) ?? [];
+  const succeeded = report ? report.results.length - failures.length : 0;
+  const noAgentAccount = view === 'my' && answer !== null && answer.meta.agent === null;
+
+  const filterSelect = (name: FilterName, label: string, options: Array<[string, string]>) => (
+    <Box minWidth="16rem" key={name}>
+      <Field.Root name={name}>
+        <Field.Label>{label}</Field.Label>
+        <SingleSelect
+          size="S"
+          placeholder={`Any ${label.toLowerCase()}`}
+          value={params.get(name) ?? ''}
+          onChange={(value) => update({ [name]: String(value) })}
+          onClear={() => update({ [name]: null })}
+          clearLabel={`Clear ${label.toLowerCase()}`}
+        >
+          {options.map(([value, text]) => (
+            <SingleSelectOption key={value} value={value}>
+              {text}
+            </SingleSelectOption>
+          ))}
+        </SingleSelect>
+      </Field.Root>
+    </Box>
+  );
+
+  return (
+    <Page.Main>
+      <Page.Title>Helpdesk</Page.Title>
+      <Layouts.Header
+        title="Helpdesk"
+        subtitle={pagination ? `${pagination.total} ${pagination.total === 1 ? 'ticket' : 'tickets'} in ${VIEWS.find((v) => v.id === view)?.label}` : 'Inbox'}
+      />
+      <Layouts.Content>
+        <Tabs.Root value={view} onValueChange={(value) => update({ view: value, sort: null })}>
+          <Tabs.List aria-label="Inbox views">
+            {VIEWS.map(({ id, label }) => (
+              <Tabs.Trigger key={id} value={id}>
+                {label}
+                {counts[id] !== undefined && (
+                  <Box tag="span" marginLeft={2}>
+                    <Badge active={id === view}>{counts[id]}</Badge>
+                  </Box>
+                )}
+              </Tabs.Trigger>
+            ))}
+          </Tabs.List>
+        </Tabs.Root>
+
+        <Box background="neutral0" hasRadius shadow="tableShadow" padding={4} marginTop={4} marginBottom={4}>
+          <Flex gap={4} alignItems="flex-end" wrap="wrap">
+            <Box minWidth="28rem">
+              <form onSubmit={onSearch} role="search">
+                <Searchbar
+                  name="search"
+                  value={searchText}
+                  onChange={(event) => setSearchText(event.target.value)}
+                  onClear={() => {
+                    setSearchText('');
+                    update({ search: null });
+                  }}
+                  clearLabel="Clear the search"
+                  placeholder="Search number, subject, text, requester, tags"
+                >
+                  Search tickets
+                </Searchbar>
+              </form>
+            </Box>
+            {filterSelect('ticketStatus', 'Status', TICKET_STATUSES.map((value) => [value, STATUS_LABELS[value]]))}
+            {filterSelect('priority', 'Priority', PRIORITIES.map((value) => [value, PRIORITY_LABELS[value]]))}
+            {filterSelect('category', 'Category', CATEGORIES.map((value) => [value, CATEGORY_LABELS[value]]))}
+            {filterSelect('assignee', 'Assignee', agents.map((agent) => [String(agent.id), agent.isMe ? `${agent.name} (me)` : agent.name]))}
+          </Flex>
+        </Box>
+
+        {report && (
+          <Box marginBottom={4}>
+            <Alert
+              variant={failures.length === 0 ? 'success' : succeeded === 0 ? 'danger' : 'warning'}
+              title={`${report.action}: ${succeeded} of ${report.results.length} changed`}
+              closeLabel="Close"
+              onClose={() => setReport(null)}
+            >
+              {failures.length > 0 && (
+                <Box tag="ul" data-testid="bulk-failures">
+                  {failures.map((failure) => (
+                    <li key={failure.documentId || 'request'}>
+                      {failure.ticketNumber ? `${failure.ticketNumber}: ` : ''}
+                      {failure.error}
+                    </li>
+                  ))}
+                </Box>
+              )}
+            </Alert>
+          </Box>
+        )}
+
+        {selected.size > 0 && (
+          <BulkBar
+            count={selected.size}
+            agents={agents}
+            busy={busy}
+            onAssign={(agent) => runBulk({ action: 'assign', agent }, 'Assign')}
+            onStatus={(ticketStatus) => runBulk({ action: 'status', ticketStatus }, `Set status to ${STATUS_LABELS[ticketStatus as keyof typeof STATUS_LABELS] ?? ticketStatus}`)}
+            onClear={() => setSelected(new Set())}
+          />
+        )}
+
+        {error && (
+          <Box marginBottom={4}>
+            <Alert variant="danger" title="The inbox could not be loaded" closeLabel="Close" onClose={() => setError(null)}>
+              {error}
+            </Alert>
+          </Box>
+        )}
+
+        {noAgentAccount && (
+          <Box marginBottom={4}>
+            <Alert variant="default" title="No agent account" closeLabel="Close" onClose={() => undefined}>
+              Tickets are assigned to agent accounts; yours would share your admin email address.
+            </Alert>
+          </Box>
+        )}
+
+        {answer === null && loading ? (
+          <Flex justifyContent="center" padding={8}>
+            <Loader>Loading tickets</Loader>
+          </Flex>
+        ) : rows.length === 0 ? (
+          <EmptyStateLayout content={search || FILTERS.some((name) => params.get(name)) ? 'No ticket matches.' : 'Nothing here.'} />
+        ) : (
+          <Box aria-busy={loading}>
+            <InboxTable
+              rows={rows}
+              sort={sort}
+              onSort={onSort}
+              selected={selected}
+              onSelect={(documentId, on) =>
+                setSelected((current) => {
+                  const next = new Set(current);
+                  if (on) next.add(documentId);
+                  else next.delete(documentId);
+                  return next;
+                })
+              }
+              onSelectAll={(on) => setSelected(on ? new Set(rows.map((row) => row.documentId)) : new Set())}
+            />
+          </Box>
+        )}
+
+        {pagination && pagination.pageCount > 1 && (
+          <Flex justifyContent="space-between" alignItems="center" paddingTop={4}>
+            <Typography textColor="neutral600" data-testid="page-status">
+              Page {pagination.page} of {pagination.pageCount}
+            </Typography>
+            <Flex gap={2}>
+              <Button variant="tertiary" disabled={page <= 1} onClick={() => update({ page: String(page - 1) })}>
+                Previous page
+              </Button>
+              <Button variant="tertiary" disabled={page >= pagination.pageCount} onClick={() => update({ page: String(page + 1) })}>
+                Next page
+              </Button>
+            </Flex>
+          </Flex>
+        )}
+      </Layouts.Content>
+    </Page.Main>
+  );
+};
