@@ -1,0 +1,244 @@
+#!/usr/bin/env node
+// npm run bench:inbox — the back office inbox (GET /helpdesk-admin/tickets) on 100,000 tickets.
+//
+// Compiles the project (dist/), starts it in a child process (bench/inbox-server.js) on a fresh
+// database (a temp SQLite file; with DATABASE_CLIENT=postgres, a new database on the server at
+// DATABASE_URL, dropped afterwards), which bulk-inserts the tickets with raw SQL. Then, for two
+// views with a sort (All open by priority, Unassigned by last activity), page 1 and page 500 of 20,
+// one request at a time, BENCH_RUNS rounds after a warm-up (each round runs every measurement once,
+// in turn), it measures side by side:
+//   endpoint   GET /helpdesk-admin/tickets?view=…&sort=…&page=… over HTTP with an admin token
+//   floor      the same SQL statements the endpoint runs (captured from knex), directly on the
+//              database from this process (one after the other on SQLite, in parallel on PostgreSQL)
+//   documents  Strapi's plain Document Service findMany + count for the same selection, sort and
+//              page, in the server process (no HTTP)
+//   CM list    the Content Manager's list route over HTTP, same filters, sort and page
+// and prints medians and the ratio endpoint / floor and endpoint / documents.
+//
+// Environment knobs: BENCH_TICKETS (100000)  BENCH_RUNS (20)  BENCH_WARMUP (3)
+const { BENCH_STRAPI_ENV } = require('./strapi-env');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const crypto = require('crypto');
+const { fork } = require('child_process');
+
+const appDir = path.resolve(__dirname, '..');
+const TICKETS = Number(process.env.BENCH_TICKETS ?? 100000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const PASSWORD = 'Bench-Admin-Password-1';
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const ms = (value) => `${value.toFixed(1)} ms`;
+
+async function freshDatabase(client) {
+  if (client === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-bench-inbox-'));
+    const file = path.join(dir, 'bench.db');
+    return {
+      env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: file },
+      async connect() {
+        const Database = require('better-sqlite3');
+        const db = new Database(file, { readonly: true, fileMustExist: true });
+        const prepared = new Map();
+        return {
+          run: (statements) => {
+            for (const { sql, bindings } of statements) {
+              if (!prepared.has(sql)) prepared.set(sql, db.prepare(sql));
+              prepared.get(sql).all(...bindings);
+            }
+          },
+          close: async () => db.close(),
+        };
+      },
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  if (client !== 'postgres') throw new Error(`bench:inbox runs on sqlite or postgres, not ${client}`);
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) throw new Error('DATABASE_CLIENT=postgres needs DATABASE_URL (a server the bench may create a database on)');
+  const { Client } = require('pg');
+  const name = `helpdesk_bench_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_CLIENT: 'postgres', DATABASE_URL: url.toString() },
+    async connect() {
+      const clients = [];
+      return {
+        // the agent lookup first, then the page and its count in parallel, as the endpoint does
+        run: async (statements) => {
+          while (clients.length < statements.length) {
+            const client = new Client({ connectionString: url.toString() });
+            await client.connect();
+            clients.push(client);
+          }
+          await clients[0].query(statements[0].sql, statements[0].bindings);
+          await Promise.all(statements.slice(1).map(({ sql, bindings }, i) => clients[i + 1].query(sql, bindings)));
+        },
+        close: async () => Promise.all(clients.map((client) => client.end())),
+      };
+    },
+    drop: async () => {
+      const dropper = new Client({ connectionString: serverUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
+
+function startServer(env) {
+  const child = fork(path.join(__dirname, 'inbox-server.js'), [], {
+    cwd: appDir,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server was not ready within 10 minutes')), 600_000);
+    child.on('message', (message) => {
+      if (message?.type === 'ready') {
+        clearTimeout(timer);
+        resolve(message);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited before it was ready (code ${code}, signal ${signal})`));
+    });
+  });
+  return { child, ready };
+}
+
+async function stopChild(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.send({ type: 'exit' });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Times of `runs` Document Service findMany + count calls, measured in the server process. */
+function documentsTimes(child, index, runs) {
+  return new Promise((resolve) => {
+    const onMessage = (message) => {
+      if (message?.type !== 'documents-times') return;
+      child.off('message', onMessage);
+      resolve(message.times);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'documents', index, runs });
+  });
+}
+
+async function timed(work) {
+  const started = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** The Content Manager list URL for the same selection (Strapi's generic admin list). */
+function contentManagerUrl(url) {
+  const q = new URL(url, 'http://x').searchParams;
+  const [field, direction] = q.get('sort').split(':');
+  const params = new URLSearchParams({ page: q.get('page'), pageSize: q.get('pageSize'), sort: `${field === 'priority' ? 'priorityRank' : field}:${direction.toUpperCase()}` });
+  params.set('filters[$and][0][ticketStatus][$notIn][0]', 'resolved');
+  params.set('filters[$and][0][ticketStatus][$notIn][1]', 'closed');
+  if (q.get('view') === 'unassigned') params.set('filters[$and][1][assignee][id][$null]', 'true');
+  return `/content-manager/collection-types/api::ticket.ticket?${params}`;
+}
+
+async function main() {
+  const client = process.env.DATABASE_CLIENT === 'postgres' ? 'postgres' : 'sqlite';
+  let database = null;
+  let server = null;
+  let floor = null;
+  process.once('exit', () => {
+    if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
+  });
+  try {
+    console.log(`load average before the run: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
+    process.stdout.write('compiling (compileStrapi) ... ');
+    const { compileStrapi } = require('@strapi/strapi');
+    await compileStrapi({ appDir });
+    console.log('done');
+
+    database = await freshDatabase(client);
+    process.stdout.write(`starting the server on ${client} and inserting ${TICKETS.toLocaleString('en')} tickets ... `);
+    server = startServer({ ...BENCH_STRAPI_ENV, LOG_LEVEL: 'error', CRON_ENABLED: 'false', BENCH_TICKETS: String(TICKETS), BENCH_AGENT_PASSWORD: PASSWORD, ...database.env });
+    const { port, admin, cases, seedMs } = await server.ready;
+    const baseUrl = `http://127.0.0.1:${port}`;
+    console.log(`inserted in ${(seedMs / 1000).toFixed(1)} s; listening on ${baseUrl}`);
+
+    const login = await fetch(`${baseUrl}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: admin.email, password: admin.password }),
+    });
+    const token = (await login.json())?.data?.token;
+    if (!token) throw new Error(`admin login failed: ${login.status}`);
+    const get = async (url) => {
+      const response = await fetch(baseUrl + url, { headers: { authorization: `Bearer ${token}` } });
+      const body = await response.text();
+      if (response.status !== 200) throw new Error(`${url} answered ${response.status}: ${body.slice(0, 300)}`);
+      return JSON.parse(body);
+    };
+
+    // one request each first: a broken endpoint shows its error before any timing
+    for (const c of cases) {
+      const answer = await get(c.url);
+      if (answer.data.length !== 20) throw new Error(`${c.url} gave ${answer.data.length} rows (total ${answer.meta.pagination.total})`);
+      const cm = await get(contentManagerUrl(c.url));
+      if (cm.pagination.total !== answer.meta.pagination.total) throw new Error(`the Content Manager counted ${cm.pagination.total}, the inbox ${answer.meta.pagination.total}`);
+    }
+
+    floor = await database.connect();
+    console.log(`measuring: ${WARMUP} warm-up + ${RUNS} runs each, one request at a time\n`);
+    const results = cases.map(() => ({ endpoint: [], floor: [], documents: [], cm: [] }));
+    for (let round = 0; round < WARMUP + RUNS; round += 1) {
+      for (const [i, c] of cases.entries()) {
+        const endpoint = await timed(() => get(c.url));
+        const direct = await timed(() => floor.run(c.statements));
+        const [documents] = await documentsTimes(server.child, i, 1);
+        const cm = await timed(() => get(contentManagerUrl(c.url)));
+        if (round < WARMUP) continue;
+        results[i].endpoint.push(endpoint);
+        results[i].floor.push(direct);
+        results[i].documents.push(documents);
+        results[i].cm.push(cm);
+      }
+    }
+
+    console.log(`${client}: ${TICKETS.toLocaleString('en')} tickets, medians of ${RUNS}`);
+    console.log('');
+    console.log(`${'case'.padEnd(44)}${'total'.padStart(7)}${'endpoint'.padStart(11)}${'floor'.padStart(10)}${'documents'.padStart(11)}${'CM list'.padStart(10)}${'ep/floor'.padStart(10)}${'ep/docs'.padStart(9)}`);
+    for (const [i, c] of cases.entries()) {
+      const m = Object.fromEntries(Object.entries(results[i]).map(([key, times]) => [key, median(times)]));
+      console.log(
+        `${c.name.padEnd(44)}${String(c.total).padStart(7)}${ms(m.endpoint).padStart(11)}${ms(m.floor).padStart(10)}${ms(m.documents).padStart(11)}${ms(m.cm).padStart(10)}${(m.endpoint / m.floor).toFixed(2).padStart(10)}${(m.endpoint / m.documents).toFixed(2).padStart(9)}`
+      );
+    }
+    console.log(`\n(floor: ${cases[0].statements.length} statements per request)`);
+  } finally {
+    if (floor) await floor.close();
+    if (server) await stopChild(server.child);
+    if (database) await database.drop();
+  }
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => process.exit());
