@@ -327,14 +327,14 @@ describe('back office: inbox API', () => {
     });
 
     it.each([
-      [{ documentIds: [], action: 'assign', agent: 'me' }, 'documentIds'],
-      [{ documentIds: Array.from({ length: 101 }, (_, i) => `d${i}`), action: 'assign', agent: 'me' }, 'documentIds'],
-      [{ documentIds: ['x'], action: 'delete' }, 'action'],
-      [{ documentIds: ['x'], action: 'status', ticketStatus: 'done' }, 'ticketStatus'],
-      [{ documentIds: ['x'], action: 'assign', agent: 'you' }, 'agent'],
-      [{ documentIds: ['x'], action: 'assign', agent: 99999 }, 'agent'],
-      [{ documentIds: ['x'], action: 'assign', agent: 'me', extra: 1 }, 'extra'],
-    ])('refuses %j with a 400 naming %s, changing nothing', async (body, field) => {
+      ['no tickets', { documentIds: [], action: 'assign', agent: 'me' }, 'documentIds'],
+      ['101 tickets', { documentIds: Array.from({ length: 101 }, (_, i) => `d${i}`), action: 'assign', agent: 'me' }, 'documentIds'],
+      ['an unknown action', { documentIds: ['x'], action: 'delete' }, 'action'],
+      ['an unknown status', { documentIds: ['x'], action: 'status', ticketStatus: 'done' }, 'ticketStatus'],
+      ['agent "you"', { documentIds: ['x'], action: 'assign', agent: 'you' }, 'agent'],
+      ['an agent id nobody has', { documentIds: ['x'], action: 'assign', agent: 99999 }, 'agent'],
+      ['an unknown field', { documentIds: ['x'], action: 'assign', agent: 'me', extra: 1 }, 'extra'],
+    ])('refuses %s with a 400 naming %s, changing nothing', async (_label, body, field) => {
       const historyBefore = await helpdesk.strapi.db.query(HISTORY).count({});
       const answer = await bulk(body);
       expect(answer.status).toBe(400);

@@ -5,7 +5,7 @@ import { CONTACT, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY, UP_USER } from '../uid
 const LAYOUT_VERSION = 5;
 
 const TICKET_LIST = ['ticketNumber', 'subject', 'contact', 'ticketStatus', 'priority', 'isGuest', 'assignee', 'createdAt'];
-const SERVER_OWNED_TICKET_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy', 'firstResponseAt', 'firstResponseDueAt', 'dueDateManual', 'resolvedAt', 'closedAt', 'history'];
+const SERVER_OWNED_TICKET_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy', 'firstResponseAt', 'firstResponseDueAt', 'dueDateManual', 'resolvedAt', 'closedAt', 'priorityRank', 'lastActivityAt', 'history'];
 const HISTORY_LIST = ['timestamp', 'ticketNumber', 'ticket', 'contact', 'action', 'fieldName', 'newValue', 'actorName'];
 const CONTACT_LIST = ['displayName', 'company', 'phone', 'createdAt'];
 const OUTBOX_LIST = ['createdAt', 'to', 'subject', 'deliveryStatus', 'attempts', 'lastError', 'sentAt'];

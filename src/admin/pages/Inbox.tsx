@@ -211,7 +211,7 @@ export const Inbox = () => {
                     update({ search: null });
                   }}
                   clearLabel="Clear the search"
-                  placeholder="Search number, subject, text, requester, tags"
+                  placeholder="Search number, subject, requester…"
                 >
                   Search tickets
                 </Searchbar>
