@@ -334,7 +334,7 @@ describe('back office: inbox API', () => {
       ['agent "you"', { documentIds: ['x'], action: 'assign', agent: 'you' }, 'agent'],
       ['an agent id nobody has', { documentIds: ['x'], action: 'assign', agent: 99999 }, 'agent'],
       ['an unknown field', { documentIds: ['x'], action: 'assign', agent: 'me', extra: 1 }, 'extra'],
-    ])('refuses %s with a 400 naming %s, changing nothing', async (_label, body, field) => {
+    ])('refuses %s with a 400 naming the field, changing nothing', async (_label, body, field) => {
       const historyBefore = await helpdesk.strapi.db.query(HISTORY).count({});
       const answer = await bulk(body);
       expect(answer.status).toBe(400);

@@ -211,7 +211,7 @@ export const Inbox = () => {
                     update({ search: null });
                   }}
                   clearLabel="Clear the search"
-                  placeholder="Search number, subject, requester…"
+                  placeholder="Search tickets"
                 >
                   Search tickets
                 </Searchbar>
