@@ -55,6 +55,12 @@ interface TicketListRow {
   assignee: { id: number; username: string } | null;
 }
 
+interface LinkTable {
+  name: string;
+  joinColumn: { name: string };
+  inverseJoinColumn: { name: string };
+}
+
 const LIST_FIELDS = ['id', 'documentId', 'ticketNumber', 'subject', 'firstName', 'lastName', 'email', 'ticketStatus', 'priority', 'category', 'lastActivityAt', 'dueDate'];
 const NOT_DONE: Filters = { ticketStatus: { $notIn: [...DONE_STATUSES] } };
 
@@ -119,7 +125,32 @@ function toRow(ticket: TicketListRow, now: Date): InboxRow {
 
 /** The back office's ticket inbox: views, filters, sorting and bulk actions over the workflow service. */
 export function inboxService(strapi: Core.Strapi) {
-  const whereFor = (filters: Filters[]) => ticketQueryService(strapi).whereFor({ $and: filters });
+  /** The ticket ids in the assignee link table (optionally of one user), as a subquery. */
+  function linkedTicketIds(userId?: number) {
+    const { name, joinColumn, inverseJoinColumn } = (strapi.db.metadata.get(TICKET).attributes.assignee as unknown as { joinTable: LinkTable }).joinTable;
+    const schema = strapi.db.getSchemaName();
+    const table = schema ? strapi.db.connection(name).withSchema(schema) : strapi.db.connection(name);
+    return (userId === undefined ? table : table.where(inverseJoinColumn.name, userId)).select(joinColumn.name);
+  }
+
+  /**
+   * filtersFor's assignee filters (unassigned, my, assignee=<id>) as a semi- or anti-join on the link
+   * table: the same tickets, but Strapi writes a relation filter as left joins with SELECT DISTINCT
+   * and COUNT(DISTINCT), which visits the link table for every ticket on its way (0.3 s for a deep
+   * page of Unassigned at 100,000 tickets on SQLite, see the README's bench:inbox).
+   */
+  function assigneeWhere(filter: Filters): Record<string, unknown> | null {
+    const keys = Object.keys(filter);
+    const id = (filter.assignee as { id?: Record<string, unknown> } | undefined)?.id;
+    if (keys.length !== 1 || !id || Object.keys(id).length !== 1) return null;
+    if (id.$null === true) return { id: { $notIn: linkedTicketIds() } };
+    if (typeof id.$eq === 'number') return { id: { $in: linkedTicketIds(id.$eq) } };
+    return null;
+  }
+
+  const whereFor = (filters: Filters[]) => ({
+    $and: filters.map((filter) => assigneeWhere(filter) ?? ticketQueryService(strapi).whereFor({ $and: [filter] }) ?? {}),
+  });
 
   async function filtersOf(query: InboxQuery, agentId: number | null, now: Date): Promise<Filters[]> {
     const filters = viewFilters(query.view, agentId, now);
