@@ -266,10 +266,11 @@ export const Inbox = () => {
         )}
 
         {noAgentAccount && (
-          <Box marginBottom={4}>
-            <Alert variant="default" title="No agent account" closeLabel="Close" onClose={() => undefined}>
-              Tickets are assigned to agent accounts; yours would share your admin email address.
-            </Alert>
+          <Box marginBottom={4} padding={3} background="neutral100" hasRadius>
+            <Typography textColor="neutral700">
+              You have no agent account, so no ticket is yours: tickets are assigned to agent accounts, and yours would share your
+              admin email address.
+            </Typography>
           </Box>
         )}
 
