@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { openPanel, type Panel } from './helpers/browser';
 import { createAgent } from '../src/access/roles';
+import { createStaffMember } from '../src/access/staff-account';
 
 /**
  * The helpdesk inbox in the built admin panel (Chromium): a super admin who is also an agent signs
@@ -98,8 +99,8 @@ describe('back office: the helpdesk inbox in the admin panel', () => {
 
   beforeAll(async () => {
     helpdesk = await startHelpdesk({ env: { CRON_ENABLED: 'false' } });
-    await helpdesk.admin(EMAIL);
-    me = await createAgent(helpdesk.strapi, { email: EMAIL, password: PASSWORD, name: 'Ada Admin' });
+    // one staff identity with the Support agent admin role, as `npm run agent:create` makes it
+    me = (await createStaffMember(helpdesk.strapi, { email: EMAIL, password: PASSWORD, name: 'Ada Admin' })).agent;
     const bob = await createAgent(helpdesk.strapi, { email: 'bob.agent@example.test', password: PASSWORD, name: 'Bob Agent' });
     for (const [i, subject] of SUBJECTS.entries()) {
       const priority = PRIORITY_OF(i);

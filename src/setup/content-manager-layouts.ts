@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { CONTACT, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY, UP_USER } from '../uids';
 
 /** Bump when the layouts below change, so that existing installs get them once. */
-const LAYOUT_VERSION = 5;
+const LAYOUT_VERSION = 6;
 
 const TICKET_LIST = ['ticketNumber', 'subject', 'contact', 'ticketStatus', 'priority', 'isGuest', 'assignee', 'createdAt'];
 const SERVER_OWNED_TICKET_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy', 'firstResponseAt', 'firstResponseDueAt', 'dueDateManual', 'resolvedAt', 'closedAt', 'priorityRank', 'lastActivityAt', 'history'];
