@@ -17,116 +17,13 @@
 //
 // Environment knobs: BENCH_TICKETS (100000)  BENCH_RUNS (20)  BENCH_WARMUP (3)
 const { BENCH_STRAPI_ENV } = require('./strapi-env');
-const fs = require('fs');
 const os = require('os');
-const path = require('path');
-const crypto = require('crypto');
-const { fork } = require('child_process');
-
-const appDir = path.resolve(__dirname, '..');
+const { appDir, median, ms, freshDatabase, startServer, stopChild } = require('./harness');
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const PASSWORD = 'Bench-Admin-Password-1';
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const ms = (value) => `${value.toFixed(1)} ms`;
-
-async function freshDatabase(client) {
-  if (client === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-bench-inbox-'));
-    const file = path.join(dir, 'bench.db');
-    return {
-      env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: file },
-      async connect() {
-        const Database = require('better-sqlite3');
-        const db = new Database(file, { readonly: true, fileMustExist: true });
-        const prepared = new Map();
-        return {
-          run: (statements) => {
-            for (const { sql, bindings } of statements) {
-              if (!prepared.has(sql)) prepared.set(sql, db.prepare(sql));
-              prepared.get(sql).all(...bindings);
-            }
-          },
-          close: async () => db.close(),
-        };
-      },
-      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
-    };
-  }
-  if (client !== 'postgres') throw new Error(`bench:inbox runs on sqlite or postgres, not ${client}`);
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) throw new Error('DATABASE_CLIENT=postgres needs DATABASE_URL (a server the bench may create a database on)');
-  const { Client } = require('pg');
-  const name = `helpdesk_bench_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    env: { DATABASE_CLIENT: 'postgres', DATABASE_URL: url.toString() },
-    async connect() {
-      const clients = [];
-      return {
-        // the agent lookup first, then the page and its count in parallel, as the endpoint does
-        run: async (statements) => {
-          while (clients.length < statements.length) {
-            const client = new Client({ connectionString: url.toString() });
-            await client.connect();
-            clients.push(client);
-          }
-          await clients[0].query(statements[0].sql, statements[0].bindings);
-          await Promise.all(statements.slice(1).map(({ sql, bindings }, i) => clients[i + 1].query(sql, bindings)));
-        },
-        close: async () => Promise.all(clients.map((client) => client.end())),
-      };
-    },
-    drop: async () => {
-      const dropper = new Client({ connectionString: serverUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-    },
-  };
-}
-
-function startServer(env) {
-  const child = fork(path.join(__dirname, 'inbox-server.js'), [], {
-    cwd: appDir,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server was not ready within 10 minutes')), 600_000);
-    child.on('message', (message) => {
-      if (message?.type === 'ready') {
-        clearTimeout(timer);
-        resolve(message);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited before it was ready (code ${code}, signal ${signal})`));
-    });
-  });
-  return { child, ready };
-}
-
-async function stopChild(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.send({ type: 'exit' });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Times of `runs` Document Service findMany + count calls, measured in the server process. */
 function documentsTimes(child, index, runs) {
@@ -173,9 +70,9 @@ async function main() {
     await compileStrapi({ appDir });
     console.log('done');
 
-    database = await freshDatabase(client);
+    database = await freshDatabase('inbox', client, { firstAlone: true });
     process.stdout.write(`starting the server on ${client} and inserting ${TICKETS.toLocaleString('en')} tickets ... `);
-    server = startServer({ ...BENCH_STRAPI_ENV, LOG_LEVEL: 'error', CRON_ENABLED: 'false', BENCH_TICKETS: String(TICKETS), BENCH_AGENT_PASSWORD: PASSWORD, ...database.env });
+    server = startServer('inbox-server.js', { ...BENCH_STRAPI_ENV, LOG_LEVEL: 'error', CRON_ENABLED: 'false', BENCH_TICKETS: String(TICKETS), BENCH_AGENT_PASSWORD: PASSWORD, ...database.env });
     const { port, admin, cases, seedMs } = await server.ready;
     const baseUrl = `http://127.0.0.1:${port}`;
     console.log(`inserted in ${(seedMs / 1000).toFixed(1)} s; listening on ${baseUrl}`);

@@ -19,13 +19,8 @@
 //   BENCH_TICKETS (100000)  BENCH_RUNS (30)  BENCH_WARMUP (3)  BENCH_AGENTS (5)
 //   BENCH_ENFORCE=1         exit 1 when a target is missed
 const { BENCH_STRAPI_ENV } = require('./strapi-env');
-const fs = require('fs');
 const os = require('os');
-const path = require('path');
-const crypto = require('crypto');
-const { fork } = require('child_process');
-
-const appDir = path.resolve(__dirname, '..');
+const { appDir, median, ms, freshDatabase, startServer, stopChild } = require('./harness');
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
@@ -41,102 +36,6 @@ const LISTS = [
   ['Strapi /api/tickets (no filters)', '/api/tickets'],
 ];
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const ms = (value) => `${value.toFixed(1)} ms`;
-
-// ---- databases ---------------------------------------------------------------------------------
-async function freshDatabase(client) {
-  if (client === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-bench-stats-'));
-    const file = path.join(dir, 'bench.db');
-    return {
-      env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: file },
-      /** a direct connection of our own, for the floor */
-      async connect() {
-        const Database = require('better-sqlite3');
-        const db = new Database(file, { readonly: true, fileMustExist: true });
-        return {
-          run: (statements) => {
-            for (const { sql, bindings } of statements) db.prepare(sql).all(...bindings);
-          },
-          close: async () => db.close(),
-        };
-      },
-      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
-    };
-  }
-  if (client !== 'postgres') throw new Error(`bench:stats runs on sqlite or postgres, not ${client}`);
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) throw new Error('DATABASE_CLIENT=postgres needs DATABASE_URL (a server the bench may create a database on)');
-  const { Client } = require('pg');
-  const name = `helpdesk_bench_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    env: { DATABASE_CLIENT: 'postgres', DATABASE_URL: url.toString() },
-    async connect() {
-      // one connection per statement, as the endpoint's pool runs them in parallel
-      const clients = [];
-      return {
-        run: async (statements) => {
-          while (clients.length < statements.length) {
-            const client = new Client({ connectionString: url.toString() });
-            await client.connect();
-            clients.push(client);
-          }
-          await Promise.all(statements.map(({ sql, bindings }, i) => clients[i].query(sql, bindings)));
-        },
-        close: async () => Promise.all(clients.map((client) => client.end())),
-      };
-    },
-    drop: async () => {
-      const dropper = new Client({ connectionString: serverUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-    },
-  };
-}
-
-// ---- the Strapi child --------------------------------------------------------------------------
-function startServer(env) {
-  const child = fork(path.join(__dirname, 'stats-server.js'), [], {
-    cwd: appDir,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server was not ready within 10 minutes')), 600_000);
-    child.on('message', (message) => {
-      if (message?.type === 'ready') {
-        clearTimeout(timer);
-        resolve(message);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited before it was ready (code ${code}, signal ${signal})`));
-    });
-  });
-  return { child, ready };
-}
-
-async function stopChild(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.send({ type: 'exit' });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 // ---- measuring ---------------------------------------------------------------------------------
 async function timed(work) {
@@ -173,9 +72,9 @@ async function main() {
     await compileStrapi({ appDir });
     console.log('done');
 
-    database = await freshDatabase(client);
+    database = await freshDatabase('stats', client);
     process.stdout.write(`starting the server on ${client} and inserting ${TICKETS.toLocaleString('en')} tickets ... `);
-    server = startServer({
+    server = startServer('stats-server.js', {
       ...BENCH_STRAPI_ENV,
       LOG_LEVEL: 'error',
       TRUST_PROXY: 'true',
