@@ -234,8 +234,7 @@ describe('back office: dashboard widgets API', () => {
         expect([title, links > 0]).toEqual([title, true]);
       }
       // the whole home page in one picture: a tall window, no announcement banner, no hover
-      const banner = page.getByRole('button', { name: /close/i }).filter({ has: page.locator('svg') });
-      if (await page.getByText('Introducing the new Media Library').isVisible()) await banner.first().click();
+      await panel.dismissBanner();
       await page.setViewportSize({ width: 1440, height: 2100 });
       await page.mouse.move(0, 0);
       await panel.screenshot('home-widgets', true);

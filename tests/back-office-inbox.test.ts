@@ -209,9 +209,6 @@ describe('back office: the helpdesk inbox in the admin panel', () => {
     const picked = rows.slice(0, 2).map((row) => row.ticketNumber);
     for (const number of picked) await page.getByRole('checkbox', { name: `Select ${number}` }).click();
     await page.getByTestId('bulk-bar').getByText('2 tickets selected').waitFor();
-    // Strapi's own "new Media Library" banner, dismissed as staff would before the README picture
-    const banner = page.getByRole('button', { name: /Close the banner/ });
-    if (await banner.isVisible()) await banner.click();
     await panel.screenshot('inbox', true);
     await choose(page, 'Assign to', /^Me \(Ada Admin\)/);
     const afterAssign = inboxAnswer(page);

@@ -300,9 +300,7 @@ describe('back office: settings API', () => {
       const { page } = panel;
       await panel.signIn(ADMIN_EMAIL, PASSWORD);
       // Strapi's own announcement banner: out of the screenshot
-      if (await page.getByText('Introducing the new Media Library').isVisible()) {
-        await page.getByRole('button', { name: /close/i }).filter({ has: page.locator('svg') }).first().click();
-      }
+      await panel.dismissBanner();
       await page.goto('/admin/settings/helpdesk');
       await page.getByRole('heading', { name: 'General & mail' }).waitFor();
 

@@ -93,6 +93,8 @@ describe('back office: the ticket view in the browser', () => {
     const conversation = page.getByRole('list', { name: 'Conversation' });
     await expect(conversation.locator('article[data-kind="opening"]').innerText()).resolves.toContain('Since Monday the office printer jams on every page.');
     await expect(conversation.locator('article[data-kind="customer"]').innerText()).resolves.toContain('It is a LaserJet 4000, if that helps.');
+    // by the name the helpdesk knows, not the portal account's login name
+    await expect(conversation.locator('article[data-kind="customer"]').innerText()).resolves.toMatch(/^Gina Gray/);
     // the side panel: the requester and their other ticket
     const requester = page.getByRole('region', { name: 'Requester' });
     await expect(requester.innerText()).resolves.toMatch(/Gina Gray[\s\S]*gina@example\.test[\s\S]*Gray Ltd/);

@@ -34,6 +34,12 @@ export async function requesterOf(strapi: Core.Strapi, userId: number | undefine
   })) as UserRow | null;
   if (!user || !user.confirmed || user.blocked || user.role?.type !== 'authenticated') return null;
   const email = normalizeEmail(user.email);
-  const contact = (await strapi.db.query(CONTACT).findOne({ where: { email }, select: ['id'] })) as { id: number } | null;
-  return { userId: user.id, email, name: user.username, contactId: contact?.id ?? null };
+  const contact = (await strapi.db.query(CONTACT).findOne({ where: { email }, select: ['id', 'firstName', 'lastName'] })) as {
+    id: number;
+    firstName: string | null;
+    lastName: string | null;
+  } | null;
+  // staff read the person's name as the helpdesk knows it, not the account's login name
+  const fullName = [contact?.firstName, contact?.lastName].filter(Boolean).join(' ');
+  return { userId: user.id, email, name: fullName || user.username, contactId: contact?.id ?? null };
 }

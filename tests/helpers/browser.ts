@@ -22,7 +22,9 @@ export interface Panel {
   problems: string[];
   /** Signs in through the login form and waits for the home page. */
   signIn(email: string, password: string): Promise<void>;
-  /** A full-page screenshot in .tmp/screenshots (and docs/screenshots when `forReadme`). */
+  /** Closes Strapi's own announcement banner ("Introducing the new Media Library") when it shows. */
+  dismissBanner(): Promise<void>;
+  /** A full-page screenshot in .tmp/screenshots (and docs/screenshots, without the banner, when `forReadme`). */
   screenshot(name: string, forReadme?: boolean): Promise<void>;
   close(): Promise<void>;
 }
@@ -48,6 +50,11 @@ export async function openPanel(baseUrl: string): Promise<Panel> {
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(String(error)));
 
+  async function dismissBanner(): Promise<void> {
+    const close = page.getByRole('button', { name: /Close the banner/ });
+    if (await close.isVisible()) await close.click();
+  }
+
   return {
     browser,
     context,
@@ -60,7 +67,9 @@ export async function openPanel(baseUrl: string): Promise<Panel> {
       await page.getByRole('button', { name: 'Login' }).click();
       await page.getByText(/^Hello /).waitFor();
     },
+    dismissBanner,
     async screenshot(name, forReadme = false) {
+      if (forReadme) await dismissBanner();
       const file = path.join(SCREENSHOTS, `${name}.png`);
       await page.screenshot({ path: file, fullPage: true });
       if (forReadme) {
