@@ -9,7 +9,7 @@ import { adminBuildProblem } from './admin-build';
  */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.resolve(__dirname, '..', '..', '.tmp', 'screenshots');
-/** Screenshots the README shows (committed). */
+/** Screenshots the README shows (committed; rewritten by a run with UPDATE_README_SCREENSHOTS=1). */
 export const DOC_SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
 /** Generous: the machine is shared and the first page load parses the whole admin bundle. */
 export const UI_TIMEOUT = 60_000;
@@ -72,7 +72,8 @@ export async function openPanel(baseUrl: string): Promise<Panel> {
       if (forReadme) await dismissBanner();
       const file = path.join(SCREENSHOTS, `${name}.png`);
       await page.screenshot({ path: file, fullPage: true });
-      if (forReadme) {
+      // the committed pictures change only when asked for, so a test run leaves the checkout clean
+      if (forReadme && process.env.UPDATE_README_SCREENSHOTS === '1') {
         fs.mkdirSync(DOC_SCREENSHOTS, { recursive: true });
         fs.copyFileSync(file, path.join(DOC_SCREENSHOTS, `${name}.png`));
       }
