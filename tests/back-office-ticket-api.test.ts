@@ -193,7 +193,7 @@ describe('back office: ticket view API', () => {
       'event: bob changed status from New to In progress',
       'public_reply: bob: Which model is it?',
       // the requester's own account wrote it: its name
-      'customer: gina: A LaserJet 4000.',
+      'customer: Gina Gray: A LaserJet 4000.',
       'internal_note: bob: Spare parts are in the basement',
       'event: System changed priority from Medium to High',
       expect.stringMatching(/^event: System changed the due date from \d{4}-\d\d-\d\d \d\d:\d\d UTC to \d{4}-\d\d-\d\d \d\d:\d\d UTC$/),

@@ -53,9 +53,9 @@ describe('database schema and admin layouts', () => {
   const ticketConfiguration = () =>
     helpdesk.strapi.plugin('content-manager').service('content-types').findConfiguration({ uid: 'api::ticket.ticket' });
 
-  it('shows tickets in the Content Manager by number, subject, status, priority, guest, assignee and date, newest first', async () => {
+  it('shows tickets in the Content Manager by number, subject, requester, status, priority, guest, assignee and date, newest first', async () => {
     const configuration = await ticketConfiguration();
-    expect(configuration.layouts.list).toEqual(['ticketNumber', 'subject', 'ticketStatus', 'priority', 'isGuest', 'assignee', 'createdAt']);
+    expect(configuration.layouts.list).toEqual(['ticketNumber', 'subject', 'contact', 'ticketStatus', 'priority', 'isGuest', 'assignee', 'createdAt']);
     expect(configuration.settings).toMatchObject({ defaultSortBy: 'createdAt', defaultSortOrder: 'DESC' });
     expect(configuration.metadatas.ticketNumber.edit.editable).toBe(false);
   });
