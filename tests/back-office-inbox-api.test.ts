@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { createAgent } from '../src/access/roles';
+import type { InboxPage as Page, InboxRow as Row } from '../src/back-office/contract';
 
 const TICKET = 'api::ticket.ticket';
 const COMMENT = 'api::comment.comment';
@@ -9,23 +10,6 @@ const DAY = 24 * 60 * 60 * 1000;
 const ME = 'inbox.me@example.test';
 const SEVERITY = ['critical', 'urgent', 'high', 'medium', 'low'];
 
-interface Row {
-  documentId: string;
-  ticketNumber: string;
-  subject: string;
-  requester: { name: string | null; email: string | null };
-  ticketStatus: string;
-  priority: string;
-  category: string;
-  assignee: { id: number; name: string } | null;
-  lastActivityAt: string | null;
-  dueDate: string | null;
-  overdue: boolean;
-}
-interface Page {
-  data: Row[];
-  meta: { pagination: { page: number; pageSize: number; total: number; pageCount: number } };
-}
 interface ErrorBody {
   error: { status: number; name: string; message: string; details: { errors?: Array<{ path: string[] }> } };
 }

@@ -7,37 +7,12 @@ import { fieldValidationError } from '../../validation/parse';
 import { queryParamError } from '../../validation/filter-values';
 import { DONE_STATUSES, filtersFor, ticketQueryService, type Filters } from '../../api/ticket/services/ticket-query';
 import type { AdminUser } from '../admin-route';
-import { INBOX_VIEWS, type BulkInput, type InboxQuery, type InboxSort, type InboxView } from './validators';
+import type { BulkInput, InboxQuery, InboxSort } from './validators';
+import { INBOX_VIEWS, type Agent, type BulkResult, type InboxPage, type InboxRow, type InboxView } from '../contract';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** "Recently resolved": resolved or closed within this many days, newest resolution first. */
 export const RECENTLY_RESOLVED_DAYS = 7;
-
-export interface InboxRow {
-  documentId: string;
-  ticketNumber: string;
-  subject: string;
-  requester: { name: string | null; email: string | null };
-  ticketStatus: string;
-  priority: string;
-  category: string;
-  assignee: { id: number; name: string } | null;
-  lastActivityAt: string | null;
-  dueDate: string | null;
-  overdue: boolean;
-}
-
-export interface InboxPage {
-  data: InboxRow[];
-  meta: { pagination: { page: number; pageSize: number; total: number; pageCount: number }; view: InboxView; agent: { id: number } | null };
-}
-
-export interface BulkResult {
-  documentId: string;
-  ticketNumber: string | null;
-  ok: boolean;
-  error?: string;
-}
 
 interface TicketListRow {
   id: number;
@@ -204,7 +179,7 @@ export function inboxService(strapi: Core.Strapi) {
     },
 
     /** Everybody a ticket can be assigned to; isMe marks the admin at the keyboard. */
-    async agents(admin: AdminUser): Promise<Array<{ id: number; documentId: string; name: string; email: string; isMe: boolean }>> {
+    async agents(admin: AdminUser): Promise<Agent[]> {
       const [agents, me] = await Promise.all([listAgents(strapi), agentForAdmin(strapi, admin)]);
       return agents.map((agent: StaffAgent) => ({
         id: agent.id,

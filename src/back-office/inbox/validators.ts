@@ -5,14 +5,8 @@ import { enumField, parseInput, textField } from '../../validation/parse';
 import { queryParamError } from '../../validation/filter-values';
 import { parseTicketParams, type TicketQueryParams } from '../../api/ticket/services/ticket-query';
 import type { TicketStatus } from '../../api/ticket/domain/ticket-rules';
+import { INBOX_SORTS, INBOX_VIEWS, type InboxSortField } from '../contract';
 
-/** The inbox's views, in the order the panel lists them. */
-export const INBOX_VIEWS = ['my', 'unassigned', 'overdue', 'open', 'resolved'] as const;
-export type InboxView = (typeof INBOX_VIEWS)[number];
-
-/** Columns the inbox sorts by (`priority` sorts by severity). */
-export const INBOX_SORTS = ['ticketNumber', 'subject', 'ticketStatus', 'priority', 'assignee', 'lastActivityAt', 'dueDate', 'createdAt'] as const;
-export type InboxSortField = (typeof INBOX_SORTS)[number];
 export interface InboxSort {
   field: InboxSortField;
   direction: 'asc' | 'desc';

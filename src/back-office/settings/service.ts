@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { readIngestionConfig, ingestionActive, IngestionConfigError } from '../../mail-ingestion/config';
 import { settingsService } from '../../services';
+import type { MailConfigView, TestMailResult } from '../contract';
 
 /** Shown instead of a secret that is set; secrets themselves never leave the server. */
 export const MASK = '********';
@@ -15,39 +16,6 @@ interface EmailPluginConfig {
     auth?: { user?: string; pass?: string };
   };
   settings?: { defaultFrom?: string; defaultReplyTo?: string };
-}
-
-/** The mail configuration from the environment, as staff may read it (secrets masked). */
-export interface MailConfigView {
-  smtp: {
-    /** SMTP_HOST is set: the outbox delivers (otherwise mail stays queued). */
-    deliveryEnabled: boolean;
-    host: string | null;
-    port: number | null;
-    secure: boolean;
-    startTLS: boolean;
-    user: string | null;
-    password: string | null;
-    from: string | null;
-  };
-  imap: {
-    host: string | null;
-    port: number | null;
-    user: string | null;
-    password: string | null;
-    folder: string | null;
-    processedFolder: string | null;
-    ssl: boolean | null;
-  };
-  emailToTicket: {
-    enabled: boolean;
-    /** Enabled and IMAP fully configured: the mailbox is polled. */
-    active: boolean;
-    checkIntervalSeconds: number | null;
-    /** Required IMAP variables that are missing, or malformed variables (the start-up check's words). */
-    problems: string[];
-  };
-  supportEmail: string | null;
 }
 
 const masked = (secret: string | undefined | null): string | null => (secret ? MASK : null);
@@ -99,19 +67,6 @@ export function mailConfigView(strapi: Core.Strapi, env: NodeJS.ProcessEnv = pro
       supportEmail: null,
     };
   }
-}
-
-/** What the SMTP server said to one test mail. */
-export interface TestMailResult {
-  ok: boolean;
-  to: string;
-  /** The server's final answer ("250 Accepted ..."), or the error's SMTP reply when it gave one. */
-  response: string | null;
-  /** The error (connection refused, timeout, rejected recipient, ...) when ok is false. */
-  error: string | null;
-  /** nodemailer's error code (ECONNECTION, EAUTH, EENVELOPE, ...) when ok is false. */
-  code: string | null;
-  messageId: string | null;
 }
 
 interface SendInfo {

@@ -10,57 +10,13 @@ import { fieldValidationError } from '../../validation/parse';
 import type { AdminUser } from '../admin-route';
 import { historySentence } from './words';
 import type { AssignInput, FieldsInput, ReplyInput, StatusInput } from './validators';
+import type { MessageKind, TicketViewData, TimelineAttachment, TimelineItem } from '../contract';
 
 /** How many of the requester's other tickets the side panel lists. */
 export const OTHER_TICKETS = 10;
 
 /** History the timeline shows in another form: the opening message, the comment, the file inline. */
 const SHOWN_ELSEWHERE = new Set(['created', 'commented', 'attachment_added']);
-
-export interface TimelineAttachment {
-  id: number;
-  name: string;
-  size: number | null;
-  mime: string | null;
-  url: string | null;
-}
-
-export type MessageKind = 'opening' | 'customer' | 'public_reply' | 'internal_note';
-
-export type TimelineItem =
-  | { type: 'message'; kind: MessageKind; id: string; at: string; author: string; body: string; attachments: TimelineAttachment[] }
-  | { type: 'event'; id: string; at: string; action: string; text: string; note: string | null }
-  | { type: 'attachment'; id: string; at: string; author: string; attachment: TimelineAttachment };
-
-export interface TicketViewData {
-  ticket: {
-    documentId: string;
-    number: string;
-    subject: string;
-    description: string | null;
-    status: string;
-    /** Where the status may go from here (the transition table), for the status pickers. */
-    nextStatuses: string[];
-    priority: string;
-    category: string;
-    source: string;
-    dueDate: string | null;
-    overdue: boolean;
-    tags: string[];
-    createdAt: string;
-    assignee: { id: number; documentId: string; name: string } | null;
-  };
-  requester: {
-    name: string;
-    email: string | null;
-    phone: string | null;
-    company: string | null;
-    otherTickets: Array<{ documentId: string; number: string; subject: string; status: string }>;
-  };
-  timeline: TimelineItem[];
-  /** The admin at the keyboard as an assignee: their agent account, or null when they have none. */
-  viewer: { agentId: number; name: string } | null;
-}
 
 interface TicketRow {
   id: number;

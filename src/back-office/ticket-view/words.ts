@@ -1,37 +1,9 @@
 /**
  * History rows in words, for the ticket view's timeline: "Ann Agent changed status from Open to
- * Resolved". The labels are the ones staff read in the admin panel (src/admin/lib/labels.ts; a
- * test keeps both the same: the server build does not include src/admin).
+ * Resolved". The labels are the ones staff read in the admin panel: both take them from
+ * src/back-office/contract.ts.
  */
-
-export const STATUS_WORDS: Record<string, string> = {
-  new: 'New',
-  open: 'Open',
-  in_progress: 'In progress',
-  pending: 'Pending',
-  on_hold: 'On hold',
-  resolved: 'Resolved',
-  closed: 'Closed',
-  reopened: 'Reopened',
-};
-
-export const PRIORITY_WORDS: Record<string, string> = {
-  critical: 'Critical',
-  urgent: 'Urgent',
-  high: 'High',
-  medium: 'Medium',
-  low: 'Low',
-};
-
-export const CATEGORY_WORDS: Record<string, string> = {
-  support: 'Support',
-  technical: 'Technical',
-  billing: 'Billing',
-  product: 'Product',
-  feature_request: 'Feature request',
-  bug: 'Bug',
-  general: 'General',
-};
+import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS } from '../contract';
 
 /** A history row as the sentence needs it. */
 export interface HistoryFacts {
@@ -68,11 +40,11 @@ export function historySentence(row: HistoryFacts): string {
   const actor = actorOf(row);
   switch (row.action) {
     case 'status_changed':
-      return change(actor, 'status', STATUS_WORDS, row);
+      return change(actor, 'status', STATUS_LABELS, row);
     case 'priority_changed':
-      return change(actor, 'priority', PRIORITY_WORDS, row);
+      return change(actor, 'priority', PRIORITY_LABELS, row);
     case 'category_changed':
-      return change(actor, 'category', CATEGORY_WORDS, row);
+      return change(actor, 'category', CATEGORY_LABELS, row);
     case 'assigned':
       if (row.newValue === null) return `${actor} unassigned the ticket${row.oldValue ? ` (was ${row.oldValue})` : ''}`;
       if (row.oldValue === null) return `${actor} assigned the ticket to ${row.newValue}`;

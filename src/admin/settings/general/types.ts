@@ -12,40 +12,8 @@ export interface HelpdeskSettings {
   reopenOnRequesterReply: boolean;
 }
 
-/** GET /helpdesk-admin/settings/mail (secrets arrive masked). */
-export interface MailConfig {
-  smtp: {
-    deliveryEnabled: boolean;
-    host: string | null;
-    port: number | null;
-    secure: boolean;
-    startTLS: boolean;
-    user: string | null;
-    password: string | null;
-    from: string | null;
-  };
-  imap: {
-    host: string | null;
-    port: number | null;
-    user: string | null;
-    password: string | null;
-    folder: string | null;
-    processedFolder: string | null;
-    ssl: boolean | null;
-  };
-  emailToTicket: { enabled: boolean; active: boolean; checkIntervalSeconds: number | null; problems: string[] };
-  supportEmail: string | null;
-}
-
-/** POST /helpdesk-admin/settings/test-mail */
-export interface TestMailResult {
-  ok: boolean;
-  to: string;
-  response: string | null;
-  error: string | null;
-  code: string | null;
-  messageId: string | null;
-}
+/** GET /helpdesk-admin/settings/mail (secrets arrive masked) and POST /helpdesk-admin/settings/test-mail. */
+export type { MailConfigView as MailConfig, TestMailResult } from '../../../back-office/contract';
 
 /** Field errors of a 400 (keyed by path, "slaPolicy.high.resolutionHours"), and its message. */
 export interface ApiProblem {

@@ -1,0 +1,195 @@
+/**
+ * The back office's API contract: what the /helpdesk-admin routes answer, and the words staff read
+ * for the ticket enumerations. One source for the server services (src/back-office), the admin
+ * panel (src/admin) and the tests.
+ *
+ * Pure TypeScript only: no imports at all (no Strapi, Node or React), so both the server build and
+ * the admin bundle can include this file.
+ */
+
+/* ---------------------------------------------------------------- enumerations and their words */
+
+/** The ticket enumerations (the schema keeps these machine values). */
+export const TICKET_STATUSES = ['new', 'open', 'in_progress', 'pending', 'on_hold', 'resolved', 'closed', 'reopened'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/** Most severe first: the order staff sort by. */
+export const PRIORITIES = ['critical', 'urgent', 'high', 'medium', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const CATEGORIES = ['support', 'technical', 'billing', 'product', 'feature_request', 'bug', 'general'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const STATUS_LABELS: Record<TicketStatus, string> = {
+  new: 'New',
+  open: 'Open',
+  in_progress: 'In progress',
+  pending: 'Pending',
+  on_hold: 'On hold',
+  resolved: 'Resolved',
+  closed: 'Closed',
+  reopened: 'Reopened',
+};
+
+export const PRIORITY_LABELS: Record<Priority, string> = {
+  critical: 'Critical',
+  urgent: 'Urgent',
+  high: 'High',
+  medium: 'Medium',
+  low: 'Low',
+};
+
+export const CATEGORY_LABELS: Record<Category, string> = {
+  support: 'Support',
+  technical: 'Technical',
+  billing: 'Billing',
+  product: 'Product',
+  feature_request: 'Feature request',
+  bug: 'Bug',
+  general: 'General',
+};
+
+/* ------------------------------------------------- GET /helpdesk-admin/agents (the inbox's route) */
+
+/** Everybody a ticket can be assigned to; isMe marks the admin at the keyboard. */
+export interface Agent {
+  id: number;
+  documentId: string;
+  name: string;
+  email: string;
+  isMe: boolean;
+}
+
+/* ------------------------------------------------ the inbox (src/back-office/inbox) */
+
+/** The inbox's views, in the order the panel lists them. */
+export const INBOX_VIEWS = ['my', 'unassigned', 'overdue', 'open', 'resolved'] as const;
+export type InboxView = (typeof INBOX_VIEWS)[number];
+
+/** Columns the inbox sorts by (`priority` sorts by severity). */
+export const INBOX_SORTS = ['ticketNumber', 'subject', 'ticketStatus', 'priority', 'assignee', 'lastActivityAt', 'dueDate', 'createdAt'] as const;
+export type InboxSortField = (typeof INBOX_SORTS)[number];
+
+/** One row of GET /helpdesk-admin/tickets. */
+export interface InboxRow {
+  documentId: string;
+  ticketNumber: string;
+  subject: string;
+  requester: { name: string | null; email: string | null };
+  ticketStatus: string;
+  priority: string;
+  category: string;
+  assignee: { id: number; name: string } | null;
+  lastActivityAt: string | null;
+  dueDate: string | null;
+  overdue: boolean;
+}
+
+/** GET /helpdesk-admin/tickets */
+export interface InboxPage {
+  data: InboxRow[];
+  meta: { pagination: { page: number; pageSize: number; total: number; pageCount: number }; view: InboxView; agent: { id: number } | null };
+}
+
+/** One ticket's outcome in a bulk action. */
+export interface BulkResult {
+  documentId: string;
+  ticketNumber: string | null;
+  ok: boolean;
+  error?: string;
+}
+
+/* ------------------------------------ GET /helpdesk-admin/tickets/:documentId (src/back-office/ticket-view) */
+
+export interface TimelineAttachment {
+  id: number;
+  name: string;
+  size: number | null;
+  mime: string | null;
+  url: string | null;
+}
+
+export type MessageKind = 'opening' | 'customer' | 'public_reply' | 'internal_note';
+
+export type TimelineItem =
+  | { type: 'message'; kind: MessageKind; id: string; at: string; author: string; body: string; attachments: TimelineAttachment[] }
+  | { type: 'event'; id: string; at: string; action: string; text: string; note: string | null }
+  | { type: 'attachment'; id: string; at: string; author: string; attachment: TimelineAttachment };
+
+export interface TicketViewData {
+  ticket: {
+    documentId: string;
+    number: string;
+    subject: string;
+    description: string | null;
+    status: string;
+    /** Where the status may go from here (the transition table), for the status pickers. */
+    nextStatuses: string[];
+    priority: string;
+    category: string;
+    source: string;
+    dueDate: string | null;
+    overdue: boolean;
+    tags: string[];
+    createdAt: string;
+    assignee: { id: number; documentId: string; name: string } | null;
+  };
+  requester: {
+    name: string;
+    email: string | null;
+    phone: string | null;
+    company: string | null;
+    otherTickets: Array<{ documentId: string; number: string; subject: string; status: string }>;
+  };
+  timeline: TimelineItem[];
+  /** The admin at the keyboard as an assignee: their agent account, or null when they have none. */
+  viewer: { agentId: number; name: string } | null;
+}
+
+/* ------------------------------------------------ settings (src/back-office/settings) */
+
+/** GET /helpdesk-admin/settings/mail: the mail configuration from the environment (secrets masked). */
+export interface MailConfigView {
+  smtp: {
+    /** SMTP_HOST is set: the outbox delivers (otherwise mail stays queued). */
+    deliveryEnabled: boolean;
+    host: string | null;
+    port: number | null;
+    secure: boolean;
+    startTLS: boolean;
+    user: string | null;
+    password: string | null;
+    from: string | null;
+  };
+  imap: {
+    host: string | null;
+    port: number | null;
+    user: string | null;
+    password: string | null;
+    folder: string | null;
+    processedFolder: string | null;
+    ssl: boolean | null;
+  };
+  emailToTicket: {
+    enabled: boolean;
+    /** Enabled and IMAP fully configured: the mailbox is polled. */
+    active: boolean;
+    checkIntervalSeconds: number | null;
+    /** Required IMAP variables that are missing, or malformed variables (the start-up check's words). */
+    problems: string[];
+  };
+  supportEmail: string | null;
+}
+
+/** POST /helpdesk-admin/settings/test-mail */
+export interface TestMailResult {
+  ok: boolean;
+  to: string;
+  /** The server's final answer ("250 Accepted ..."), or the error's SMTP reply when it gave one. */
+  response: string | null;
+  /** The error (connection refused, timeout, rejected recipient, ...) when ok is false. */
+  error: string | null;
+  /** nodemailer's error code (ECONNECTION, EAUTH, EENVELOPE, ...) when ok is false. */
+  code: string | null;
+  messageId: string | null;
+}
