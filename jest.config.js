@@ -1,4 +1,8 @@
-/** Tests boot a real Strapi (see tests/helpers/helpdesk.ts); run them in band. */
+/**
+ * Tests boot a real Strapi (see tests/helpers/helpdesk.ts), one file at a time (`--maxWorkers=1`).
+ * Not in band: a worker is replaced once a file leaves it above `workerIdleMemoryLimit`, because
+ * what each booted Strapi leaves behind adds up (60 files in one process ran out of heap).
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
@@ -8,6 +12,7 @@ module.exports = {
   moduleNameMapper: { '^email-reply-parser$': '<rootDir>/tests/support/email-reply-parser.js' },
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
   testTimeout: 120000,
+  workerIdleMemoryLimit: '1GB',
   // Strapi keeps some handles (cron, pools) for a moment after destroy
   forceExit: true,
 };
