@@ -11,6 +11,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
   app: {
     keys: env.array('APP_KEYS')!,
   },
+  // static files and local uploads (public/uploads); tests give each process a copy of its own
+  dirs: { public: env('PUBLIC_DIR', './public') },
   // Behind a reverse proxy set TRUST_PROXY=true: only then is X-Forwarded-For read, and only its
   // last TRUST_PROXY_HOPS entries (the ones our proxies added), so a client cannot forge its IP.
   proxy: {

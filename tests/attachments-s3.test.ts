@@ -6,7 +6,6 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 
 const BUCKET = 'helpdesk';
-const UPLOADS_DIR = path.resolve(__dirname, '..', 'public', 'uploads');
 
 interface AttachmentRecord {
   documentId: string;
@@ -39,7 +38,6 @@ describe('ticket attachments on S3 (S3_BUCKET set)', () => {
   let helpdesk: Helpdesk;
   let agent: { id: number; jwt: string };
   let client: S3Client;
-  const localFilesBefore = new Set(fs.readdirSync(UPLOADS_DIR));
 
   const objectKeys = async (): Promise<string[]> => {
     const listed = await client.send(new ListObjectsV2Command({ Bucket: BUCKET }));
@@ -96,7 +94,7 @@ describe('ticket attachments on S3 (S3_BUCKET set)', () => {
     const key = decodeURIComponent(new URL(record.url).pathname.replace(`/${BUCKET}/`, ''));
     expect(record.url).toBe(`${endpoint}/${BUCKET}/${key}`);
     expect(await objectKeys()).toEqual([key]);
-    expect(fs.readdirSync(UPLOADS_DIR).filter((name) => !localFilesBefore.has(name))).toEqual([]);
+    expect(fs.readdirSync(helpdesk.uploadsDir)).toEqual([]);
     const stored = await helpdesk.strapi.db.query('plugin::upload.file').findOne({ where: { url: record.url } });
     expect(stored).toMatchObject({ provider: 'aws-s3', name: 'trace.txt' });
 

@@ -10,7 +10,6 @@ const COMMENT = 'api::comment.comment';
 const ATTACHMENT = 'api::attachment.attachment';
 const HISTORY = 'api::ticket-history.ticket-history';
 const FILE = 'plugin::upload.file';
-const UPLOADS_DIR = path.resolve(__dirname, '..', 'public', 'uploads');
 const MB = 1024 * 1024;
 
 interface Upload {
@@ -37,14 +36,13 @@ const PNG = Buffer.from(
 const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(510, 0x90)]);
 const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]), Buffer.alloc(120)]);
 
-const uploadsOnDisk = () => new Set(fs.readdirSync(UPLOADS_DIR).filter((name) => name !== '.gitkeep'));
-
 describe('ticket attachments (local provider)', () => {
   let helpdesk: Helpdesk;
   let agent: { id: number; jwt: string };
   let otherAgent: { id: number; jwt: string };
   let admin: { id: number; token: string };
-  let filesBefore: Set<string>;
+  /** What the local provider stored: this Strapi's own uploads folder (see startHelpdesk). */
+  const uploadsOnDisk = () => new Set(fs.readdirSync(helpdesk.uploadsDir));
 
   const newTicket = (subject = 'Attachment ticket') => helpdesk.strapi.documents(TICKET).create({ data: { subject } });
 
@@ -105,7 +103,6 @@ describe('ticket attachments (local provider)', () => {
   };
 
   beforeAll(async () => {
-    filesBefore = uploadsOnDisk();
     helpdesk = await startHelpdesk();
     agent = await helpdesk.agent('attach-agent@example.test');
     otherAgent = await helpdesk.agent('other-agent@example.test');
@@ -114,8 +111,6 @@ describe('ticket attachments (local provider)', () => {
 
   afterAll(async () => {
     await helpdesk?.stop();
-    // the files these tests stored on disk
-    for (const name of uploadsOnDisk()) if (!filesBefore.has(name)) fs.rmSync(path.join(UPLOADS_DIR, name), { force: true });
   });
 
   it('stores files on disk, creates one attachment and one history row per file, and answers 201 with the records', async () => {
@@ -137,7 +132,7 @@ describe('ticket attachments (local provider)', () => {
     ]);
 
     // on disk in public/uploads, and served back
-    const stored = path.join(UPLOADS_DIR, path.basename(records[0].url));
+    const stored = path.join(helpdesk.uploadsDir, path.basename(records[0].url));
     expect(fs.readFileSync(stored, 'utf8')).toBe('Something failed\n');
     const served = await fetch(`${helpdesk.baseUrl}${records[0].url}`);
     expect(await served.text()).toBe('Something failed\n');

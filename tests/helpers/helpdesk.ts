@@ -22,6 +22,8 @@ export interface RequestOptions {
 export interface Helpdesk {
   strapi: Core.Strapi;
   baseUrl: string;
+  /** Where the local upload provider stores files: this Strapi's own copy of public/. */
+  uploadsDir: string;
   request<T = any>(method: string, url: string, options?: RequestOptions): Promise<HttpResult<T>>;
   /** POST /api/tickets/guest as an anonymous browser would, with `body` as the whole JSON body. */
   submitGuest(body: unknown, headers?: Record<string, string>): Promise<Response>;
@@ -104,11 +106,23 @@ function overrideEnv(env: Record<string, string | undefined>): () => void {
   return () => assign(previous);
 }
 
+/**
+ * A copy of public/ (the guest form page) with an empty uploads folder, so that test files running
+ * side by side never see, or clean up, each other's uploads.
+ */
+function privatePublicDir(appDir: string): { dir: string; remove: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-public-'));
+  fs.cpSync(path.join(appDir, 'public'), dir, { recursive: true, filter: (source) => !source.includes(`${path.sep}uploads${path.sep}`) });
+  fs.mkdirSync(path.join(dir, 'uploads'), { recursive: true });
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
 export async function startHelpdesk(options: StartOptions = {}): Promise<Helpdesk> {
   applyTestEnv();
-  const restoreEnv = overrideEnv({ SMTP_HOST: undefined, ...options.env });
-  const database = options.database ?? (await freshDatabase());
   const appDir = path.resolve(__dirname, '..', '..');
+  const publicDir = privatePublicDir(appDir);
+  const restoreEnv = overrideEnv({ SMTP_HOST: undefined, PUBLIC_DIR: publicDir.dir, ...options.env });
+  const database = options.database ?? (await freshDatabase());
   const created = createStrapi({ appDir, distDir: path.join(appDir, 'dist') });
   options.beforeLoad?.(created);
   const strapi = await created.load();
@@ -139,6 +153,7 @@ export async function startHelpdesk(options: StartOptions = {}): Promise<Helpdes
   return {
     strapi,
     baseUrl,
+    uploadsDir: path.join(strapi.dirs.static.public, 'uploads'),
     request,
     submitGuest: (body, headers = {}) =>
       fetch(`${baseUrl}/api/tickets/guest`, {
@@ -192,6 +207,7 @@ export async function startHelpdesk(options: StartOptions = {}): Promise<Helpdes
       await new Promise((resolve) => setTimeout(resolve, 300));
       await strapi.destroy();
       await database.drop();
+      publicDir.remove();
       restoreEnv();
     },
   };
