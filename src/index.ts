@@ -15,6 +15,8 @@ import { backfillContactDisplayNames, keepContactDisplayNames } from './setup/co
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
+    // ticket tags: JSON underneath, edited as chips in the Content Manager (src/admin/fields)
+    strapi.customFields.register({ name: 'tags', type: 'json' });
     registerDocumentHooks(strapi);
     await registerBackOffice(strapi);
     restrictAgentPickers(strapi);

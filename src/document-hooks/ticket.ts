@@ -19,6 +19,7 @@ import {
 } from '../api/ticket/domain/ticket-rules';
 import { slaDueDates } from '../api/ticket/domain/sla';
 import { priorityRank } from '../api/ticket/domain/priority-rank';
+import { normalizeTags } from '../api/ticket/domain/tags';
 import { queueTicketCreatedMails, queueTicketUpdatedMails, type TicketForMail } from '../mail/ticket-mail';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
 
@@ -94,6 +95,7 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
   const actor = await resolveActor(strapi);
   const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
   assertNotEmptied(data);
+  applyTagRule(data);
   applyCreateDefaults(data, actor);
 
   return strapi.db.transaction(async () => {
@@ -143,6 +145,14 @@ function assertNotEmptied(data: Record<string, unknown>): void {
   }
 }
 
+/** Tags from any origin (a Content Manager JSON edit, server code) follow the one tag rule. */
+function applyTagRule(data: Record<string, unknown>): void {
+  if (!('tags' in data)) return;
+  const checked = normalizeTags(data.tags);
+  if (!checked.ok) throw fieldValidationError('tags', checked.error);
+  data.tags = checked.tags;
+}
+
 /** The transition table guards every origin; an unknown value is left to Strapi's enum validation. */
 function assertTransition(before: TicketRow, requested: unknown): void {
   if (!isTicketStatus(requested) || !isTicketStatus(before.ticketStatus)) return;
@@ -184,6 +194,7 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     if ('priority' in data) data.priorityRank = priorityRank(data.priority);
     data.lastActivityAt = new Date();
     assertNotEmptied(data);
+    applyTagRule(data);
     if (typeof data.ticketStatus === 'string' && data.ticketStatus !== before.ticketStatus) {
       assertTransition(before, data.ticketStatus);
       Object.assign(data, statusTimestamps(data.ticketStatus, before, new Date()));

@@ -85,13 +85,13 @@ export const textField = (attribute: StringAttribute) =>
     .min(attribute.minLength ?? 0)
     .max(attribute.maxLength ?? 65535);
 
-/** An enumeration from a schema.json; `T` narrows it to the generated content type's union. */
 /** An optional, clearable text field with the attribute's limits. */
 export const optionalTextField = (attribute: StringAttribute) => textField(attribute).nullable().optional();
 
 /** Fields Strapi itself keeps on every document; no API client writes them. */
 export const STRAPI_OWNED_FIELDS = ['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy'] as const;
 
+/** An enumeration from a schema.json; `T` narrows it to the generated content type's union. */
 export const enumField = <T extends string = string>(values: readonly string[]) => z.enum(values as [T, ...T[]]);
 
 /** A 400 about one field, in the same shape as parseInput's. */

@@ -491,6 +491,49 @@ export interface ApiAttachmentAttachment extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface ApiChallengeSolutionChallengeSolution
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_challenge_solutions';
+  info: {
+    description: 'Proof-of-work challenges (altcha) already spent on a guest ticket, kept until they expire so none is used twice';
+    displayName: 'Challenge solution';
+    pluralName: 'challenge-solutions';
+    singularName: 'challenge-solution';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    expiresAt: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    key: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::challenge-solution.challenge-solution'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface ApiCommentComment extends Struct.CollectionTypeSchema {
   collectionName: 'comments';
   info: {
@@ -579,6 +622,10 @@ export interface ApiContactContact extends Struct.CollectionTypeSchema {
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
+    displayName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 460;
+      }>;
     email: Schema.Attribute.Email &
       Schema.Attribute.Required &
       Schema.Attribute.Unique &
@@ -689,10 +736,189 @@ export interface ApiHelpdeskSettingHelpdeskSetting
         maxLength: 500;
       }>;
     publishedAt: Schema.Attribute.DateTime;
+    reopenOnRequesterReply: Schema.Attribute.Boolean &
+      Schema.Attribute.DefaultTo<true>;
     slaPolicy: Schema.Attribute.JSON;
     supportAddress: Schema.Attribute.Email &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 254;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface ApiInboundEmailInboundEmail
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'inbound_emails';
+  info: {
+    description: 'Every mail the support mailbox received and what became of it; written by the server only';
+    displayName: 'Inbound email';
+    pluralName: 'inbound-emails';
+    singularName: 'inbound-email';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    automatic: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    comment: Schema.Attribute.Relation<'manyToOne', 'api::comment.comment'>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    dedupeKey: Schema.Attribute.String &
+      Schema.Attribute.Private &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 998;
+      }>;
+    error: Schema.Attribute.Text;
+    folder: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    fromAddress: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 254;
+      }>;
+    fromName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    htmlBody: Schema.Attribute.Text;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::inbound-email.inbound-email'
+    > &
+      Schema.Attribute.Private;
+    matchedBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 50;
+      }>;
+    messageId: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 998;
+      }>;
+    outcome: Schema.Attribute.Enumeration<
+      [
+        'ticket_created',
+        'comment_added',
+        'bounce_recorded',
+        'ignored_duplicate',
+        'quarantined',
+      ]
+    > &
+      Schema.Attribute.Required;
+    participants: Schema.Attribute.JSON;
+    publishedAt: Schema.Attribute.DateTime;
+    raw: Schema.Attribute.Media<'files'>;
+    rawSource: Schema.Attribute.Text & Schema.Attribute.Private;
+    reasons: Schema.Attribute.JSON;
+    receivedAt: Schema.Attribute.DateTime;
+    references: Schema.Attribute.JSON;
+    reprocessedAt: Schema.Attribute.DateTime;
+    skippedAttachments: Schema.Attribute.JSON;
+    subject: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 998;
+      }>;
+    textBody: Schema.Attribute.Text;
+    ticket: Schema.Attribute.Relation<'manyToOne', 'api::ticket.ticket'>;
+    uid: Schema.Attribute.BigInteger;
+    uidValidity: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface ApiLeaseLease extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_leases';
+  info: {
+    description: 'Which instance runs a singleton job (mail ingestion) until when';
+    displayName: 'Lease';
+    pluralName: 'leases';
+    singularName: 'lease';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    expiresAt: Schema.Attribute.DateTime;
+    holder: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 100;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::lease.lease'> &
+      Schema.Attribute.Private;
+    name: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 100;
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface ApiMailCursorMailCursor extends Struct.CollectionTypeSchema {
+  collectionName: 'mail_cursors';
+  info: {
+    description: 'How far mail ingestion has read each mailbox folder (last UID for its UIDVALIDITY)';
+    displayName: 'Mail cursor';
+    pluralName: 'mail-cursors';
+    singularName: 'mail-cursor';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    lastUid: Schema.Attribute.BigInteger;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::mail-cursor.mail-cursor'
+    > &
+      Schema.Attribute.Private;
+    mailbox: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 500;
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    uidValidity: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
       }>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
@@ -716,6 +942,7 @@ export interface ApiOutboundEmailOutboundEmail
     attempts: Schema.Attribute.Integer &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<0>;
+    automatic: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
     claimToken: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 64;
@@ -724,7 +951,7 @@ export interface ApiOutboundEmailOutboundEmail
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
     deliveryStatus: Schema.Attribute.Enumeration<
-      ['queued', 'sending', 'sent', 'failed']
+      ['queued', 'sending', 'sent', 'failed', 'suppressed']
     > &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'queued'>;
@@ -768,11 +995,106 @@ export interface ApiOutboundEmailOutboundEmail
   };
 }
 
+export interface ApiRateLimitCounterRateLimitCounter
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_rate_limit_counters';
+  info: {
+    description: 'Hits per key in one fixed window (guest submissions per IP), shared by every instance';
+    displayName: 'Rate limit counter';
+    pluralName: 'rate-limit-counters';
+    singularName: 'rate-limit-counter';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    expiresAt: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    hits: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<0>;
+    key: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::rate-limit-counter.rate-limit-counter'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface ApiTeamNotificationBurstTeamNotificationBurst
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_team_notification_bursts';
+  info: {
+    description: 'The current digest window per team address: when it ends and the tickets waiting for its digest mail';
+    displayName: 'Team notification burst';
+    pluralName: 'team-notification-bursts';
+    singularName: 'team-notification-burst';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    key: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::team-notification-burst.team-notification-burst'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    tickets: Schema.Attribute.JSON;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    windowEndsAt: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    windowId: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+  };
+}
+
 export interface ApiTicketHistoryTicketHistory
   extends Struct.CollectionTypeSchema {
   collectionName: 'ticket_histories';
   info: {
-    description: 'One row per change to a ticket; written by the server only';
+    description: 'One row per change to a ticket or a contact; written by the server only';
     displayName: 'Ticket history';
     pluralName: 'ticket-histories';
     singularName: 'ticket-history';
@@ -789,8 +1111,14 @@ export interface ApiTicketHistoryTicketHistory
         'category_changed',
         'assigned',
         'due_date_changed',
+        'tags_changed',
         'commented',
         'attachment_added',
+        'deleted',
+        'contact_changed',
+        'comment_edited',
+        'comment_detached',
+        'comment_deleted',
       ]
     > &
       Schema.Attribute.Required;
@@ -806,6 +1134,7 @@ export interface ApiTicketHistoryTicketHistory
       ['admin', 'agent', 'requester', 'system']
     > &
       Schema.Attribute.Required;
+    contact: Schema.Attribute.Relation<'manyToOne', 'api::contact.contact'>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
@@ -827,6 +1156,10 @@ export interface ApiTicketHistoryTicketHistory
     oldValue: Schema.Attribute.Text;
     publishedAt: Schema.Attribute.DateTime;
     ticket: Schema.Attribute.Relation<'manyToOne', 'api::ticket.ticket'>;
+    ticketNumber: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
     timestamp: Schema.Attribute.DateTime & Schema.Attribute.Required;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
@@ -960,6 +1293,7 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
       'api::ticket-history.ticket-history'
     >;
     isGuest: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    lastActivityAt: Schema.Attribute.DateTime;
     lastName: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 100;
@@ -978,6 +1312,14 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
       ['low', 'medium', 'high', 'urgent', 'critical']
     > &
       Schema.Attribute.DefaultTo<'medium'>;
+    priorityRank: Schema.Attribute.Integer &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 5;
+          min: 1;
+        },
+        number
+      >;
     publishedAt: Schema.Attribute.DateTime;
     resolvedAt: Schema.Attribute.DateTime;
     source: Schema.Attribute.Enumeration<['web', 'email', 'api', 'admin']> &
@@ -992,7 +1334,7 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
       'manyToOne',
       'plugin::users-permissions.user'
     >;
-    tags: Schema.Attribute.JSON;
+    tags: Schema.Attribute.JSON & Schema.Attribute.CustomField<'global::tags'>;
     ticketNumber: Schema.Attribute.String &
       Schema.Attribute.Unique &
       Schema.Attribute.SetMinMaxLength<{
@@ -1275,6 +1617,11 @@ export interface PluginUploadFile extends Struct.CollectionTypeSchema {
   };
   attributes: {
     alternativeText: Schema.Attribute.Text;
+    apiUploader: Schema.Attribute.Relation<
+      'manyToOne',
+      'plugin::users-permissions.user'
+    > &
+      Schema.Attribute.Private;
     caption: Schema.Attribute.Text;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
@@ -1529,11 +1876,17 @@ declare module '@strapi/strapi' {
       'admin::transfer-token-permission': AdminTransferTokenPermission;
       'admin::user': AdminUser;
       'api::attachment.attachment': ApiAttachmentAttachment;
+      'api::challenge-solution.challenge-solution': ApiChallengeSolutionChallengeSolution;
       'api::comment.comment': ApiCommentComment;
       'api::contact.contact': ApiContactContact;
       'api::email-template.email-template': ApiEmailTemplateEmailTemplate;
       'api::helpdesk-setting.helpdesk-setting': ApiHelpdeskSettingHelpdeskSetting;
+      'api::inbound-email.inbound-email': ApiInboundEmailInboundEmail;
+      'api::lease.lease': ApiLeaseLease;
+      'api::mail-cursor.mail-cursor': ApiMailCursorMailCursor;
       'api::outbound-email.outbound-email': ApiOutboundEmailOutboundEmail;
+      'api::rate-limit-counter.rate-limit-counter': ApiRateLimitCounterRateLimitCounter;
+      'api::team-notification-burst.team-notification-burst': ApiTeamNotificationBurstTeamNotificationBurst;
       'api::ticket-history.ticket-history': ApiTicketHistoryTicketHistory;
       'api::ticket-sequence.ticket-sequence': ApiTicketSequenceTicketSequence;
       'api::ticket.ticket': ApiTicketTicket;

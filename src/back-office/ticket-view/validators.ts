@@ -4,6 +4,7 @@ import commentSchema from '../../api/comment/content-types/comment/schema.json';
 import historySchema from '../../api/ticket-history/content-types/ticket-history/schema.json';
 import { enumField, parseInput, textField } from '../../validation/parse';
 import type { TicketStatus } from '../../api/ticket/domain/ticket-rules';
+import { tagsField } from '../../api/ticket/validators/tags';
 
 const status = enumField<TicketStatus>(ticketSchema.attributes.ticketStatus.enum);
 
@@ -31,23 +32,12 @@ const assignBody = z
   .object({ agent: z.union([z.number().int().positive(), z.string().trim().min(1).max(64), z.null()]) })
   .strict();
 
-/** As the REST API's ticket validator allows them. */
-export const TAG_MAX_LENGTH = 50;
-export const TAGS_MAX = 30;
-
-const tag = z
-  .string()
-  .trim()
-  .min(1, 'a tag cannot be empty')
-  .max(TAG_MAX_LENGTH, `a tag has at most ${TAG_MAX_LENGTH} characters`)
-  .regex(/^[^\u0000-\u001F<>]+$/, 'a tag is plain text on one line');
-
 const fieldsBody = z
   .object({
     priority: enumField(ticketSchema.attributes.priority.enum).optional(),
     category: enumField(ticketSchema.attributes.category.enum).optional(),
     dueDate: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with a zone, or null' }).nullable().optional(),
-    tags: z.array(tag).max(TAGS_MAX, `at most ${TAGS_MAX} tags`).optional(),
+    tags: tagsField.optional(),
   })
   .strict()
   .refine((fields) => Object.keys(fields).length > 0, 'send at least one of priority, category, dueDate, tags');
@@ -60,8 +50,4 @@ export type FieldsInput = z.infer<typeof fieldsBody>;
 export const validateReply = (body: unknown): ReplyInput => parseInput(replyBody, body ?? {});
 export const validateStatus = (body: unknown): StatusInput => parseInput(statusBody, body ?? {});
 export const validateAssign = (body: unknown): AssignInput => parseInput(assignBody, body ?? {});
-export const validateFields = (body: unknown): FieldsInput => {
-  const fields = parseInput(fieldsBody, body ?? {});
-  // the same tag twice is one tag
-  return fields.tags ? { ...fields, tags: [...new Set(fields.tags)] } : fields;
-};
+export const validateFields = (body: unknown): FieldsInput => parseInput(fieldsBody, body ?? {});

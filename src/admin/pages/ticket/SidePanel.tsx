@@ -1,9 +1,9 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
-import { Box, Button, DateTimePicker, Divider, Field, Flex, SingleSelect, SingleSelectOption, Tag, TextInput, Typography } from '@strapi/design-system';
-import { Cross, Plus } from '@strapi/icons';
+import { Box, Button, DateTimePicker, Divider, Field, Flex, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { CATEGORIES, CATEGORY_LABELS, PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, labelOf } from '../../lib/labels';
 import { StatusBadge } from '../../components/TicketBadges';
+import { TagEditor } from '../../components/TagEditor';
 import type { Agent, FieldChanges, TicketViewData } from './types';
 
 interface SidePanelProps {
@@ -30,7 +30,6 @@ const Section = ({ title, children }: { title: string; children: React.ReactNode
 export const SidePanel = ({ view, agents, busy, onStatus, onAssign, onFields }: SidePanelProps) => {
   const { ticket, requester, viewer } = view;
   const [due, setDue] = useState<Date | null>(ticket.dueDate ? new Date(ticket.dueDate) : null);
-  const [newTag, setNewTag] = useState('');
   useEffect(() => setDue(ticket.dueDate ? new Date(ticket.dueDate) : null), [ticket.dueDate]);
 
   const assignable: Array<{ id: number; name: string }> = agents ?? [
@@ -38,13 +37,6 @@ export const SidePanel = ({ view, agents, busy, onStatus, onAssign, onFields }: 
     ...(viewer && viewer.agentId !== ticket.assignee?.id ? [{ id: viewer.agentId, name: viewer.name }] : []),
   ];
   const dueChanged = (due?.toISOString() ?? null) !== (ticket.dueDate ? new Date(ticket.dueDate).toISOString() : null);
-  const addTag = (event: FormEvent) => {
-    event.preventDefault();
-    const tag = newTag.trim();
-    if (!tag) return;
-    if (!ticket.tags.includes(tag)) onFields({ tags: [...ticket.tags, tag] });
-    setNewTag('');
-  };
 
   return (
     <Flex direction="column" alignItems="stretch" gap={5} background="neutral0" hasRadius shadow="tableShadow" padding={5}>
@@ -183,31 +175,7 @@ export const SidePanel = ({ view, agents, busy, onStatus, onAssign, onFields }: 
       <Divider />
 
       <Section title="Tags">
-        <Flex gap={2} wrap="wrap" aria-label="Tags">
-          {ticket.tags.length === 0 && (
-            <Typography variant="pi" textColor="neutral600">
-              No tags
-            </Typography>
-          )}
-          {ticket.tags.map((tag) => (
-            <Tag key={tag} icon={<Cross aria-hidden />} label={`Remove tag ${tag}`} disabled={busy} onClick={() => onFields({ tags: ticket.tags.filter((t) => t !== tag) })}>
-              {tag}
-            </Tag>
-          ))}
-        </Flex>
-        <form onSubmit={addTag}>
-          <Flex gap={2} alignItems="flex-end">
-            <Box flex="1">
-              <Field.Root name="newTag">
-                <Field.Label>New tag</Field.Label>
-                <TextInput value={newTag} maxLength={50} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setNewTag(event.target.value)} />
-              </Field.Root>
-            </Box>
-            <Button type="submit" variant="tertiary" startIcon={<Plus />} disabled={busy || newTag.trim() === ''}>
-              Add
-            </Button>
-          </Flex>
-        </form>
+        <TagEditor tags={ticket.tags} disabled={busy} onChange={(tags) => onFields({ tags })} />
       </Section>
     </Flex>
   );

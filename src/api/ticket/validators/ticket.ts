@@ -1,5 +1,6 @@
 import { z } from '@strapi/utils';
 import schema from '../content-types/ticket/schema.json';
+import { tagsField } from './tags';
 import { STRAPI_OWNED_FIELDS, enumField, optionalTextField, parseInput, textField, toOneRelation } from '../../../validation/parse';
 
 const attributes = schema.attributes;
@@ -43,7 +44,7 @@ const writableFields = {
   dueDate: dateTime,
   estimatedHours: hours,
   actualHours: hours,
-  tags: z.array(z.string().trim().min(1).max(50)).max(30).nullable().optional(),
+  tags: tagsField.optional(),
 };
 
 const createBody = z.object({ data: z.object(writableFields).strict() }).strict();
