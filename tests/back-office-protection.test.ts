@@ -135,6 +135,23 @@ describe('record protection in the Content Manager', () => {
       });
       await expect(helpdesk.strapi.documents(HISTORY).create({ data: { action: 'created', actorType: 'system', timestamp: new Date() } })).rejects.toBeInstanceOf(errors.ForbiddenError);
     });
+    it('tags follow one rule whatever the origin: tidied from the Content Manager and server code, a bad list refused naming tags', async () => {
+      const { ticket } = await newTicketWithComment('Tags everywhere');
+      const saved = await helpdesk.request('PUT', `${CM(TICKET)}/${ticket.documentId}`, { token: agentToken, body: { tags: [' printer ', 'VIP', 'vip', 'printer'] } });
+      expect(saved.status).toBe(200);
+      expect(saved.body.data.tags).toEqual(['printer', 'VIP']);
+      const before = await historyOf(ticket.id, ['tags_changed']);
+      expect(before.map((row: { newValue: string; actorName: string }) => [row.newValue, row.actorName])).toEqual([['printer, VIP', 'Sam Support']]);
+
+      for (const tags of [{ printer: true }, ['ok', 7], [''], ['<b>bold</b>'], ['x'.repeat(51)], Array.from({ length: 31 }, (_, i) => `tag${i}`)]) {
+        const refused = await helpdesk.request('PUT', `${CM(TICKET)}/${ticket.documentId}`, { token: agentToken, body: { tags } });
+        expect([refused.status, refused.body.error?.name, refused.body.error?.details?.errors?.[0]?.path]).toEqual([400, 'ValidationError', ['tags']]);
+      }
+      await expect(helpdesk.strapi.documents(TICKET).update({ documentId: ticket.documentId, data: { tags: 'printer' } as never })).rejects.toMatchObject({ name: 'ValidationError' });
+      const stored = await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: ticket.id } });
+      expect(stored.tags).toEqual(['printer', 'VIP']);
+      expect(await historyOf(ticket.id, ['tags_changed'])).toHaveLength(1);
+    });
   });
 
   describe('in Chromium, as a Support agent made by the shared creation function', () => {
@@ -181,6 +198,39 @@ describe('record protection in the Content Manager', () => {
       await contacts.waitFor();
       await panel.screenshot('protection-3-contact-picker');
       await page.keyboard.press('Escape');
+    });
+
+    it('edits tags as chips in the Content Manager (saved, one history line) and leads to the ticket in the Helpdesk', async () => {
+      await page.goto(`/admin/content-manager/collection-types/${TICKET}/${ticketId}`);
+      const newTag = page.getByRole('textbox', { name: 'New tag' });
+      await newTag.fill('printer');
+      await newTag.press('Enter');
+      await page.getByRole('button', { name: 'Remove tag printer' }).waitFor();
+      // the conversation, files and history are the Helpdesk's to show, in words; the sort key is nobody's
+      const labelled = (text: RegExp) => page.locator('label').filter({ hasText: text }).count();
+      expect(await labelled(/^Estimated hours/)).toBe(1);
+      for (const label of [/^Comments/, /^Attachments/, /^History/, /^Priority rank/]) expect(await labelled(label)).toBe(0);
+      await newTag.fill('Fire');
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      await page.getByRole('button', { name: 'Remove tag Fire' }).waitFor();
+      // Enter added a tag and did not save the form
+      expect((await helpdesk.strapi.db.query(TICKET).findOne({ where: { documentId: ticketId } })).tags).toBeNull();
+      await page.getByRole('button', { name: 'Remove tag printer' }).click();
+      await newTag.fill('printer');
+      await newTag.press('Enter');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText(/Saved document/i).first().waitFor();
+      const saved = await helpdesk.strapi.db.query(TICKET).findOne({ where: { documentId: ticketId } });
+      expect(saved.tags).toEqual(['Fire', 'printer']);
+      const lines = await historyOf(saved.id, ['tags_changed']);
+      expect(lines.map((row: { newValue: string; actorName: string }) => [row.newValue, row.actorName])).toEqual([['Fire, printer', 'Sam Support']]);
+      await newTag.scrollIntoViewIfNeeded();
+      await panel.screenshot('protection-5-tags');
+
+      await page.getByRole('link', { name: 'Open in Helpdesk' }).click();
+      await page.waitForURL(`**/admin/helpdesk/tickets/${ticketId}`);
+      await page.getByRole('heading', { name: 'Printer on fire' }).waitFor();
+      await page.getByRole('button', { name: 'Remove tag Fire' }).waitFor();
     });
 
     it('the outbox list offers no Create', async () => {

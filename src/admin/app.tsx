@@ -1,6 +1,8 @@
+import type { ComponentType } from 'react';
 import type { StrapiApp } from '@strapi/strapi/admin';
-import { Discuss } from '@strapi/icons';
+import { Discuss, PriceTag } from '@strapi/icons';
 import { helpdeskWidgets } from './widgets';
+import { TicketSidePanel } from './content-manager/TicketSidePanel';
 import { MANAGE_AGENTS, MANAGE_SETTINGS, WORK_TICKETS } from './lib/permissions';
 
 export default {
@@ -16,6 +18,16 @@ export default {
       position: 1,
     });
     app.widgets.register(helpdeskWidgets);
+    // the ticket's tags (global::tags, registered on the server in src/index.ts)
+    app.customFields.register({
+      name: 'tags',
+      type: 'json',
+      icon: PriceTag,
+      intlLabel: { id: 'helpdesk.fields.tags', defaultMessage: 'Tags' },
+      intlDescription: { id: 'helpdesk.fields.tags.description', defaultMessage: 'Short labels, edited as chips' },
+      // typed without props by Strapi; the Content Manager passes the field's props and form state
+      components: { Input: () => import('./fields/TagsField').then((field) => ({ default: field.default as unknown as ComponentType })) },
+    });
     app.addSettingsLink(
       { id: 'helpdesk', intlLabel: { id: 'helpdesk.settings.section', defaultMessage: 'Helpdesk' } },
       {
@@ -34,5 +46,8 @@ export default {
       permissions: MANAGE_AGENTS,
     });
   },
-  bootstrap(_app: StrapiApp) {},
+  bootstrap(app: StrapiApp) {
+    const contentManager = app.getPlugin('content-manager').apis as { addEditViewSidePanel(panels: Array<typeof TicketSidePanel>): void };
+    contentManager.addEditViewSidePanel([TicketSidePanel]);
+  },
 };

@@ -2,16 +2,22 @@ import type { Core } from '@strapi/strapi';
 import { CONTACT, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY, UP_USER } from '../uids';
 
 /** Bump when the layouts below change, so that existing installs get them once. */
-const LAYOUT_VERSION = 6;
+const LAYOUT_VERSION = 7;
 
 const TICKET_LIST = ['ticketNumber', 'subject', 'contact', 'ticketStatus', 'priority', 'isGuest', 'assignee', 'createdAt'];
 const SERVER_OWNED_TICKET_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy', 'firstResponseAt', 'firstResponseDueAt', 'dueDateManual', 'resolvedAt', 'closedAt', 'priorityRank', 'lastActivityAt', 'history'];
+/**
+ * Not in the ticket's edit view: the inbox's sort key (the priority is beside it), and the
+ * conversation, files and history, which the Helpdesk ticket view shows in words (the side panel
+ * "Open in Helpdesk" leads there) and which a relation list can only show by one field each.
+ */
+const TICKET_FIELDS_SHOWN_ELSEWHERE = ['priorityRank', 'comments', 'attachments', 'history'];
 const HISTORY_LIST = ['timestamp', 'ticketNumber', 'ticket', 'contact', 'action', 'fieldName', 'newValue', 'actorName'];
 const CONTACT_LIST = ['displayName', 'company', 'phone', 'createdAt'];
 const OUTBOX_LIST = ['createdAt', 'to', 'subject', 'deliveryStatus', 'attempts', 'lastError', 'sentAt'];
 
 interface FieldMetadata {
-  edit?: { editable?: boolean; mainField?: string; label?: string; [key: string]: unknown };
+  edit?: { editable?: boolean; visible?: boolean; mainField?: string; label?: string; [key: string]: unknown };
   list?: { mainField?: string; label?: string; [key: string]: unknown };
 }
 
@@ -127,6 +133,13 @@ interface ContentTypesService {
   updateConfiguration(contentType: unknown, configuration: Configuration): Promise<unknown>;
 }
 
+function hideInEditView(configuration: Configuration, fields: string[]): void {
+  for (const field of fields) {
+    const metadata = configuration.metadatas[field];
+    if (metadata?.edit) metadata.edit.visible = false;
+  }
+}
+
 function readOnly(configuration: Configuration, fields: string[]): void {
   for (const field of fields) {
     const metadata = configuration.metadatas[field];
@@ -160,6 +173,7 @@ export async function applyContentManagerLayouts(strapi: Core.Strapi): Promise<v
   if (assignee?.list) assignee.list.mainField = 'username';
   if (assignee?.edit) assignee.edit.mainField = 'username';
   readOnly(ticket, SERVER_OWNED_TICKET_FIELDS);
+  hideInEditView(ticket, TICKET_FIELDS_SHOWN_ELSEWHERE);
   await contentTypes.updateConfiguration(ticketType, ticket);
 
   // Contacts by name and email, in their own list and in every picker.
