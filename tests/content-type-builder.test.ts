@@ -124,10 +124,13 @@ function updateSchemaBody(type: CtbContentType, added: CtbAttribute) {
           ...options,
           ...info,
           attributes: attributes.map(({ name, status, ...attribute }) => {
+            // formatAttribute: a custom field goes back as one (the schema endpoint shows its data type)
             const formatted =
-              'targetAttribute' in attribute
-                ? { ...attribute, targetAttribute: attribute.targetAttribute === '-' ? null : attribute.targetAttribute }
-                : attribute;
+              'customField' in attribute
+                ? { ...attribute, type: 'customField' }
+                : 'targetAttribute' in attribute
+                  ? { ...attribute, targetAttribute: attribute.targetAttribute === '-' ? null : attribute.targetAttribute }
+                  : attribute;
             return { action: status === 'NEW' ? 'create' : 'update', name, properties: removeNullKeys(formatted) };
           }),
         },
