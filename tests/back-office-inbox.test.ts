@@ -256,4 +256,35 @@ describe('back office: the helpdesk inbox in the admin panel', () => {
 
     expect(panel.problems).toEqual([]);
   });
+
+  it('opens a ticket for a caller from the inbox: a refusal on its field, then the new ticket\'s view, assigned to me', async () => {
+    const { page } = panel;
+    await page.goto('/admin/helpdesk');
+    const before = await helpdesk.strapi.db.query(TICKET).count();
+    await page.getByRole('button', { name: 'New ticket' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New ticket' });
+    await dialog.getByRole('textbox', { name: 'Subject' }).fill('Phone: cannot print payslips');
+    await dialog.getByRole('textbox', { name: 'Description' }).fill('Called at 9:10 from the finance office.');
+    // no requester yet: the server says why, on the email field, and opens nothing
+    await dialog.getByRole('button', { name: 'Open ticket' }).click();
+    await dialog.getByText("the requester's address is required").waitFor();
+    expect(await helpdesk.strapi.db.query(TICKET).count()).toBe(before);
+    await expect(dialog.getByRole('combobox', { name: 'Assignee' }).innerText()).resolves.toContain('Ada Admin (me)');
+
+    await dialog.getByRole('textbox', { name: "Requester's email" }).fill('Fay.Finance@example.test');
+    await dialog.getByRole('textbox', { name: 'First name' }).fill('Fay');
+    await dialog.getByRole('textbox', { name: 'Last name' }).fill('Finance');
+    await choose(page, 'Priority', 'High');
+    await choose(page, 'Category', 'Technical');
+    await panel.screenshot('inbox-new-ticket');
+    await dialog.getByRole('button', { name: 'Open ticket' }).click();
+    await page.getByRole('heading', { name: 'Phone: cannot print payslips' }).waitFor();
+    const created = await helpdesk.strapi.db.query(TICKET).findOne({ where: { subject: 'Phone: cannot print payslips' }, populate: { assignee: true, contact: true } });
+    expect(new URL(page.url()).pathname).toBe(`/admin/helpdesk/tickets/${created.documentId}`);
+    expect([created.priority, created.category, created.source, created.ticketStatus, created.assignee?.id, created.contact?.email]).toEqual(['high', 'technical', 'admin', 'new', me.id, 'fay.finance@example.test']);
+    await page.getByRole('region', { name: 'Requester' }).getByText('Fay Finance').waitFor();
+    await page.getByText(/Ada Admin assigned the ticket to Ada Admin/).waitFor();
+    expect(await helpdesk.strapi.db.query(TICKET).count()).toBe(before + 1);
+    expect(panel.problems).toEqual([]);
+  });
 });

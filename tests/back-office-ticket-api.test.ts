@@ -406,4 +406,39 @@ describe('back office: ticket view API', () => {
     expect(messages(note.body.data.timeline).at(-1)).toMatchObject({ kind: 'internal_note' });
     expect((await mails(ticket.id, 'comment_notification')).length).toBe(1);
   });
+
+  it('opens a ticket for a requester as REST creates one: numbered, contact linked, source admin, assigned, history by the agent, confirmation queued', async () => {
+    const response = await helpdesk.request<{ data: TicketViewData }>('POST', '/helpdesk-admin/tickets', {
+      token: ann.token,
+      body: { data: { subject: 'Phone: VPN drops every hour', description: 'Called at 9:10.', email: 'Vera.Phone@Example.test', firstName: 'Vera', lastName: 'Phone', priority: 'high', category: 'technical', assignee: annAgentId } },
+    });
+    expect(response.status).toBe(201);
+    const { ticket, requester } = response.body.data;
+    expect(ticket).toMatchObject({ subject: 'Phone: VPN drops every hour', status: 'new', priority: 'high', category: 'technical', source: 'admin', assignee: { id: annAgentId, name: 'Ann Agent' } });
+    expect(ticket.number).toMatch(/^TKT-\d{4}-\d{5}$/);
+    expect(requester).toMatchObject({ name: 'Vera Phone', email: 'vera.phone@example.test' });
+    const row = await stored(ticket.documentId);
+    expect(row.dueDate).not.toBeNull();
+    const contact = await helpdesk.strapi.db.query('api::contact.contact').findOne({ where: { email: 'vera.phone@example.test' } });
+    expect(contact).not.toBeNull();
+    expect((await historyOf(row.id)).map((entry) => [entry.action, entry.actorName])).toEqual([['created', 'Ann Agent'], ['assigned', 'Ann Agent']]);
+    expect((await mails(row.id)).map((mail) => [mail.templateKey, mail.to]).filter(([key]) => key === 'ticket_confirmation')).toEqual([['ticket_confirmation', 'vera.phone@example.test']]);
+  });
+
+  it('opens nothing on a bad body: no requester, a server-owned field, a bad priority, a non-agent assignee; 401 without a session', async () => {
+    const before = await helpdesk.strapi.db.query(TICKET).count();
+    for (const [data, field] of [
+      [{ subject: 'Nobody to answer' }, 'email'],
+      [{ subject: 'Forged', email: 'x@example.test', ticketNumber: 'TKT-1999-00001' }, 'ticketNumber'],
+      [{ subject: 'Bad', email: 'x@example.test', priority: 'whenever' }, 'priority'],
+      [{ subject: '', email: 'x@example.test' }, 'subject'],
+      [{ subject: 'To a customer', email: 'x@example.test', assignee: plainAdmin.id + 1000 }, 'assignee'],
+    ] as const) {
+      const refused = await helpdesk.request('POST', '/helpdesk-admin/tickets', { token: ann.token, body: { data } });
+      expect([field, refused.status, refused.body.error?.name]).toEqual([field, 400, 'ValidationError']);
+    }
+    expect((await helpdesk.request('POST', '/helpdesk-admin/tickets', { body: { data: { subject: 'x', email: 'x@example.test' } } })).status).toBe(401);
+    expect((await helpdesk.request('POST', '/helpdesk-admin/tickets', { token: bob.jwt, body: { data: { subject: 'x', email: 'x@example.test' } } })).status).toBe(401);
+    expect(await helpdesk.strapi.db.query(TICKET).count()).toBe(before);
+  });
 });

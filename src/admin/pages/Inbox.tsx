@@ -18,6 +18,7 @@ import {
 import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
 import { CATEGORIES, CATEGORY_LABELS, PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, TICKET_STATUSES } from '../lib/labels';
 import { BulkBar } from './inbox/BulkBar';
+import { NewTicketDialog } from './inbox/NewTicketDialog';
 import { InboxTable, type Sort } from './inbox/InboxTable';
 import { VIEWS, errorMessage, isView, type Agent, type BulkResult, type InboxPage, type SortField, type ViewId } from './inbox/types';
 
@@ -181,6 +182,7 @@ export const Inbox = () => {
       <Layouts.Header
         title="Helpdesk"
         subtitle={pagination ? `${pagination.total} ${pagination.total === 1 ? 'ticket' : 'tickets'} in ${VIEWS.find((v) => v.id === view)?.label}` : 'Inbox'}
+        primaryAction={<NewTicketDialog agents={agents} />}
       />
       <Layouts.Content>
         <Tabs.Root value={view} onValueChange={(value) => update({ view: value, sort: null })}>

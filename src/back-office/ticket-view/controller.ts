@@ -3,7 +3,7 @@ import type { AdminContext } from '../admin-route';
 import type { MultipartFile } from '../../api/attachment/validators/attachment-upload';
 import { fieldValidationError } from '../../validation/parse';
 import { ticketViewService } from './service';
-import { validateAssign, validateFields, validateReply, validateStatus } from './validators';
+import { validateAssign, validateFields, validateNewTicket, validateReply, validateStatus } from './validators';
 
 const isMultipartFile = (value: unknown): value is MultipartFile =>
   typeof value === 'object' && value !== null && typeof (value as MultipartFile).filepath === 'string';
@@ -17,8 +17,8 @@ function replyFiles(ctx: AdminContext): MultipartFile[] {
 }
 
 /** Every action answers the ticket view as it is now, so the page shows what the server stored. */
-async function answer(ctx: AdminContext, strapi: Core.Strapi, status = 200): Promise<void> {
-  const data = await ticketViewService(strapi).view(ctx.params.documentId, ctx.state.user);
+async function answer(ctx: AdminContext, strapi: Core.Strapi, status = 200, documentId: string = ctx.params.documentId): Promise<void> {
+  const data = await ticketViewService(strapi).view(documentId, ctx.state.user);
   ctx.status = status;
   ctx.body = { data };
 }
@@ -27,6 +27,13 @@ export const ticketViewController = {
   /** GET /helpdesk-admin/tickets/:documentId */
   async show(ctx: AdminContext, strapi: Core.Strapi) {
     await answer(ctx, strapi);
+  },
+
+  /** POST /helpdesk-admin/tickets { data: { subject, email, ... } }: the REST create body; answers the new ticket's view */
+  async open(ctx: AdminContext, strapi: Core.Strapi) {
+    const input = validateNewTicket(ctx.request.body);
+    const documentId = await ticketViewService(strapi).open(input);
+    await answer(ctx, strapi, 201, documentId);
   },
 
   /** POST /helpdesk-admin/tickets/:documentId/replies (JSON or multipart): body, isInternal, ticketStatus?, files? */

@@ -3,6 +3,7 @@ import { ticketViewController as controller } from './controller';
 
 /** One ticket in the back office: its conversation and side panel, and what staff do to it. */
 export const ticketViewRoutes: AdminRoute[] = [
+  { method: 'POST', path: '/tickets', action: BACK_OFFICE_ACTIONS.work, handler: controller.open },
   { method: 'GET', path: '/tickets/:documentId', action: BACK_OFFICE_ACTIONS.work, handler: controller.show },
   { method: 'PUT', path: '/tickets/:documentId', action: BACK_OFFICE_ACTIONS.work, handler: controller.updateFields },
   { method: 'POST', path: '/tickets/:documentId/replies', action: BACK_OFFICE_ACTIONS.work, handler: controller.reply },

@@ -9,7 +9,7 @@ import { DONE_STATUSES, TRANSITIONS, canMove, isTicketStatus } from '../../api/t
 import { fieldValidationError } from '../../validation/parse';
 import type { AdminUser } from '../admin-route';
 import { historySentence } from './words';
-import type { AssignInput, FieldsInput, ReplyInput, StatusInput } from './validators';
+import type { AssignInput, FieldsInput, NewTicketInput, ReplyInput, StatusInput } from './validators';
 import type { MessageKind, TicketViewData, TimelineAttachment, TimelineItem } from '../contract';
 
 /** How many of the requester's other tickets the side panel lists. */
@@ -285,6 +285,15 @@ export const ticketViewService = (strapi: Core.Strapi) => {
     async updateFields(documentId: string, input: FieldsInput): Promise<void> {
       await findTicket(documentId);
       await strapi.documents(TICKET).update({ documentId, data: input as Record<string, unknown> });
+    },
+
+    /**
+     * A ticket staff open for a requester (a phone call, a walk-in), created as REST creates one:
+     * the ticket hook numbers it, links the contact, sets the SLA, writes history and queues mail.
+     */
+    async open(input: NewTicketInput): Promise<string> {
+      const created = await strapi.documents(TICKET).create({ data: input as Record<string, unknown> as never });
+      return created.documentId;
     },
   };
 };

@@ -2,9 +2,10 @@ import { z } from '@strapi/utils';
 import ticketSchema from '../../api/ticket/content-types/ticket/schema.json';
 import commentSchema from '../../api/comment/content-types/comment/schema.json';
 import historySchema from '../../api/ticket-history/content-types/ticket-history/schema.json';
-import { enumField, parseInput, textField } from '../../validation/parse';
+import { enumField, fieldValidationError, parseInput, textField } from '../../validation/parse';
 import type { TicketStatus } from '../../api/ticket/domain/ticket-rules';
 import { tagsField } from '../../api/ticket/validators/tags';
+import { validateTicketCreate, type TicketCreateInput } from '../../api/ticket/validators/ticket';
 
 const status = enumField<TicketStatus>(ticketSchema.attributes.ticketStatus.enum);
 
@@ -46,8 +47,16 @@ export type ReplyInput = z.infer<typeof replyBody>;
 export type StatusInput = z.infer<typeof statusBody>;
 export type AssignInput = z.infer<typeof assignBody>;
 export type FieldsInput = z.infer<typeof fieldsBody>;
+export type NewTicketInput = TicketCreateInput;
 
 export const validateReply = (body: unknown): ReplyInput => parseInput(replyBody, body ?? {});
 export const validateStatus = (body: unknown): StatusInput => parseInput(statusBody, body ?? {});
 export const validateAssign = (body: unknown): AssignInput => parseInput(assignBody, body ?? {});
 export const validateFields = (body: unknown): FieldsInput => parseInput(fieldsBody, body ?? {});
+
+/** A ticket staff open: the REST API's create body ({ data }), with a requester to answer. */
+export const validateNewTicket = (body: unknown): NewTicketInput => {
+  const data = validateTicketCreate(body ?? {});
+  if (!data.email && data.contact == null) throw fieldValidationError('email', "email: the requester's address is required (replies are mailed to it)");
+  return data;
+};
