@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { Box, Button, Field, Grid, Modal, SingleSelect, SingleSelectOption, Textarea, TextInput } from '@strapi/design-system';
+import { Box, Button, Field, Grid, Modal, Textarea, TextInput } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { CATEGORIES, CATEGORY_LABELS, PRIORITIES, PRIORITY_LABELS } from '../../lib/labels';
+import { CATEGORY_CHOICES, PRIORITY_CHOICES } from '../../lib/labels';
+import { ChoiceField } from '../../components/ChoiceField';
 import type { TicketViewData } from '../ticket/types';
 import { errorMessage, type Agent } from './types';
 
@@ -109,42 +110,20 @@ export const NewTicketDialog = ({ agents }: NewTicketDialogProps) => {
                 </Field.Root>
               </Grid.Item>
               <Grid.Item col={4} direction="column" alignItems="stretch">
-                <Field.Root name="priority">
-                  <Field.Label>Priority</Field.Label>
-                  <SingleSelect value={form.priority} onChange={(value) => setForm((current) => ({ ...current, priority: String(value) }))}>
-                    {PRIORITIES.map((priority) => (
-                      <SingleSelectOption key={priority} value={priority}>
-                        {PRIORITY_LABELS[priority]}
-                      </SingleSelectOption>
-                    ))}
-                  </SingleSelect>
-                </Field.Root>
+                <ChoiceField name="priority" label="Priority" value={form.priority} options={PRIORITY_CHOICES} onChange={(priority) => setForm((current) => ({ ...current, priority }))} />
               </Grid.Item>
               <Grid.Item col={4} direction="column" alignItems="stretch">
-                <Field.Root name="category">
-                  <Field.Label>Category</Field.Label>
-                  <SingleSelect value={form.category} onChange={(value) => setForm((current) => ({ ...current, category: String(value) }))}>
-                    {CATEGORIES.map((category) => (
-                      <SingleSelectOption key={category} value={category}>
-                        {CATEGORY_LABELS[category]}
-                      </SingleSelectOption>
-                    ))}
-                  </SingleSelect>
-                </Field.Root>
+                <ChoiceField name="category" label="Category" value={form.category} options={CATEGORY_CHOICES} onChange={(category) => setForm((current) => ({ ...current, category }))} />
               </Grid.Item>
               <Grid.Item col={4} direction="column" alignItems="stretch">
-                <Field.Root name="assignee" error={fieldError('assignee')}>
-                  <Field.Label>Assignee</Field.Label>
-                  <SingleSelect value={chosenAssignee} onChange={(value) => setAssignee(String(value))}>
-                    <SingleSelectOption value={NOBODY}>Nobody</SingleSelectOption>
-                    {agents.map((agent) => (
-                      <SingleSelectOption key={agent.id} value={String(agent.id)}>
-                        {agent.isMe ? `${agent.name} (me)` : agent.name}
-                      </SingleSelectOption>
-                    ))}
-                  </SingleSelect>
-                  <Field.Error />
-                </Field.Root>
+                <ChoiceField
+                  name="assignee"
+                  label="Assignee"
+                  value={chosenAssignee}
+                  options={[[NOBODY, 'Nobody'], ...agents.map((agent) => [String(agent.id), agent.isMe ? `${agent.name} (me)` : agent.name] as const)]}
+                  onChange={setAssignee}
+                  error={fieldError('assignee')}
+                />
               </Grid.Item>
             </Grid.Root>
             {error && error.field === null && (

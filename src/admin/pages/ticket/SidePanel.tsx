@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
-import { Box, Button, DateTimePicker, Divider, Field, Flex, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
-import { CATEGORIES, CATEGORY_LABELS, PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, labelOf } from '../../lib/labels';
+import { Box, Button, DateTimePicker, Divider, Field, Flex, Typography } from '@strapi/design-system';
+import { CATEGORY_CHOICES, PRIORITY_CHOICES, STATUS_LABELS, labelOf } from '../../lib/labels';
+import { ChoiceField } from '../../components/ChoiceField';
 import { StatusBadge } from '../../components/TicketBadges';
 import { TagEditor } from '../../components/TagEditor';
 import type { Agent, FieldChanges, TicketViewData } from './types';
@@ -87,60 +88,33 @@ export const SidePanel = ({ view, agents, busy, onStatus, onAssign, onFields }: 
       <Divider />
 
       <Section title="Ticket">
-        <Field.Root name="ticketStatus">
-          <Field.Label>Status</Field.Label>
-          <SingleSelect value={ticket.status} onChange={(value) => value !== ticket.status && onStatus(String(value))} disabled={busy}>
-            {[ticket.status, ...ticket.nextStatuses].map((status) => (
-              <SingleSelectOption key={status} value={status}>
-                {labelOf(STATUS_LABELS, status)}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
-        </Field.Root>
-        <Field.Root name="priority">
-          <Field.Label>Priority</Field.Label>
-          <SingleSelect value={ticket.priority} onChange={(value) => value !== ticket.priority && onFields({ priority: String(value) })} disabled={busy}>
-            {PRIORITIES.map((priority) => (
-              <SingleSelectOption key={priority} value={priority}>
-                {PRIORITY_LABELS[priority]}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
-        </Field.Root>
-        <Field.Root name="category">
-          <Field.Label>Category</Field.Label>
-          <SingleSelect value={ticket.category} onChange={(value) => value !== ticket.category && onFields({ category: String(value) })} disabled={busy}>
-            {CATEGORIES.map((category) => (
-              <SingleSelectOption key={category} value={category}>
-                {CATEGORY_LABELS[category]}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
-        </Field.Root>
+        <ChoiceField
+          name="ticketStatus"
+          label="Status"
+          value={ticket.status}
+          options={[ticket.status, ...ticket.nextStatuses].map((status) => [status, labelOf(STATUS_LABELS, status)] as const)}
+          disabled={busy}
+          onChange={(value) => value !== ticket.status && onStatus(value)}
+        />
+        <ChoiceField name="priority" label="Priority" value={ticket.priority} options={PRIORITY_CHOICES} disabled={busy} onChange={(value) => value !== ticket.priority && onFields({ priority: value })} />
+        <ChoiceField name="category" label="Category" value={ticket.category} options={CATEGORY_CHOICES} disabled={busy} onChange={(value) => value !== ticket.category && onFields({ category: value })} />
       </Section>
 
       <Divider />
 
       <Section title="Assignee">
-        <Field.Root name="assignee" hint={viewer ? undefined : 'You have no agent account, so you cannot take tickets yourself.'}>
-          <Field.Label>Assigned to</Field.Label>
-          <SingleSelect
-            value={ticket.assignee ? String(ticket.assignee.id) : UNASSIGNED}
-            onChange={(value) => {
-              const next = value === UNASSIGNED ? null : Number(value);
-              if (next !== (ticket.assignee?.id ?? null)) onAssign(next);
-            }}
-            disabled={busy}
-          >
-            <SingleSelectOption value={UNASSIGNED}>Unassigned</SingleSelectOption>
-            {assignable.map((agent) => (
-              <SingleSelectOption key={agent.id} value={String(agent.id)}>
-                {agent.id === viewer?.agentId ? `${agent.name} (me)` : agent.name}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
-          <Field.Hint />
-        </Field.Root>
+        <ChoiceField
+          name="assignee"
+          label="Assigned to"
+          hint={viewer ? undefined : 'You have no agent account, so you cannot take tickets yourself.'}
+          value={ticket.assignee ? String(ticket.assignee.id) : UNASSIGNED}
+          options={[[UNASSIGNED, 'Unassigned'], ...assignable.map((agent) => [String(agent.id), agent.id === viewer?.agentId ? `${agent.name} (me)` : agent.name] as const)]}
+          disabled={busy}
+          onChange={(value) => {
+            const next = value === UNASSIGNED ? null : Number(value);
+            if (next !== (ticket.assignee?.id ?? null)) onAssign(next);
+          }}
+        />
         <Button
           variant="secondary"
           onClick={() => onAssign('me')}
