@@ -233,10 +233,44 @@ describe('record protection in the Content Manager', () => {
       await page.getByRole('button', { name: 'Remove tag Fire' }).waitFor();
     });
 
+    it('the ticket list shows status and priority as words and sorts priority by severity; the edit view offers words', async () => {
+      for (const priority of ['low', 'critical', 'medium', 'urgent', 'high'] as const) {
+        await helpdesk.strapi.documents(TICKET).create({ data: { subject: `Severity ${priority}`, email: 'gina@example.test', priority } });
+      }
+      await page.goto(`/admin${CM(TICKET)}?page=1&pageSize=10&_q=Severity`);
+      const rows = page.locator('tbody tr');
+      await rows.nth(4).waitFor();
+      const column = (attribute: string) =>
+        rows.locator(`[${attribute}]`).evaluateAll((badges, name) => badges.map((badge) => [badge.getAttribute(name), badge.textContent]), attribute);
+      expect(await column('data-status')).toEqual(Array.from({ length: 5 }, () => ['new', 'New']));
+
+      const priorityHeader = page.locator('thead th').filter({ hasText: /^Priority$/ });
+      await priorityHeader.click();
+      await page.waitForURL(/sort=priorityRank(%3A|:)ASC/);
+      const ascending = [['low', 'Low'], ['medium', 'Medium'], ['high', 'High'], ['urgent', 'Urgent'], ['critical', 'Critical']];
+      await rows.first().locator('[data-priority="low"]').waitFor();
+      expect(await column('data-priority')).toEqual(ascending);
+      await priorityHeader.click();
+      await page.waitForURL(/sort=priorityRank(%3A|:)DESC/);
+      await rows.first().locator('[data-priority="critical"]').waitFor();
+      expect(await column('data-priority')).toEqual([...ascending].reverse());
+      await panel.screenshot('protection-6-ticket-list');
+
+      await rows.first().getByText('Severity critical').click();
+      await page.getByRole('combobox', { name: 'Priority' }).click();
+      const choices = await page.getByRole('listbox').getByRole('option').allTextContents();
+      expect(choices.filter((choice) => choice !== 'Choose here')).toEqual(['Low', 'Medium', 'High', 'Urgent', 'Critical']);
+      await page.keyboard.press('Escape');
+      expect(await page.getByRole('combobox', { name: 'Status' }).textContent()).toContain('New');
+    });
+
     it('the outbox list offers no Create', async () => {
       await helpdesk.strapi.db.query(OUTBOX).create({ data: { to: 'gina@example.test', subject: 'Your ticket', deliveryStatus: 'sent' } });
       await page.goto(`/admin/content-manager/collection-types/${OUTBOX}`);
       await page.getByText('Your ticket').first().waitFor();
+      // the delivery state in words, not the stored value
+      await page.locator('tbody').getByText('Sent', { exact: true }).first().waitFor();
+      expect(await page.locator('tbody').getByText('sent', { exact: true }).count()).toBe(0);
       await panel.screenshot('protection-4-outbox-list');
       expect(await page.getByRole('link', { name: /Create new entry/i }).count()).toBe(0);
       expect(await page.getByRole('button', { name: /Create new entry/i }).count()).toBe(0);

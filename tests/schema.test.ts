@@ -1,5 +1,6 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { applyContentManagerLayouts } from '../src/setup/content-manager-layouts';
+import { ENUM_VALUE_LABELS } from '../src/back-office/contract';
 
 interface IndexInfo {
   name: string;
@@ -68,5 +69,21 @@ describe('database schema and admin layouts', () => {
 
     await applyContentManagerLayouts(helpdesk.strapi);
     expect((await ticketConfiguration()).layouts.list).toEqual(['ticketNumber', 'subject']);
+  });
+  it('has words for every enumeration value of the helpdesk types (the admin panel shows them instead of the stored values)', () => {
+    const unlabelled: string[] = [];
+    let values = 0;
+    for (const [uid, contentType] of Object.entries(helpdesk.strapi.contentTypes)) {
+      if (!uid.startsWith('api::')) continue;
+      for (const [field, attribute] of Object.entries(contentType.attributes as Record<string, { type: string; enum?: string[] }>)) {
+        if (attribute.type !== 'enumeration') continue;
+        for (const value of attribute.enum ?? []) {
+          values += 1;
+          if (!ENUM_VALUE_LABELS[value]) unlabelled.push(`${uid}.${field}: ${value}`);
+        }
+      }
+    }
+    expect(values).toBeGreaterThan(40);
+    expect(unlabelled).toEqual([]);
   });
 });

@@ -3,10 +3,16 @@ import type { StrapiApp } from '@strapi/strapi/admin';
 import { Discuss, PriceTag } from '@strapi/icons';
 import { helpdeskWidgets } from './widgets';
 import { TicketSidePanel } from './content-manager/TicketSidePanel';
+import { INJECT_COLUMN_IN_TABLE, helpdeskListColumns } from './content-manager/list-columns';
+import { ENUM_VALUE_LABELS } from '../back-office/contract';
 import { MANAGE_AGENTS, MANAGE_SETTINGS, WORK_TICKETS } from './lib/permissions';
 
 export default {
-  config: { locales: [] },
+  config: {
+    locales: [],
+    // the Content Manager looks enumeration values up as message ids: its selects and filters show these words
+    translations: { en: ENUM_VALUE_LABELS },
+  },
   register(app: StrapiApp) {
     // /admin/helpdesk: the inbox; /admin/helpdesk/tickets/:documentId: one ticket
     app.addMenuLink({
@@ -49,5 +55,6 @@ export default {
   bootstrap(app: StrapiApp) {
     const contentManager = app.getPlugin('content-manager').apis as { addEditViewSidePanel(panels: Array<typeof TicketSidePanel>): void };
     contentManager.addEditViewSidePanel([TicketSidePanel]);
+    app.registerHook(INJECT_COLUMN_IN_TABLE, helpdeskListColumns);
   },
 };

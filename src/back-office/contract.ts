@@ -49,6 +49,54 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   general: 'General',
 };
 
+/** Words for the record's other enumerations: where a ticket or comment came from, who acted, history actions, mail states. */
+export const RECORD_ENUM_LABELS: Readonly<Record<string, string>> = {
+  web: 'Web form',
+  email: 'Email',
+  api: 'API',
+  admin: 'Admin panel',
+  agent: 'Agent',
+  requester: 'Requester',
+  staff: 'Staff',
+  system: 'System',
+  created: 'Created',
+  status_changed: 'Status changed',
+  priority_changed: 'Priority changed',
+  category_changed: 'Category changed',
+  assigned: 'Assigned',
+  due_date_changed: 'Due date changed',
+  tags_changed: 'Tags changed',
+  commented: 'Commented',
+  attachment_added: 'File added',
+  deleted: 'Deleted',
+  contact_changed: 'Contact changed',
+  comment_edited: 'Comment edited',
+  comment_detached: 'Comment detached',
+  comment_deleted: 'Comment deleted',
+  queued: 'Queued',
+  sending: 'Sending',
+  sent: 'Sent',
+  failed: 'Failed',
+  suppressed: 'Suppressed',
+  ticket_created: 'Ticket created',
+  comment_added: 'Comment added',
+  bounce_recorded: 'Bounce recorded',
+  ignored_duplicate: 'Duplicate, ignored',
+  quarantined: 'Quarantined',
+};
+
+/**
+ * Every enumeration value of the helpdesk types and its words. The admin panel registers it as
+ * translations, which the Content Manager looks enumeration values up by (selects, filters); a test
+ * checks that no schema value is missing.
+ */
+export const ENUM_VALUE_LABELS: Readonly<Record<string, string>> = {
+  ...STATUS_LABELS,
+  ...PRIORITY_LABELS,
+  ...CATEGORY_LABELS,
+  ...RECORD_ENUM_LABELS,
+};
+
 /* ------------------------------------------------- GET /helpdesk-admin/agents (the inbox's route) */
 
 /** Everybody a ticket can be assigned to; isMe marks the admin at the keyboard. */

@@ -1,0 +1,49 @@
+import type { ReactNode } from 'react';
+import { Typography } from '@strapi/design-system';
+import { ENUM_VALUE_LABELS } from '../../back-office/contract';
+import { PriorityBadge, StatusBadge } from '../components/TicketBadges';
+
+/** The Content Manager's hook for the list view's columns (its HOOKS.INJECT_COLUMN_IN_TABLE). */
+export const INJECT_COLUMN_IN_TABLE = 'Admin/CM/pages/ListView/inject-column-in-table';
+
+type Row = Record<string, unknown>;
+
+/** The part of a Content Manager list column used here. */
+interface ListColumn {
+  name: string;
+  sortable?: boolean;
+  attribute: { type: string };
+  cellFormatter?: (row: Row) => ReactNode;
+}
+
+interface ListColumnsArgs<Column extends ListColumn> {
+  displayedHeaders: Column[];
+  layout: { metadatas: Record<string, unknown> };
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+const EnumCell = ({ value }: { value: string | null }) => (
+  <Typography textColor="neutral800">{value ? ENUM_VALUE_LABELS[value] ?? value : '-'}</Typography>
+);
+
+/** The ticket list is the one whose type carries the inbox's severity key. */
+const isTicketList = (metadatas: Record<string, unknown>) => 'priorityRank' in metadatas && 'ticketStatus' in metadatas;
+
+/**
+ * Enumeration columns show words instead of machine values ("In progress", not "in_progress"). In
+ * the ticket list, status and priority are the inbox's badges, and Priority sorts by severity
+ * (the stored `priorityRank`) rather than alphabetically.
+ */
+export function helpdeskListColumns<Column extends ListColumn>({ displayedHeaders, layout }: ListColumnsArgs<Column>) {
+  const tickets = isTicketList(layout.metadatas);
+  const columns = displayedHeaders.map((column): Column => {
+    if (column.attribute.type !== 'enumeration') return column;
+    if (tickets && column.name === 'ticketStatus') return { ...column, cellFormatter: (row: Row) => <StatusBadge value={text(row.ticketStatus)} /> };
+    if (tickets && column.name === 'priority') {
+      return { ...column, name: 'priorityRank', sortable: true, cellFormatter: (row: Row) => <PriorityBadge value={text(row.priority)} /> };
+    }
+    return { ...column, cellFormatter: (row: Row) => <EnumCell value={text(row[column.name])} /> };
+  });
+  return { displayedHeaders: columns, layout };
+}
