@@ -3,6 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Response } from 'playwright-core';
 import { adminBuildProblem } from './helpers/admin-build';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { STATUS_LABELS, type TicketStatus } from '../src/back-office/contract';
 
 /**
  * The built admin panel (dist/build, made by the jest global setup or CI's "build admin" phase) in
@@ -70,6 +71,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Picks `option` in the design system's select labelled `label`; its listbox opens in a portal of the page. */
+const words = (status: string) => STATUS_LABELS[status as TicketStatus];
+
 async function choose(page: Page, scope: Locator, label: string, option: string): Promise<void> {
   await scope.getByRole('combobox', { name: label, exact: true }).click();
   await page.getByRole('listbox').getByRole('option', { name: option, exact: true }).click();
@@ -142,9 +145,10 @@ describe('admin panel: ticket list', () => {
       expect.arrayContaining(['Ticket number', 'Subject', 'Status', 'Priority'])
     );
     expect((await headers.allTextContents()).map((text) => text.trim())).not.toContain('ticketStatus');
-    expect((await readTable(page)).map((row) => row.Status)).toEqual(newestFirst.map((t) => t.ticketStatus));
+    // statuses in words (the inbox's badges), not stored values
+    expect((await readTable(page)).map((row) => row.Status)).toEqual(newestFirst.map((t) => words(t.ticketStatus)));
 
-    // Filters → field "Status", operator "is", value "open" → Add filter
+    // Filters → field "Status", operator "is", value "Open" → Add filter
     await page.getByRole('button', { name: 'Filters' }).click();
     const popover = page.getByRole('dialog');
     await popover.getByRole('combobox', { name: 'Select field', exact: true }).click();
@@ -153,7 +157,7 @@ describe('admin panel: ticket list', () => {
     expect(fields).not.toContain('ticketStatus');
     await page.getByRole('listbox').getByRole('option', { name: 'Status', exact: true }).click();
     await choose(page, popover, 'Select filter', 'is');
-    await choose(page, popover, 'Status', 'open');
+    await choose(page, popover, 'Status', 'Open');
     await screenshot(page, '2-filter-popover');
     const filtered = listResponse(page, (url) => url.searchParams.get('filters[$and][0][ticketStatus][$eq]') === 'open');
     await popover.getByRole('button', { name: 'Add filter' }).click();
@@ -163,17 +167,17 @@ describe('admin panel: ticket list', () => {
 
     expect(new URL(page.url()).searchParams.get('filters[$and][0][ticketStatus][$eq]')).toBe('open');
     expect(decodeURIComponent(page.url())).toContain('filters[$and][0][ticketStatus][$eq]=open');
-    await page.getByText('Status is open', { exact: true }).waitFor();
+    await page.getByText('Status is Open', { exact: true }).waitFor();
     const openTickets = seeded.filter((t) => t.ticketStatus === 'open').reverse();
     const shown = await readTable(page);
     expect(shown).toHaveLength(OPEN);
-    expect(shown.map((row) => row.Status)).toEqual(Array(OPEN).fill('open'));
+    expect(shown.map((row) => row.Status)).toEqual(Array(OPEN).fill('Open'));
     expect(shown.map((row) => row['Ticket number'])).toEqual(openTickets.map((t) => t.ticketNumber));
     await expectEntriesFound(page, OPEN);
 
     // remove the filter (the tag's button), then sort by clicking the Status column header
     // (the panel may answer this from its cache: no request to wait for)
-    await page.getByRole('button', { name: 'Status is open', exact: true }).click();
+    await page.getByRole('button', { name: 'Status is Open', exact: true }).click();
     await waitForRows(page, newestFirst.map((t) => t.ticketNumber));
     expect(new URL(page.url()).searchParams.has('filters[$and][0][ticketStatus][$eq]')).toBe(false);
     await expectEntriesFound(page, SEEDS.length);
@@ -189,7 +193,8 @@ describe('admin panel: ticket list', () => {
       expect(new URL(page.url()).searchParams.get('sort')).toBe(`ticketStatus:${order}`);
       expect(await statusHeader.getAttribute('aria-sort')).toBe(ariaSort);
       const rows = await readTable(page);
-      const statuses = [...SEEDS].sort();
+      // the Status column sorts by the stored value
+      const statuses = [...SEEDS].sort().map(words);
       expect(rows.map((row) => row.Status)).toEqual(order === 'ASC' ? statuses : statuses.reverse());
       expect(rows.map((row) => row['Ticket number']).sort()).toEqual(everyTicket);
     }

@@ -1,10 +1,12 @@
 import type { ReactNode } from 'react';
 import { Typography } from '@strapi/design-system';
+import { InputRenderer } from '@strapi/strapi/admin';
 import { ENUM_VALUE_LABELS } from '../../back-office/contract';
 import { PriorityBadge, StatusBadge } from '../components/TicketBadges';
 
-/** The Content Manager's hook for the list view's columns (its HOOKS.INJECT_COLUMN_IN_TABLE). */
+/** The Content Manager's hooks for the list view's columns and filters (its HOOKS). */
 export const INJECT_COLUMN_IN_TABLE = 'Admin/CM/pages/ListView/inject-column-in-table';
+export const INJECT_LIST_VIEW_FILTERS = 'Admin/CM/pages/ListView/inject-in-filters';
 
 type Row = Record<string, unknown>;
 
@@ -46,4 +48,21 @@ export function helpdeskListColumns<Column extends ListColumn>({ displayedHeader
     return { ...column, cellFormatter: (row: Row) => <EnumCell value={text(row[column.name])} /> };
   });
   return { displayedHeaders: columns, layout };
+}
+
+/** The part of a Content Manager list filter used here. */
+interface ListFilter {
+  type: string;
+  input?: unknown;
+}
+
+/**
+ * Enumeration filters keep their select (Strapi's own input) but are marked as having one, so the
+ * applied filter's chip reads the option's words ("Status is In progress") instead of the stored value.
+ */
+export function helpdeskListFilters<Filter extends ListFilter, Layout>({ displayedFilters, layout }: { displayedFilters: Filter[]; layout: Layout }) {
+  return {
+    displayedFilters: displayedFilters.map((filter): Filter => (filter.type === 'enumeration' && !filter.input ? { ...filter, input: InputRenderer } : filter)),
+    layout,
+  };
 }
