@@ -4,7 +4,7 @@ import { Box, Flex, Grid, Link, Typography } from '@strapi/design-system';
 import { ArrowLeft } from '@strapi/icons';
 import { Layouts, Page, isFetchError, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PriorityBadge, StatusBadge } from '../components/TicketBadges';
-import { CATEGORY_LABELS, STATUS_LABELS, labelOf } from '../lib/labels';
+import { CATEGORY_LABELS, RECORD_ENUM_LABELS, STATUS_LABELS, labelOf } from '../lib/labels';
 import { Timeline } from './ticket/Timeline';
 import { Composer, type ReplyDraft } from './ticket/Composer';
 import { SidePanel } from './ticket/SidePanel';
@@ -113,7 +113,7 @@ export const TicketView = () => {
             <StatusBadge value={ticket.status} />
             <PriorityBadge value={ticket.priority} />
             <Typography variant="pi" textColor="neutral600">
-              {labelOf(CATEGORY_LABELS, ticket.category)} · via {ticket.source}
+              {labelOf(CATEGORY_LABELS, ticket.category)} · via {labelOf(RECORD_ENUM_LABELS, ticket.source)}
             </Typography>
             {ticket.overdue && (
               <Typography variant="pi" fontWeight="bold" textColor="danger600">
