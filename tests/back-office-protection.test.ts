@@ -23,6 +23,7 @@ describe('record protection in the Content Manager', () => {
   let root: { id: number; token: string };
   let agentToken: string;
   let agentUsernames: string[];
+  let agentDocumentIds: Record<string, string>;
 
   const adminLogin = async (email: string, password = PASSWORD) => {
     const login = await helpdesk.request('POST', '/admin/login', { body: { email, password } });
@@ -40,8 +41,9 @@ describe('record protection in the Content Manager', () => {
   beforeAll(async () => {
     helpdesk = await startHelpdesk();
     root = await helpdesk.admin('root@example.test');
-    await createStaffMember(helpdesk.strapi, { email: 'sam@example.test', password: PASSWORD, name: 'Sam Support' });
-    await createStaffMember(helpdesk.strapi, { email: 'tia@example.test', password: PASSWORD, name: 'Tia Triage' });
+    const sam = await createStaffMember(helpdesk.strapi, { email: 'sam@example.test', password: PASSWORD, name: 'Sam Support' });
+    const tia = await createStaffMember(helpdesk.strapi, { email: 'tia@example.test', password: PASSWORD, name: 'Tia Triage' });
+    agentDocumentIds = { sam: sam.agent.documentId, tia: tia.agent.documentId };
     await helpdesk.customer('customer@example.test');
     agentToken = await adminLogin('sam@example.test');
     agentUsernames = ['Sam Support', 'Tia Triage'];
@@ -262,6 +264,34 @@ describe('record protection in the Content Manager', () => {
       expect(choices.filter((choice) => choice !== 'Choose here')).toEqual(['Low', 'Medium', 'High', 'Urgent', 'Critical']);
       await page.keyboard.press('Escape');
       expect(await page.getByRole('combobox', { name: 'Status' }).textContent()).toContain('New');
+    });
+
+    it('filters the ticket list by assignee, chosen from the agents', async () => {
+      for (const [subject, agent] of [['Routed to Sam', 'sam'], ['Routed to Tia', 'tia'], ['Routed again to Sam', 'sam']] as const) {
+        await helpdesk.strapi.documents(TICKET).create({ data: { subject, email: 'gina@example.test', assignee: agentDocumentIds[agent] } });
+      }
+      await page.goto(`/admin${CM(TICKET)}?page=1&pageSize=10&_q=Routed`);
+      const subjects = () => page.locator('tbody tr').locator('td').filter({ hasText: /^Routed/ }).allTextContents();
+      await page.locator('tbody tr').nth(2).waitFor();
+
+      await page.getByRole('button', { name: 'Filters' }).click();
+      const popover = page.getByRole('dialog');
+      await popover.getByRole('combobox', { name: 'Select field', exact: true }).click();
+      await page.getByRole('listbox').getByRole('option', { name: 'Assignee', exact: true }).click();
+      await popover.getByRole('combobox', { name: 'Select filter', exact: true }).click();
+      const operators = await page.getByRole('listbox').getByRole('option').allTextContents();
+      expect(operators.filter((operator) => operator !== 'Choose here')).toEqual(['is', 'is not']);
+      await page.getByRole('listbox').getByRole('option', { name: 'is', exact: true }).click();
+      await popover.getByRole('combobox', { name: 'Assignee', exact: true }).click();
+      const offered = await page.getByRole('listbox').getByRole('option').allTextContents();
+      expect(offered.sort()).toEqual(['Sam Support (me)', 'Tia Triage']);
+      await page.getByRole('listbox').getByRole('option', { name: 'Sam Support (me)' }).click();
+      await panel.screenshot('protection-7-assignee-filter');
+      await popover.getByRole('button', { name: 'Add filter' }).click();
+
+      await page.getByText('Assignee is Sam Support', { exact: true }).waitFor();
+      await page.getByText('2 entries found').waitFor();
+      expect((await subjects()).sort()).toEqual(['Routed again to Sam', 'Routed to Sam']);
     });
 
     it('the outbox list offers no Create', async () => {

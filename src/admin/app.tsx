@@ -3,7 +3,7 @@ import type { StrapiApp } from '@strapi/strapi/admin';
 import { Discuss, PriceTag } from '@strapi/icons';
 import { helpdeskWidgets } from './widgets';
 import { TicketSidePanel } from './content-manager/TicketSidePanel';
-import { INJECT_COLUMN_IN_TABLE, INJECT_LIST_VIEW_FILTERS, helpdeskListColumns, helpdeskListFilters } from './content-manager/list-columns';
+import { INJECT_COLUMN_IN_TABLE, INJECT_LIST_VIEW_FILTERS, helpdeskListColumns, helpdeskListFilters } from './content-manager/list-view';
 import { ENUM_VALUE_LABELS } from '../back-office/contract';
 import { MANAGE_AGENTS, MANAGE_SETTINGS, WORK_TICKETS } from './lib/permissions';
 

@@ -3,6 +3,7 @@ import { Typography } from '@strapi/design-system';
 import { InputRenderer } from '@strapi/strapi/admin';
 import { ENUM_VALUE_LABELS } from '../../back-office/contract';
 import { PriorityBadge, StatusBadge } from '../components/TicketBadges';
+import { AssigneeFilter } from './AssigneeFilter';
 
 /** The Content Manager's hooks for the list view's columns and filters (its HOOKS). */
 export const INJECT_COLUMN_IN_TABLE = 'Admin/CM/pages/ListView/inject-column-in-table';
@@ -18,9 +19,16 @@ interface ListColumn {
   cellFormatter?: (row: Row) => ReactNode;
 }
 
+type ListLayout = { metadatas: Record<string, unknown> };
+
 interface ListColumnsArgs<Column extends ListColumn> {
   displayedHeaders: Column[];
-  layout: { metadatas: Record<string, unknown> };
+  layout: ListLayout;
+}
+
+interface ListFiltersArgs<Filter extends ListFilter> {
+  displayedFilters: Filter[];
+  layout: ListLayout;
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -52,17 +60,29 @@ export function helpdeskListColumns<Column extends ListColumn>({ displayedHeader
 
 /** The part of a Content Manager list filter used here. */
 interface ListFilter {
+  name: string;
   type: string;
   input?: unknown;
 }
 
+const IS_OR_IS_NOT = [
+  { value: '$eq', label: { id: 'components.FilterOptions.FILTER_TYPES.$eq', defaultMessage: 'is' } },
+  { value: '$ne', label: { id: 'components.FilterOptions.FILTER_TYPES.$ne', defaultMessage: 'is not' } },
+];
+
 /**
  * Enumeration filters keep their select (Strapi's own input) but are marked as having one, so the
- * applied filter's chip reads the option's words ("Status is In progress") instead of the stored value.
+ * applied filter's chip reads the option's words ("Status is In progress") instead of the stored
+ * value. The ticket list's Assignee filter picks one of the agents.
  */
-export function helpdeskListFilters<Filter extends ListFilter, Layout>({ displayedFilters, layout }: { displayedFilters: Filter[]; layout: Layout }) {
+export function helpdeskListFilters<Filter extends ListFilter>({ displayedFilters, layout }: ListFiltersArgs<Filter>) {
+  const tickets = isTicketList(layout.metadatas);
   return {
-    displayedFilters: displayedFilters.map((filter): Filter => (filter.type === 'enumeration' && !filter.input ? { ...filter, input: InputRenderer } : filter)),
+    displayedFilters: displayedFilters.map((filter): Filter => {
+      if (tickets && filter.name === 'assignee') return { ...filter, input: AssigneeFilter, operators: IS_OR_IS_NOT };
+      if (filter.type === 'enumeration' && !filter.input) return { ...filter, input: InputRenderer };
+      return filter;
+    }),
     layout,
   };
 }
