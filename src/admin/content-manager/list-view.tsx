@@ -19,6 +19,13 @@ interface ListColumn {
   cellFormatter?: (row: Row) => ReactNode;
 }
 
+/** The part of a Content Manager list filter used here. */
+interface ListFilter {
+  name: string;
+  type: string;
+  input?: unknown;
+}
+
 type ListLayout = { metadatas: Record<string, unknown> };
 
 interface ListColumnsArgs<Column extends ListColumn> {
@@ -38,7 +45,10 @@ const EnumCell = ({ value }: { value: string | null }) => (
 );
 
 /** The ticket list is the one whose type carries the inbox's severity key. */
-const isTicketList = (metadatas: Record<string, unknown>) => 'priorityRank' in metadatas && 'ticketStatus' in metadatas;
+const isTicketList = (layout: ListLayout | undefined) => {
+  const metadatas = layout?.metadatas ?? {};
+  return 'priorityRank' in metadatas && 'ticketStatus' in metadatas;
+};
 
 /**
  * Enumeration columns show words instead of machine values ("In progress", not "in_progress"). In
@@ -46,7 +56,7 @@ const isTicketList = (metadatas: Record<string, unknown>) => 'priorityRank' in m
  * (the stored `priorityRank`) rather than alphabetically.
  */
 export function helpdeskListColumns<Column extends ListColumn>({ displayedHeaders, layout }: ListColumnsArgs<Column>) {
-  const tickets = isTicketList(layout.metadatas);
+  const tickets = isTicketList(layout);
   const columns = displayedHeaders.map((column): Column => {
     if (column.attribute.type !== 'enumeration') return column;
     if (tickets && column.name === 'ticketStatus') return { ...column, cellFormatter: (row: Row) => <StatusBadge value={text(row.ticketStatus)} /> };
@@ -56,13 +66,6 @@ export function helpdeskListColumns<Column extends ListColumn>({ displayedHeader
     return { ...column, cellFormatter: (row: Row) => <EnumCell value={text(row[column.name])} /> };
   });
   return { displayedHeaders: columns, layout };
-}
-
-/** The part of a Content Manager list filter used here. */
-interface ListFilter {
-  name: string;
-  type: string;
-  input?: unknown;
 }
 
 const IS_OR_IS_NOT = [
@@ -76,7 +79,7 @@ const IS_OR_IS_NOT = [
  * value. The ticket list's Assignee filter picks one of the agents.
  */
 export function helpdeskListFilters<Filter extends ListFilter>({ displayedFilters, layout }: ListFiltersArgs<Filter>) {
-  const tickets = isTicketList(layout.metadatas);
+  const tickets = isTicketList(layout);
   return {
     displayedFilters: displayedFilters.map((filter): Filter => {
       if (tickets && filter.name === 'assignee') return { ...filter, input: AssigneeFilter, operators: IS_OR_IS_NOT };
