@@ -70,9 +70,10 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** Picks `option` in the design system's select labelled `label`; its listbox opens in a portal of the page. */
+/** A status as the list shows it. */
 const words = (status: string) => STATUS_LABELS[status as TicketStatus];
 
+/** Picks `option` in the design system's select labelled `label`; its listbox opens in a portal of the page. */
 async function choose(page: Page, scope: Locator, label: string, option: string): Promise<void> {
   await scope.getByRole('combobox', { name: label, exact: true }).click();
   await page.getByRole('listbox').getByRole('option', { name: option, exact: true }).click();

@@ -1,7 +1,6 @@
-import { useEffect, useState } from 'react';
 import { SingleSelect, SingleSelectOption, TextInput } from '@strapi/design-system';
-import { useFetchClient, useField } from '@strapi/strapi/admin';
-import type { Agent } from '../../back-office/contract';
+import { useField } from '@strapi/strapi/admin';
+import { agentLabel, useAgents } from '../lib/agents';
 
 interface FilterInputProps {
   name: string;
@@ -15,28 +14,17 @@ interface FilterInputProps {
  */
 export const AssigneeFilter = ({ name, 'aria-label': label }: FilterInputProps) => {
   const field = useField<string>(name);
-  const { get } = useFetchClient();
-  const [agents, setAgents] = useState<Agent[] | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    get<{ data: Agent[] }>('/helpdesk-admin/agents')
-      .then((response) => live && setAgents(response.data.data))
-      .catch(() => live && setAgents(null));
-    return () => {
-      live = false;
-    };
-  }, [get]);
+  const agents = useAgents();
 
   // a role without the Helpdesk pages cannot list the agents: it types the name
-  if (!agents) {
+  if (agents === null) {
     return <TextInput aria-label={label} name={name} value={field.value ?? ''} onChange={(event: { target: { value: string } }) => field.onChange(name, event.target.value)} />;
   }
   return (
     <SingleSelect aria-label={label} placeholder="Choose an agent" value={field.value ?? ''} onChange={(value) => field.onChange(name, String(value))}>
-      {agents.map((agent) => (
+      {(agents ?? []).map((agent) => (
         <SingleSelectOption key={agent.id} value={agent.name}>
-          {agent.isMe ? `${agent.name} (me)` : agent.name}
+          {agentLabel(agent, agent.isMe)}
         </SingleSelectOption>
       ))}
     </SingleSelect>

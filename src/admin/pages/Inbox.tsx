@@ -17,10 +17,11 @@ import {
 } from '@strapi/design-system';
 import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
 import { CATEGORIES, CATEGORY_LABELS, PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, TICKET_STATUSES } from '../lib/labels';
+import { agentLabel, useAgents } from '../lib/agents';
 import { BulkBar } from './inbox/BulkBar';
 import { NewTicketDialog } from './inbox/NewTicketDialog';
 import { InboxTable, type Sort } from './inbox/InboxTable';
-import { VIEWS, errorMessage, isView, type Agent, type BulkResult, type InboxPage, type SortField, type ViewId } from './inbox/types';
+import { VIEWS, errorMessage, isView, type BulkResult, type InboxPage, type SortField, type ViewId } from './inbox/types';
 
 const PAGE_SIZE = 20;
 /** The URL parameters the inbox keeps its state in (links from the home widgets set them). */
@@ -51,7 +52,7 @@ export const Inbox = () => {
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [counts, setCounts] = useState<Partial<Record<ViewId, number>>>({});
-  const [agents, setAgents] = useState<Agent[]>([]);
+  const agents = useAgents() ?? [];
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [searchText, setSearchText] = useState(search);
   const [busy, setBusy] = useState(false);
@@ -108,12 +109,6 @@ export const Inbox = () => {
       .then(({ data }) => setCounts(data.data))
       .catch(() => setCounts({}));
   }, [get, reload]);
-
-  useEffect(() => {
-    get<{ data: Agent[] }>('/helpdesk-admin/agents')
-      .then(({ data }) => setAgents(data.data))
-      .catch(() => setAgents([]));
-  }, [get]);
 
   // a new page of rows keeps only the selection still on it
   useEffect(() => {
@@ -222,7 +217,7 @@ export const Inbox = () => {
             {filterSelect('ticketStatus', 'Status', TICKET_STATUSES.map((value) => [value, STATUS_LABELS[value]]))}
             {filterSelect('priority', 'Priority', PRIORITIES.map((value) => [value, PRIORITY_LABELS[value]]))}
             {filterSelect('category', 'Category', CATEGORIES.map((value) => [value, CATEGORY_LABELS[value]]))}
-            {filterSelect('assignee', 'Assignee', agents.map((agent) => [String(agent.id), agent.isMe ? `${agent.name} (me)` : agent.name]))}
+            {filterSelect('assignee', 'Assignee', agents.map((agent) => [String(agent.id), agentLabel(agent, agent.isMe)]))}
           </Flex>
         </Box>
 

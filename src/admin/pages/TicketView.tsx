@@ -5,10 +5,11 @@ import { ArrowLeft } from '@strapi/icons';
 import { Layouts, Page, isFetchError, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PriorityBadge, StatusBadge } from '../components/TicketBadges';
 import { CATEGORY_LABELS, RECORD_ENUM_LABELS, STATUS_LABELS, labelOf } from '../lib/labels';
+import { useAgents } from '../lib/agents';
 import { Timeline } from './ticket/Timeline';
 import { Composer, type ReplyDraft } from './ticket/Composer';
 import { SidePanel } from './ticket/SidePanel';
-import type { Agent, FieldChanges, TicketViewData } from './ticket/types';
+import type { FieldChanges, TicketViewData } from './ticket/types';
 
 /** The server's own message for a refused request (Strapi's error JSON), else the fetch error's. */
 function messageOf(error: unknown): string {
@@ -22,7 +23,8 @@ export const TicketView = () => {
   const { get, post, put } = useFetchClient();
   const { toggleNotification } = useNotification();
   const [view, setView] = useState<TicketViewData | null>(null);
-  const [agents, setAgents] = useState<Agent[] | null>(null);
+  // the assignee list; without it the picker offers the assignee and "me"
+  const agents = useAgents() ?? null;
   const [loadError, setLoadError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const base = `/helpdesk-admin/tickets/${documentId}`;
@@ -34,10 +36,6 @@ export const TicketView = () => {
     get<{ data: TicketViewData }>(base)
       .then((response) => current && setView(response.data.data))
       .catch((error: unknown) => current && setLoadError(messageOf(error)));
-    // the assignee list (the inbox's route); without it the picker offers the assignee and "me"
-    get<{ data: Agent[] }>('/helpdesk-admin/agents')
-      .then((response) => current && setAgents(response.data.data))
-      .catch(() => current && setAgents(null));
     return () => {
       current = false;
     };

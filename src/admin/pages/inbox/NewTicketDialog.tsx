@@ -4,6 +4,7 @@ import { Box, Button, Field, Grid, Modal, Textarea, TextInput } from '@strapi/de
 import { Plus } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { CATEGORY_CHOICES, PRIORITY_CHOICES } from '../../lib/labels';
+import { agentLabel } from '../../lib/agents';
 import { ChoiceField } from '../../components/ChoiceField';
 import type { TicketViewData } from '../ticket/types';
 import { errorMessage, type Agent } from './types';
@@ -120,7 +121,7 @@ export const NewTicketDialog = ({ agents }: NewTicketDialogProps) => {
                   name="assignee"
                   label="Assignee"
                   value={chosenAssignee}
-                  options={[[NOBODY, 'Nobody'], ...agents.map((agent) => [String(agent.id), agent.isMe ? `${agent.name} (me)` : agent.name] as const)]}
+                  options={[[NOBODY, 'Nobody'], ...agents.map((agent) => [String(agent.id), agentLabel(agent, agent.isMe)] as const)]}
                   onChange={setAssignee}
                   error={fieldError('assignee')}
                 />

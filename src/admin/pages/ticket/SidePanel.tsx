@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import { Box, Button, DateTimePicker, Divider, Field, Flex, Typography } from '@strapi/design-system';
 import { CATEGORY_CHOICES, PRIORITY_CHOICES, STATUS_LABELS, labelOf } from '../../lib/labels';
+import { agentLabel } from '../../lib/agents';
 import { ChoiceField } from '../../components/ChoiceField';
 import { StatusBadge } from '../../components/TicketBadges';
 import { TagEditor } from '../../components/TagEditor';
@@ -108,7 +109,7 @@ export const SidePanel = ({ view, agents, busy, onStatus, onAssign, onFields }: 
           label="Assigned to"
           hint={viewer ? undefined : 'You have no agent account, so you cannot take tickets yourself.'}
           value={ticket.assignee ? String(ticket.assignee.id) : UNASSIGNED}
-          options={[[UNASSIGNED, 'Unassigned'], ...assignable.map((agent) => [String(agent.id), agent.id === viewer?.agentId ? `${agent.name} (me)` : agent.name] as const)]}
+          options={[[UNASSIGNED, 'Unassigned'], ...assignable.map((agent) => [String(agent.id), agentLabel(agent, agent.id === viewer?.agentId)] as const)]}
           disabled={busy}
           onChange={(value) => {
             const next = value === UNASSIGNED ? null : Number(value);
