@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { isUnderRoute } from '../security/route-path';
 
 export interface AuthCookieSecurityConfig {
   /** AUTH_COOKIE_SECURE: 'true' always marks the cookie Secure, 'false' never; unset follows the request. */
@@ -28,7 +29,7 @@ export default (config: AuthCookieSecurityConfig, { strapi }: { strapi: Core.Str
     String(strapi.config.get('plugin::users-permissions.sessions.cookie.name', '') || 'strapi_up_refresh');
 
   return async (ctx: CookieContext, next: () => Promise<void>) => {
-    if (!ctx.path.startsWith('/api/auth/')) return next();
+    if (!isUnderRoute(ctx.path, '/api/auth')) return next();
     const cookies = ctx.cookies;
     const set = cookies.set.bind(cookies);
     const name = cookieName();

@@ -4,10 +4,12 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Context, Next } from 'koa';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { isSameRoute, normaliseRoutePath } from '../security/route-path';
 
 /** A route that may carry a multipart body: method and a pattern for the path. */
 export interface MultipartRoute {
   method: string;
+  /** Tested against the path in lower case without trailing slashes (see security/route-path.ts). */
   path: RegExp;
 }
 
@@ -76,7 +78,7 @@ export default (config: RequestBodyGuardConfig, { strapi }: { strapi: Core.Strap
   const guestLimit = Number(strapi.config.get('helpdesk.guest.bodyLimitBytes'));
 
   return async (ctx: Context, next: Next) => {
-    if (ctx.method === 'POST' && ctx.path === guestPath) {
+    if (ctx.method === 'POST' && isSameRoute(ctx.path, guestPath)) {
       if (!ctx.request.is('application/json')) {
         return refuse(ctx, 415, 'UnsupportedMediaTypeError', 'This endpoint accepts only application/json');
       }
@@ -100,7 +102,7 @@ export default (config: RequestBodyGuardConfig, { strapi }: { strapi: Core.Strap
       return next();
     }
 
-    if (ctx.request.is('multipart') && !config.multipartRoutes.some((route) => route.method === ctx.method && route.path.test(ctx.path))) {
+    if (ctx.request.is('multipart') && !config.multipartRoutes.some((route) => route.method === ctx.method && route.path.test(normaliseRoutePath(ctx.path)))) {
       return refuse(ctx, 415, 'UnsupportedMediaTypeError', 'This route does not accept multipart bodies');
     }
 
