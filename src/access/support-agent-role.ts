@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { ATTACHMENT, COMMENT, CONTACT, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY, UP_USER } from '../uids';
 import { BACK_OFFICE_ACTIONS } from '../back-office/admin-route';
+import { SERVER_OWNED_TICKET_ATTRIBUTES } from '../api/ticket/domain/server-owned';
 
 /** The admin-panel role of helpdesk staff: code, name and what it may do. */
 export const SUPPORT_AGENT_ROLE_CODE = 'helpdesk-support-agent';
@@ -64,7 +65,11 @@ export function supportAgentPermissions(strapi: Core.Strapi): AdminPermission[] 
   const permissions: AdminPermission[] = [];
   for (const [uid, actions] of SUPPORT_AGENT_CONTENT_RIGHTS) {
     const fields = fieldsOf(uid);
-    for (const action of actions) permissions.push({ action, subject: uid, properties: { fields }, conditions: [] });
+    for (const action of actions) {
+      // what the server stamps on a ticket is read, never written, in the panel
+      const writable = action === READ || uid !== TICKET ? fields : fields.filter((field) => !SERVER_OWNED_TICKET_ATTRIBUTES.includes(field));
+      permissions.push({ action, subject: uid, properties: { fields: writable }, conditions: [] });
+    }
   }
   permissions.push({ action: READ, subject: UP_USER, properties: { fields: USER_PICKER_FIELDS }, conditions: [] });
   for (const action of UPLOAD_ACTIONS) permissions.push({ action, subject: null, properties: {}, conditions: [] });

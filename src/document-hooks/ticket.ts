@@ -20,6 +20,7 @@ import {
 import { slaDueDates } from '../api/ticket/domain/sla';
 import { priorityRank } from '../api/ticket/domain/priority-rank';
 import { normalizeTags } from '../api/ticket/domain/tags';
+import { CREATE_ONLY_TICKET_FIELDS, SERVER_STAMPED_TICKET_FIELDS } from '../api/ticket/domain/server-owned';
 import { queueTicketCreatedMails, queueTicketUpdatedMails, type TicketForMail } from '../mail/ticket-mail';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
 
@@ -94,6 +95,7 @@ async function applySlaOnCreate(strapi: Core.Strapi, data: Record<string, unknow
 async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next) {
   const actor = await resolveActor(strapi);
   const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
+  if (actor.type !== 'system') takeStampsFromServer(data, null);
   assertNotEmptied(data);
   applyTagRule(data);
   applyCreateDefaults(data, actor);
@@ -135,7 +137,30 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
   });
 }
 
-const CREATE_ONLY_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy'] as const;
+const isBlank = (value: unknown): boolean => value === null || value === undefined || value === '';
+
+/** Whether a value sent for a stamped field is the stored one (dates compared as instants). */
+const sameStamp = (sent: unknown, stored: unknown): boolean => {
+  if (isBlank(sent) || isBlank(stored)) return isBlank(sent) && isBlank(stored);
+  if (typeof stored === 'boolean' || typeof stored === 'number') return sent === stored;
+  return new Date(sent as string).getTime() === new Date(stored as string).getTime();
+};
+
+/**
+ * A request (REST, Content Manager, Helpdesk pages, mail ingestion) never sets what the server
+ * stamps: a change is refused with a 400 naming the field; the stored value sent back unchanged
+ * (the Content Manager's form sends every field) is dropped, and the rules below stamp them.
+ */
+function takeStampsFromServer(data: Record<string, unknown>, stored: Record<string, unknown> | null): void {
+  for (const field of SERVER_STAMPED_TICKET_FIELDS) {
+    if (!(field in data)) continue;
+    if (!sameStamp(data[field], stored ? stored[field] : null)) {
+      throw fieldValidationError(field, `${field} is set by the server and cannot be changed`);
+    }
+    delete data[field];
+  }
+}
+
 /** Fields with a default that may never be emptied (the schema leaves them optional so creates can omit them). */
 const NEVER_EMPTY_FIELDS = ['ticketStatus', 'priority', 'category', 'source', 'isGuest'] as const;
 
@@ -188,7 +213,8 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
     // Numbering, origin and submitter are fixed at creation; the admin form sends them back unchanged.
     if (actor.type !== 'system') {
-      for (const field of CREATE_ONLY_FIELDS) delete data[field];
+      for (const field of CREATE_ONLY_TICKET_FIELDS) delete data[field];
+      takeStampsFromServer(data, before as unknown as Record<string, unknown>);
     }
     delete data.priorityRank;
     if ('priority' in data) data.priorityRank = priorityRank(data.priority);

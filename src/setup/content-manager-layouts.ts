@@ -1,11 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import { CONTACT, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY, UP_USER } from '../uids';
+import { SERVER_OWNED_TICKET_ATTRIBUTES } from '../api/ticket/domain/server-owned';
 
 /** Bump when the layouts below change, so that existing installs get them once. */
 const LAYOUT_VERSION = 7;
 
 const TICKET_LIST = ['ticketNumber', 'subject', 'contact', 'ticketStatus', 'priority', 'isGuest', 'assignee', 'createdAt'];
-const SERVER_OWNED_TICKET_FIELDS = ['ticketNumber', 'isGuest', 'source', 'submittedBy', 'firstResponseAt', 'firstResponseDueAt', 'dueDateManual', 'resolvedAt', 'closedAt', 'priorityRank', 'lastActivityAt', 'history'];
 /**
  * Not in the ticket's edit view: the inbox's sort key (the priority is beside it), and the
  * conversation, files and history, which the Helpdesk ticket view shows in words (the side panel
@@ -172,7 +172,7 @@ export async function applyContentManagerLayouts(strapi: Core.Strapi): Promise<v
   const assignee = ticket.metadatas.assignee;
   if (assignee?.list) assignee.list.mainField = 'username';
   if (assignee?.edit) assignee.edit.mainField = 'username';
-  readOnly(ticket, SERVER_OWNED_TICKET_FIELDS);
+  readOnly(ticket, [...SERVER_OWNED_TICKET_ATTRIBUTES]);
   hideInEditView(ticket, TICKET_FIELDS_SHOWN_ELSEWHERE);
   await contentTypes.updateConfiguration(ticketType, ticket);
 

@@ -1,24 +1,14 @@
 import { z } from '@strapi/utils';
 import schema from '../content-types/ticket/schema.json';
 import { tagsField } from './tags';
+import { SERVER_OWNED_TICKET_ATTRIBUTES } from '../domain/server-owned';
 import { STRAPI_OWNED_FIELDS, enumField, optionalTextField, parseInput, textField, toOneRelation } from '../../../validation/parse';
 
 const attributes = schema.attributes;
 
 /** Fields the server fills in; API clients cannot write them. */
 export const SERVER_OWNED_TICKET_FIELDS = [
-  'ticketNumber',
-  'isGuest',
-  'source',
-  'submittedBy',
-  'firstResponseAt',
-  'firstResponseDueAt',
-  'dueDateManual',
-  'resolvedAt',
-  'closedAt',
-  'priorityRank',
-  'lastActivityAt',
-  'history',
+  ...SERVER_OWNED_TICKET_ATTRIBUTES,
   'comments',
   'attachments',
   ...STRAPI_OWNED_FIELDS,
