@@ -6,7 +6,7 @@ import { resolveActor } from '../audit/actor';
 import { ATTACHMENT, TICKET } from '../uids';
 import { historyService } from '../services';
 import { isPostgres, tableIn } from '../db/table';
-import { deniedTypeReason } from '../api/attachment/domain/attachment-policy';
+import { fileContentRefusal, storedFileHead } from '../api/attachment/domain/file-content';
 import { API_UPLOADER_ATTRIBUTE, UPLOAD_FILE, freshUploadBytes, restCaller } from '../api/attachment/domain/file-ownership';
 import type { DocumentHook, StoredEntry } from './types';
 
@@ -23,6 +23,8 @@ interface FileRow {
   name: string;
   ext: string | null;
   mime: string;
+  url: string;
+  provider: string;
   [API_UPLOADER_ATTRIBUTE]: { id: number } | null;
 }
 
@@ -46,11 +48,21 @@ function withTicket(attachment: AttachmentRow | null): { attachment: AttachmentR
   return { attachment, ticketId };
 }
 
+/** The first bytes of a media library file; a file whose content cannot be read is not attached unchecked. */
+async function storedHead(strapi: Core.Strapi, file: FileRow): Promise<Buffer> {
+  try {
+    return await storedFileHead(strapi, file);
+  } catch (error) {
+    strapi.log.warn(`[attachments] could not read file ${file.id} (${file.url}) to check its content: ${String(error)}`);
+    throw fieldValidationError('file', `"${file.name}": its content could not be read to check it; upload it again`);
+  }
+}
+
 /**
  * The one place that decides whether an attachment may point at a media file, whatever the
  * origin: a REST caller only at a file it uploaded (in this request, or through /api/upload as
- * the same user); nobody at a refused type; and no file belongs to two attachments. Ownership is
- * checked first, so that a caller learns nothing about other people's files.
+ * the same user); nobody at a refused type, by name or content; and no file belongs to two
+ * attachments. Ownership is checked first, so that a caller learns nothing about other people's files.
  */
 async function assertFileMayBeAttached(
   strapi: Core.Strapi,
@@ -67,7 +79,7 @@ async function assertFileMayBeAttached(
   if (isPostgres(strapi)) await tableIn(strapi, trx, UPLOAD_FILE).where('id', fileId).forUpdate().select('id');
   const file = (await strapi.db.query(UPLOAD_FILE).findOne({
     where: { id: fileId },
-    select: ['id', 'name', 'ext', 'mime'],
+    select: ['id', 'name', 'ext', 'mime', 'url', 'provider'],
     populate: { [API_UPLOADER_ATTRIBUTE]: { select: ['id'] } },
   })) as FileRow | null;
   if (!file) throw fieldValidationError('file', 'file must be a file you uploaded');
@@ -78,7 +90,9 @@ async function assertFileMayBeAttached(
     if (!uploadedNow && !uploadedByCaller) throw fieldValidationError('file', 'file must be a file you uploaded');
   }
 
-  const denied = deniedTypeReason([file.name, file.ext], [file.mime]);
+  // a file uploaded in this very call was checked before it was stored; any other is read back
+  const head = freshUploadBytes(fileId) !== undefined ? Buffer.alloc(0) : await storedHead(strapi, file);
+  const denied = fileContentRefusal([file.name, file.ext], [file.mime], head);
   if (denied) throw fieldValidationError('file', `"${file.name}": ${denied}`);
 
   const elsewhere = await strapi.db.query(ATTACHMENT).count({

@@ -1,18 +1,68 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { API_UPLOADER_ATTRIBUTE, isOwnUpload, recordApiUploaders, restCaller } from '../../api/attachment/domain/file-ownership';
+import { imagePixelRefusal } from '../../api/attachment/domain/file-content';
 import { UP_USER } from '../../uids';
 
 interface UploadContext {
   query: { id?: unknown };
+  request: { body?: unknown };
 }
 
-type ContentApiController = Record<string, (ctx: UploadContext) => Promise<unknown>>;
+type UploadAction = (ctx: UploadContext) => Promise<unknown>;
+type ContentApiController = Record<string, UploadAction>;
+
+/** A file as the upload plugin hands it to its image service: a temp file, or a stream. */
+interface ImageFile {
+  name?: string;
+  filepath?: string;
+}
+
+type ImageService = Record<string, (file: ImageFile, ...rest: unknown[]) => Promise<unknown>>;
 
 interface UploadPluginServer {
   contentTypes: Record<string, { schema: { attributes: Record<string, unknown> } }>;
-  controllers: Record<string, (context: { strapi: Core.Strapi }) => ContentApiController>;
+  controllers: Record<string, unknown>;
+  services: Record<string, unknown>;
   bootstrap?: (context: { strapi: Core.Strapi }) => unknown;
+}
+
+/** The multipart fields with which the upload plugin links a new file into a record's media field. */
+const RECORD_LINK_FIELDS = ['ref', 'refId', 'field'] as const;
+
+/**
+ * The upload routes store files; they never link one into a record (a ticket's attachment, an
+ * inbound mail's raw file, a user): that would bypass the attachment rules, the server-written
+ * types and the history. Refused whatever the target, before anything is stored.
+ */
+function refuseRecordLink(body: unknown, where: string): void {
+  if (typeof body !== 'object' || body === null) return;
+  const linked = RECORD_LINK_FIELDS.filter((key) => Object.hasOwn(body, key));
+  if (linked.length === 0) return;
+  // a PolicyError: Strapi turns any other ForbiddenError from a route into a bare "Forbidden"
+  throw new errors.PolicyError(`Uploads are not linked into records (${linked.join(', ')}): ${where}`);
+}
+
+/** The image service's steps that decode a whole image with sharp. */
+const DECODING_STEPS = ['isFaultyImage', 'optimize', 'generateThumbnail', 'generateResponsiveFormats'] as const;
+
+/**
+ * An image past IMAGE_MAX_PIXELS is refused (400) before the upload plugin decodes it, whatever
+ * route it came by (REST, the admin media library, ticket attachments, mail): its check
+ * (isFaultyImage), optimisation and formats each decode it whole. The size is read from the header.
+ */
+function guardImageDecoding(service: ImageService): ImageService {
+  const guarded: ImageService = { ...service };
+  for (const step of DECODING_STEPS) {
+    const original = service[step];
+    if (typeof original !== 'function') throw new Error(`@strapi/upload's image-manipulation has no ${step}: review src/extensions/upload/strapi-server.ts`);
+    guarded[step] = async (file, ...rest) => {
+      const refusal = file.filepath ? await imagePixelRefusal(file.filepath) : null;
+      if (refusal) throw new errors.ValidationError(`"${file.name ?? 'image'}": ${refusal}`);
+      return original(file, ...rest);
+    };
+  }
+  return guarded;
 }
 
 /**
@@ -28,13 +78,16 @@ export default (plugin: UploadPluginServer): UploadPluginServer => {
     private: true,
     configurable: false,
   };
+  plugin.services['image-manipulation'] = guardImageDecoding(plugin.services['image-manipulation'] as ImageService);
+
   // POST /api/upload?id=N replaces file N or rewrites its details, whoever uploaded it: over
   // the REST API only the uploader may do either (an admin's private file stays the admin's).
-  const contentApi = plugin.controllers['content-api'];
-  plugin.controllers['content-api'] = (context) => {
+  const contentApi = plugin.controllers['content-api'] as (context: { strapi: Core.Strapi }) => ContentApiController;
+  plugin.controllers['content-api'] = (context: { strapi: Core.Strapi }) => {
     const controller = contentApi(context);
     const upload = controller.upload;
     controller.upload = async function uploadOwnFilesOnly(ctx) {
+      refuseRecordLink(ctx.request.body, 'files are attached to tickets through POST /api/tickets/:id/attachments');
       if (ctx.query.id !== undefined) {
         const caller = restCaller(context.strapi);
         if (caller && !(await isOwnUpload(context.strapi, Number(ctx.query.id), caller.userId))) {
@@ -45,6 +98,17 @@ export default (plugin: UploadPluginServer): UploadPluginServer => {
     };
     return controller;
   };
+  // the admin panel's POST /upload takes the same fields (the panel itself never sends them)
+  const adminUpload = plugin.controllers['admin-upload'] as ContentApiController;
+  const guardedAdminUpload: ContentApiController = {
+    ...adminUpload,
+    async upload(ctx) {
+      refuseRecordLink(ctx.request.body, "files are attached to tickets in the ticket's view or the Content Manager");
+      return adminUpload.upload.call(guardedAdminUpload, ctx);
+    },
+  };
+  plugin.controllers['admin-upload'] = guardedAdminUpload;
+
   const bootstrap = plugin.bootstrap;
   plugin.bootstrap = async (context) => {
     await bootstrap?.(context);

@@ -90,8 +90,14 @@ export const DENIED_MIME_TYPES: readonly string[] = [
 
 const deniedMimeTypes = new Set(DENIED_MIME_TYPES);
 
-/** The lower-cased extension without its dot ('' when there is none). */
-export const extensionOf = (filename: string): string => path.extname(filename).slice(1).toLowerCase();
+/**
+ * A file name as Windows and many tools store it: trailing dots and spaces dropped, so that
+ * "x.html." or "run.sh " is checked as the .html or .sh file it becomes on the requester's disk.
+ */
+export const normalisedFileName = (filename: string): string => filename.replace(/[.\s]+$/u, '');
+
+/** The lower-cased extension without its dot ('' when there is none), of the normalised name. */
+export const extensionOf = (filename: string): string => path.extname(normalisedFileName(filename)).slice(1).toLowerCase();
 
 type Maybe = string | null | undefined;
 
@@ -119,6 +125,38 @@ const MAGIC_NUMBERS: ReadonlyArray<{ bytes: readonly number[]; kind: string }> =
   { bytes: [0x00, 0x61, 0x73, 0x6d], kind: 'WebAssembly (application/wasm)' },
   { bytes: [0x23, 0x21], kind: 'a script (#!, text/x-shellscript)' },
 ];
+
+/**
+ * Images the server decodes (the upload plugin's check, optimisation and thumbnails, with sharp) may
+ * have at most IMAGE_MAX_PIXELS pixels, counted from the header before anything is decoded. The
+ * default, 40 megapixels, passes phone photos (12-24 MP), 5K screenshots (15 MP) and A4 scans at 600
+ * dpi (35 MP); decoding one costs at most 160 MB (4 bytes a pixel). A 10000×10000 PNG of 300 KB
+ * would cost 400 MB or more and seconds of CPU.
+ */
+export function imagePixelLimit(env: Env): number {
+  const limit = env.int('IMAGE_MAX_PIXELS', 40_000_000);
+  if (!(limit > 0)) throw new Error('IMAGE_MAX_PIXELS must be a positive integer');
+  return limit;
+}
+
+/** An image's size as its header states it; `pages` frames of an animated image are all decoded. */
+export interface ImageDimensions {
+  width?: number;
+  height?: number;
+  pages?: number;
+}
+
+const megapixels = (pixels: number): string => `${+(pixels / 1_000_000).toFixed(1)} megapixels`;
+
+/** Why an image of these dimensions is not decoded, or null when it is within `limit` pixels. */
+export function imagePixelReason({ width, height, pages }: ImageDimensions, limit: number): string | null {
+  if (!width || !height) return null;
+  const frames = pages && pages > 1 ? pages : 1;
+  const pixels = width * height * frames;
+  if (pixels <= limit) return null;
+  const size = frames > 1 ? `${frames} frames of ${width}×${height} pixels` : `${width}×${height} pixels`;
+  return `the image is ${size} (${megapixels(pixels)}); images may have at most ${megapixels(limit)}`;
+}
 
 /** How many bytes of a file executableKind reads. */
 export const MAGIC_BYTES_NEEDED = 4;

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { open } from 'node:fs/promises';
 import type { Core } from '@strapi/strapi';
 import { errors, z } from '@strapi/utils';
 import { fieldValidationError, parseInput } from '../../../validation/parse';
-import { MAGIC_BYTES_NEEDED, deniedTypeReason, executableKind, formatBytes, type AttachmentLimits } from '../domain/attachment-policy';
+import { deniedTypeReason, formatBytes, type AttachmentLimits } from '../domain/attachment-policy';
+import { fileContentRefusal, imagePixelRefusal, readHead } from '../domain/file-content';
 
 /** A file as Strapi's body parser (formidable) hands it over, already in a temp file. */
 export interface MultipartFile {
@@ -78,23 +78,12 @@ if (typeof uploadSecurity.validateFile !== 'function') {
 // as the upload plugin checks names (sindresorhus/valid-filename)
 const invalidFilename = /[<>:"/\\|?*\u0000-\u001F]|^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$|^\.\.?$/i;
 
-async function readHead(filepath: string, bytes: number): Promise<Buffer> {
-  const handle = await open(filepath, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
 const refuse = (filename: string, reason: string) => fieldValidationError('files', `"${filename}": ${reason}`);
 
 /**
  * Refuses the whole request before anything is stored: any file over the size limit (413), empty,
- * badly named, or of a refused type by name, declared type or content (400). Each message names
- * the file. Sets each file's detected type for the upload service.
+ * badly named, of a refused type by name, declared type or content, or an image past the pixel
+ * limit (400). Each message names the file. Sets each file's detected type for the upload service.
  */
 export async function checkAttachmentFiles(strapi: Core.Strapi, files: MultipartFile[], limits: AttachmentLimits): Promise<void> {
   for (const file of files) {
@@ -111,15 +100,15 @@ export async function checkAttachmentFiles(strapi: Core.Strapi, files: Multipart
     const name = file.originalFilename ?? '';
     if (!name || name.length > 255 || invalidFilename.test(name)) throw refuse(name, 'the file name is missing or not allowed');
     if (file.size === 0) throw refuse(name, 'the file is empty');
-    const byName = deniedTypeReason([name], [file.mimetype]);
-    if (byName) throw refuse(name, byName);
-    const executable = executableKind(await readHead(file.filepath, MAGIC_BYTES_NEEDED));
-    if (executable) throw refuse(name, `the content is ${executable}, which is not accepted`);
+    const byContent = fileContentRefusal([name], [file.mimetype], await readHead(file.filepath));
+    if (byContent) throw refuse(name, byContent);
 
     const result = await uploadSecurity.validateFile(file, security, strapi);
-    const byContent = deniedTypeReason([], [result.detectedMime, result.error?.details?.detectedType]);
-    if (byContent) throw refuse(name, byContent);
+    const byDetectedType = deniedTypeReason([], [result.detectedMime, result.error?.details?.detectedType]);
+    if (byDetectedType) throw refuse(name, byDetectedType);
     if (!result.isValid) throw refuse(name, result.error?.message ?? 'this type of file is not accepted');
     if (result.detectedMime) file.detectedMimeType = result.detectedMime;
+    const tooManyPixels = await imagePixelRefusal(file.filepath);
+    if (tooManyPixels) throw refuse(name, tooManyPixels);
   }
 }
