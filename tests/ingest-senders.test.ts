@@ -8,10 +8,12 @@ import type { IngestionConfig, ImapConfig } from '../src/mail-ingestion/config';
 const TICKET = 'api::ticket.ticket';
 const COMMENT = 'api::comment.comment';
 const SUPPORT = 'support@helpdesk.test';
+/** The mailbox's MTA, whose Authentication-Results vouch for staff (tests/security/mail-spoofing.test.ts has the refusals). */
+const TRUSTED_MTA = 'mail.helpdesk.test';
 
 const build = (mail: Mail.Options): Promise<Buffer> => new MailComposer(mail).compile().build();
 
-/** Who may write into a ticket by mail: the requester, whoever was on its Cc, and staff. */
+/** Who may write into a ticket by mail: the requester, whoever was on its Cc, and verified staff. */
 describe('email replies by sender', () => {
   let helpdesk: Helpdesk;
   let imap: DovecotServer;
@@ -20,8 +22,8 @@ describe('email replies by sender', () => {
 
   const lastComment = async () =>
     (await helpdesk.strapi.db.query(COMMENT).findMany({ where: { ticket: { id: ticket.id } }, orderBy: { id: 'desc' }, limit: 1 }))[0];
-  const reply = async (from: string, text: string) => {
-    await appendMail(imap, 'INBOX', await build({ from, to: SUPPORT, subject: `Re: [${ticket.ticketNumber}] Server down`, text }));
+  const reply = async (from: string, text: string, headers: Mail.Options['headers'] = {}) => {
+    await appendMail(imap, 'INBOX', await build({ from, to: SUPPORT, subject: `Re: [${ticket.ticketNumber}] Server down`, text, headers }));
     await ingest();
     return lastComment();
   };
@@ -29,7 +31,7 @@ describe('email replies by sender', () => {
   beforeAll(async () => {
     imap = await startDovecot();
     helpdesk = await startHelpdesk({
-      env: { CRON_ENABLED: 'false', EMAIL_TO_TICKET_ENABLED: 'true', SUPPORT_EMAIL: SUPPORT, SMTP_FROM: SUPPORT, ...imapEnv(imap) },
+      env: { CRON_ENABLED: 'false', EMAIL_TO_TICKET_ENABLED: 'true', SUPPORT_EMAIL: SUPPORT, SMTP_FROM: SUPPORT, INGEST_TRUSTED_AUTHSERV_ID: TRUSTED_MTA, ...imapEnv(imap) },
     });
     const dist = (file: string) => require(path.join(helpdesk.strapi.dirs.dist.src, 'mail-ingestion', file));
     const config = dist('config.js').readIngestionConfig() as IngestionConfig & { imap: ImapConfig };
@@ -54,8 +56,10 @@ describe('email replies by sender', () => {
     expect(comment).toMatchObject({ body: 'Please hurry, we lose money.', isInternal: false, authorType: 'requester' });
   });
 
-  it('takes a reply from an agent as a public staff comment, mailed on to the requester', async () => {
-    const comment = await reply('ada.agent@helpdesk.test', 'We are restarting it now.');
+  it('takes a reply from an agent (verified by the mailbox MTA) as a public staff comment, mailed on to the requester', async () => {
+    const comment = await reply('ada.agent@helpdesk.test', 'We are restarting it now.', {
+      'Authentication-Results': `${TRUSTED_MTA}; dkim=pass header.d=helpdesk.test; dmarc=pass (p=none dis=none) header.from=helpdesk.test`,
+    });
     expect(comment).toMatchObject({ body: 'We are restarting it now.', isInternal: false, authorType: 'staff' });
     const mails = await helpdesk.strapi.db.query('api::outbound-email.outbound-email').findMany({
       where: { ticket: { id: ticket.id }, templateKey: 'comment_notification' },

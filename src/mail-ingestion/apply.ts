@@ -11,7 +11,7 @@ import { deniedTypeReason, executableKind, formatBytes } from '../api/attachment
 import type { MultipartFile } from '../api/attachment/validators/attachment-upload';
 import type { Classification, FetchedMail, MailAttachment, Outcome, ParsedMail } from './types';
 import type { TicketMatch } from './thread';
-import { senderRole, staffActor, type SenderRole } from './sender';
+import { CONVERSATION_ROLES, ownAddresses, senderOf, staffActor, type Sender } from './sender';
 
 /** What the apply stage did with one mail. */
 export interface Applied {
@@ -128,26 +128,64 @@ async function createTicket(strapi: Core.Strapi, mail: ParsedMail, defaults: Tic
   );
 }
 
-async function addComment(strapi: Core.Strapi, mail: ParsedMail, match: TicketMatch, role: SenderRole) {
+/**
+ * A mail whose sender may not write into the conversation becomes an internal note by the system:
+ * shown to staff only, mailed to nobody, and no status change (only a requester's reply reopens).
+ */
+function internalNote(sender: Sender, address: string): { heading: string; authorName: string; summary: string } | null {
+  switch (sender.role) {
+    case 'unknown':
+      return { heading: `From an unknown sender (${address}), not shown to the requester:`, authorName: `Unknown sender <${address}>`, summary: 'unknown sender' };
+    case 'unverified_staff':
+      return {
+        heading: `From an unverified sender (${address} is a staff address, but ${sender.verification}), not shown to the requester:`,
+        authorName: `Unverified sender <${address}>`,
+        summary: 'unverified sender',
+      };
+    case 'own':
+      return { heading: `From our own address (${address}): a mail loop or a spoof, not shown to the requester:`, authorName: `Own address <${address}>`, summary: 'our own address' };
+    default:
+      return null;
+  }
+}
+
+async function addComment(strapi: Core.Strapi, mail: ParsedMail, match: TicketMatch, sender: Sender) {
   const address = mail.from?.address ?? 'unknown address';
-  const fromStranger = role === 'unknown';
-  const actor: Actor = fromStranger ? SYSTEM_ACTOR : role === 'staff' ? await staffActor(strapi, address) : requesterActor(mail);
-  const body = fromStranger ? `From an unknown sender (${address}), not shown to the requester:\n\n${bodyOf(mail)}` : bodyOf(mail);
+  const note = internalNote(sender, address);
+  const actor: Actor = note ? SYSTEM_ACTOR : sender.role === 'staff' ? await staffActor(strapi, address) : requesterActor(mail);
+  const body = note ? `${note.heading}\n\n${bodyOf(mail)}` : bodyOf(mail);
   return runAs(actor, () =>
     strapi.documents(COMMENT).create({
       data: {
         ticket: match.documentId,
         body: truncate(body, 50000),
-        isInternal: fromStranger,
-        // staff answering by mail write as staff; requesters and Cc'd participants as the requester side
-        authorType: role === 'staff' ? 'staff' : fromStranger ? 'system' : 'requester',
-        authorName: fromStranger ? `Unknown sender <${address}>` : mail.from?.name || address,
+        isInternal: note !== null,
+        // verified staff write as staff; requesters and Cc'd participants as the requester side
+        authorType: sender.role === 'staff' ? 'staff' : note ? 'system' : 'requester',
+        authorName: note ? note.authorName : mail.from?.name || address,
         source: 'email',
         messageId: mail.messageId,
       },
     })
   );
 }
+
+/**
+ * The participants a mail from one of the ticket's people adds: its To/Cc without our own addresses
+ * (never the sender's own address either). Only such mails record any (see sender.ts).
+ */
+async function participantsOf(strapi: Core.Strapi, mail: ParsedMail): Promise<string[]> {
+  const isOwn = await ownAddresses(strapi);
+  if (!mail.from || isOwn(mail.from.address)) return [];
+  const addresses = [...mail.to, ...mail.cc].map(({ address }) => address);
+  return [...new Set(addresses)].filter((address) => !isOwn(address) && address !== mail.from?.address);
+}
+
+const describeSender = (sender: Sender): string => {
+  const note = internalNote(sender, '');
+  if (!note) return sender.role === 'staff' ? `staff comment (${sender.verification})` : 'comment';
+  return `internal note (${note.summary}${sender.verification ? `: ${sender.verification}` : ''})`;
+};
 
 /** A delivery failure report about one of our mails marks that mail failed. */
 async function recordBounce(strapi: Core.Strapi, bounceOf: string, mail: ParsedMail): Promise<{ ticketId: number | null } | null> {
@@ -191,7 +229,12 @@ export async function recordedMessageIds(strapi: Core.Strapi, messageIds: string
 }
 
 /** The inbound record every mail leaves (what happened to it), written with the change it caused. */
-async function record(strapi: Core.Strapi, input: ApplyInput, applied: Applied, extra: { matchedBy?: string; skipped?: SkippedPart[] }) {
+async function record(
+  strapi: Core.Strapi,
+  input: ApplyInput,
+  applied: Applied,
+  extra: { matchedBy?: string; skipped?: SkippedPart[]; participants?: string[] }
+) {
   const { mail, fetched, classification } = input;
   const applies = applied.outcome !== 'ignored_duplicate';
   await strapi.db.query(INBOUND_EMAIL).create({
@@ -206,7 +249,7 @@ async function record(strapi: Core.Strapi, input: ApplyInput, applied: Applied, 
       automatic: classification.automatic,
       reasons: classification.reasons,
       matchedBy: extra.matchedBy ?? null,
-      participants: [...mail.to, ...mail.cc].map((address) => address.address),
+      participants: extra.participants ?? [],
       references: [...mail.inReplyTo, ...mail.references],
       textBody: mail.text,
       htmlBody: mail.safeHtml,
@@ -253,8 +296,8 @@ export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise
 
   return withInboundMail({ messageId: mail.messageId, automatic: classification.automatic }, async () => {
     if (match) {
-      const role = await senderRole(strapi, match.ticketId, mail.from?.address);
-      const comment = await addComment(strapi, mail, match, role);
+      const sender = await senderOf(strapi, match.ticketId, mail);
+      const comment = await addComment(strapi, mail, match, sender);
       const skipped = await storeAttachments(strapi, mail.attachments, { ticketDocumentId: match.documentId, commentDocumentId: comment.documentId });
       await noteSkipped(strapi, match.documentId, skipped);
       const ticket = (await strapi.db.query(TICKET).findOne({ where: { id: match.ticketId }, select: ['ticketNumber'] })) as { ticketNumber: string };
@@ -262,9 +305,10 @@ export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise
         outcome: 'comment_added',
         ticketId: match.ticketId,
         commentId: Number(comment.id),
-        summary: `${role === 'unknown' ? 'internal note (unknown sender)' : 'comment'} on ${ticket.ticketNumber} (matched by ${match.via})`,
+        summary: `${describeSender(sender)} on ${ticket.ticketNumber} (matched by ${match.via})`,
       };
-      await record(strapi, input, applied, { matchedBy: match.via, skipped });
+      const participants = CONVERSATION_ROLES.has(sender.role) ? await participantsOf(strapi, mail) : [];
+      await record(strapi, input, applied, { matchedBy: match.via, skipped, participants });
       return applied;
     }
 
@@ -277,7 +321,7 @@ export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise
       commentId: null,
       summary: `new ticket ${ticket.ticketNumber}${classification.automatic ? ` (automatic mail, no auto-reply: ${classification.reasons.join('; ')})` : ''}`,
     };
-    await record(strapi, input, applied, { skipped });
+    await record(strapi, input, applied, { skipped, participants: await participantsOf(strapi, mail) });
     return applied;
   });
 }

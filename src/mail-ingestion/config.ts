@@ -92,7 +92,7 @@ export function readIngestionConfig(env: Env = process.env): IngestionConfig {
   const supportEmailText = text('SUPPORT_EMAIL');
   let supportEmail: string | null = null;
   if (supportEmailText !== undefined) {
-    if (/^[^\s@<>]+@[^\s@<>]+$/.test(supportEmailText)) supportEmail = supportEmailText.toLowerCase();
+    if (looksLikeAddress(supportEmailText)) supportEmail = supportEmailText.toLowerCase();
     else problems.push(`SUPPORT_EMAIL must be a bare address like support@example.com, got "${supportEmailText}"`);
   }
 
@@ -106,6 +106,11 @@ export function readIngestionConfig(env: Env = process.env): IngestionConfig {
   const processedFolder = text('IMAP_PROCESSED_FOLDER') ?? null;
   if (processedFolder !== null && sameFolder(processedFolder, folder)) {
     problems.push(`IMAP_PROCESSED_FOLDER must differ from IMAP_FOLDER (${folder}): processed mail is moved out of it`);
+  }
+
+  const authservIdText = text('INGEST_TRUSTED_AUTHSERV_ID');
+  if (authservIdText !== undefined && readTrustedAuthservId(env) === null) {
+    problems.push(`INGEST_TRUSTED_AUTHSERV_ID must be one authserv-id like mx.google.com (no spaces, ";" or quotes), got "${authservIdText}"`);
   }
 
   if (problems.length > 0) throw new IngestionConfigError(problems);
@@ -124,6 +129,25 @@ export function readIngestionConfig(env: Env = process.env): IngestionConfig {
       : null;
 
   return { enabled, checkIntervalSeconds, supportEmail, batchSize, transactionSize, imap, missing };
+}
+
+/**
+ * INGEST_TRUSTED_AUTHSERV_ID, lower-cased: the authserv-id the mailbox's own MTA writes into
+ * Authentication-Results (checked at start by readIngestionConfig). Mail from a staff address counts
+ * as staff only when that header vouches for it, or when it answers the agent's signed reply
+ * address; null (unset): only the reply address does.
+ */
+export function readTrustedAuthservId(env: Env = process.env): string | null {
+  const value = env.INGEST_TRUSTED_AUTHSERV_ID?.trim().toLowerCase();
+  return value && /^[a-z0-9._-]{1,253}$/.test(value) ? value : null;
+}
+
+const looksLikeAddress = (value: string | undefined): value is string => value !== undefined && /^[^\s@<>]+@[^\s@<>]+$/.test(value);
+
+/** The mailbox's addresses as configured, lower-cased: SUPPORT_EMAIL, and IMAP_USERNAME when it is an address. */
+export function mailboxAddresses(env: Env = process.env): string[] {
+  const candidates = [env.SUPPORT_EMAIL?.trim(), env.IMAP_USERNAME?.trim()].filter(looksLikeAddress);
+  return [...new Set(candidates.map((address) => address.toLowerCase()))];
 }
 
 /** INBOX is case-insensitive in IMAP; every other name is not. */

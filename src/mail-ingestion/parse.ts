@@ -84,6 +84,7 @@ async function toParsedMail(source: Buffer, parsed: MailparserMail, options: Par
     subject: parsed.subject ?? '',
     date: headerDate(headers.date),
     headers,
+    authenticationResults: headerValues(parsed.headerLines, 'authentication-results'),
     text,
     visibleText: visibleText(text),
     safeHtml: html === null ? null : sanitizeMailHtml(html),
@@ -170,6 +171,11 @@ function headerRecord(lines: HeaderLines): Record<string, string> {
   }
   // fromEntries defines own properties: a header named __proto__ cannot touch the prototype
   return Object.fromEntries(values);
+}
+
+/** Every occurrence of one header, in order (top first), unfolded. */
+function headerValues(lines: HeaderLines, name: string): string[] {
+  return lines.filter(({ key }) => key === name).map(({ line }) => binaryToText(line.slice(line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').trim()));
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

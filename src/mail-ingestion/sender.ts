@@ -2,42 +2,121 @@ import type { Core } from '@strapi/strapi';
 import { INBOUND_EMAIL, TICKET, UP_USER } from '../uids';
 import { AGENT_ROLE_TYPE } from '../access/roles';
 import type { Actor } from '../audit/actor';
+import { settingsService } from '../services';
+import { cachedLookup } from '../db/lookup-cache';
+import { agentReplySettings, isSignedAgentAddress } from '../mail/agent-reply-address';
+import { mailboxAddresses, readTrustedAuthservId } from './config';
+import { verifySender } from './sender-verification';
+import type { ParsedMail } from './types';
 
-/** Who a reply's sender is to the ticket it names: only these may write into the conversation. */
-export type SenderRole = 'requester' | 'participant' | 'staff' | 'unknown';
+/**
+ * Who a reply's sender is to the ticket it names: only the requester, participants and verified
+ * staff write into the conversation. `own`: our own address (a loop or a spoof); `unverified_staff`:
+ * a staff address the mailbox's MTA did not vouch for. Both, like `unknown`, become internal notes.
+ */
+export type SenderRole = 'requester' | 'participant' | 'staff' | 'unverified_staff' | 'own' | 'unknown';
+
+/** Roles whose mail is part of the conversation (public, and its To/Cc become participants). */
+export const CONVERSATION_ROLES: ReadonlySet<SenderRole> = new Set(['requester', 'participant', 'staff']);
 
 interface TicketParties {
   email: string | null;
   contact: { email: string } | null;
 }
 
+/** `local+tag@domain` → `local@domain`: a plus-addressed variant is the same mailbox. */
+const withoutTag = (address: string): string => address.trim().toLowerCase().replace(/^([^@+]*)\+[^@]*@/, '$1@');
+
 /**
- * The requester (the ticket's address or its contact's), a participant (an address that was on
- * To/Cc of the ticket's earlier mails), or staff (an agent or admin account). Anybody else
- * becomes an internal note, so that nobody writes into a stranger's ticket by guessing a number.
+ * Our own addresses: SUPPORT_EMAIL, IMAP_USERNAME (when an address), SMTP_FROM and the team's
+ * address from the settings, each with its plus-addressed variants. Never a participant, never the
+ * requester's side.
  */
-export async function senderRole(strapi: Core.Strapi, ticketId: number, address: string | undefined): Promise<SenderRole> {
+export async function ownAddresses(strapi: Core.Strapi): Promise<(address: string) => boolean> {
+  const settings = await settingsService(strapi).current();
+  const from = String(strapi.config.get('helpdesk.mail.from', ''));
+  const own = new Set([...mailboxAddresses(), from, settings.supportAddress ?? ''].filter((address) => address.includes('@')).map(withoutTag));
+  return (address) => own.has(withoutTag(address));
+}
+
+/**
+ * Addresses on To/Cc of the mails the ticket's people sent (the ticket's first mail, and replies that
+ * became public comments: the requester's, participants', verified staff's), without our own.
+ * Mails of strangers, spoofed staff and ourselves became internal notes and add nobody.
+ *
+ * Issue 17 (staff adding a Cc to a ticket) is the second source of participants: add it here.
+ */
+async function ticketParticipants(strapi: Core.Strapi, ticketId: number, isOwn: (address: string) => boolean): Promise<Set<string>> {
+  const mails = (await strapi.db.query(INBOUND_EMAIL).findMany({
+    where: {
+      ticket: { id: ticketId },
+      $or: [{ outcome: 'ticket_created' }, { outcome: 'comment_added', comment: { isInternal: false } }],
+    },
+    select: ['participants'],
+  })) as Array<{ participants: unknown }>;
+  const addresses = mails.flatMap((mail) => (Array.isArray(mail.participants) ? mail.participants : []));
+  return new Set(addresses.filter((address): address is string => typeof address === 'string' && !isOwn(address)));
+}
+
+async function staffAccountExists(strapi: Core.Strapi, address: string): Promise<boolean> {
+  const agent = await strapi.db.query(UP_USER).findOne({
+    where: { email: address, blocked: { $ne: true }, role: { type: AGENT_ROLE_TYPE } },
+    select: ['id'],
+  });
+  if (agent) return true;
+  return Boolean(await strapi.db.query('admin::user').findOne({ where: { email: address, isActive: true }, select: ['id'] }));
+}
+
+/**
+ * Who the From address claims to be for a ticket, before any verification: our own address, the
+ * requester (the ticket's address or its contact's), a staff account, a participant, or nobody.
+ */
+export async function claimedRole(strapi: Core.Strapi, ticketId: number, address: string | undefined): Promise<Exclude<SenderRole, 'unverified_staff'>> {
   if (!address) return 'unknown';
+  const isOwn = await cachedLookup('own-addresses', () => ownAddresses(strapi));
+  if (isOwn(address)) return 'own';
   const ticket = (await strapi.db.query(TICKET).findOne({
     where: { id: ticketId },
     select: ['email'],
     populate: { contact: { select: ['email'] } },
   })) as TicketParties | null;
   if (ticket && (ticket.email === address || ticket.contact?.email === address)) return 'requester';
+  if (await staffAccountExists(strapi, address)) return 'staff';
+  return (await ticketParticipants(strapi, ticketId, isOwn)).has(address) ? 'participant' : 'unknown';
+}
 
-  const agent = await strapi.db.query(UP_USER).findOne({
-    where: { email: address, blocked: { $ne: true }, role: { type: AGENT_ROLE_TYPE } },
-    select: ['id'],
-  });
-  const admin = agent ? null : await strapi.db.query('admin::user').findOne({ where: { email: address, isActive: true }, select: ['id'] });
-  if (agent || admin) return 'staff';
+/** Whether the mail answers the signed reply address we gave the agent whose address is its From. */
+async function answersSignedAddress(strapi: Core.Strapi, mail: ParsedMail): Promise<boolean> {
+  const settings = agentReplySettings(strapi);
+  const from = mail.from?.address;
+  if (!settings || !from) return false;
+  const agent = (await strapi.db.query(UP_USER).findOne({
+    where: { email: from, blocked: { $ne: true }, role: { type: AGENT_ROLE_TYPE } },
+    select: ['id', 'email'],
+  })) as { id: number; email: string } | null;
+  if (!agent) return false;
+  return [...mail.to, ...mail.cc].some(({ address }) => isSignedAgentAddress(address, settings.base, settings.key, agent.id, agent.email));
+}
 
-  const earlier = (await strapi.db.query(INBOUND_EMAIL).findMany({
-    where: { ticket: { id: ticketId } },
-    select: ['participants'],
-  })) as Array<{ participants: unknown }>;
-  const participants = earlier.flatMap((mail) => (Array.isArray(mail.participants) ? (mail.participants as string[]) : []));
-  return participants.includes(address) ? 'participant' : 'unknown';
+export interface Sender {
+  role: SenderRole;
+  /** Why staff counts as verified or not (for the note and the log); null for other roles. */
+  verification: string | null;
+}
+
+/**
+ * The sender's role for a ticket. A staff address counts as staff only when verified: the trusted
+ * MTA's Authentication-Results vouch for it (sender-verification.ts), or the mail answers the signed
+ * reply address the helpdesk gave that agent. Otherwise anybody could write as staff, and have it
+ * mailed to the requester from our address, by putting an agent's address in From.
+ */
+export async function senderOf(strapi: Core.Strapi, ticketId: number, mail: ParsedMail): Promise<Sender> {
+  const claimed = await claimedRole(strapi, ticketId, mail.from?.address);
+  if (claimed !== 'staff') return { role: claimed, verification: null };
+  const verdict = verifySender(mail.authenticationResults, readTrustedAuthservId(), mail.from?.address);
+  if (verdict.verified) return { role: 'staff', verification: verdict.reason };
+  if (await answersSignedAddress(strapi, mail)) return { role: 'staff', verification: 'reply to the agent\u2019s signed reply address' };
+  return { role: 'unverified_staff', verification: verdict.reason };
 }
 
 /** The account behind a staff address, as the actor of what their mail does (history names them). */

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET } from '../uids';
 import type { ParsedMail } from './types';
-import { senderRole } from './sender';
+import { claimedRole } from './sender';
 
 /** The ticket a mail continues, and what gave it away. */
 export interface TicketMatch {
@@ -66,7 +66,8 @@ async function matchBySubject(strapi: Core.Strapi, subject: string, sender: stri
     const id = Number(legacy[1]);
     if (!Number.isSafeInteger(id)) continue;
     const ticket = (await strapi.db.query(TICKET).findOne({ where: { id }, select: ['id', 'documentId'] })) as TicketRef | null;
-    if (ticket && (await senderRole(strapi, ticket.id, sender)) !== 'unknown') {
+    // a staff address counts before it is verified: the apply stage keeps an unverified one to a note
+    if (ticket && !['unknown', 'own'].includes(await claimedRole(strapi, ticket.id, sender))) {
       return { ticketId: ticket.id, documentId: ticket.documentId, via: 'subject' };
     }
   }

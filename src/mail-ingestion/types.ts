@@ -48,6 +48,8 @@ export interface ParsedMail {
   date: Date | null;
   /** Header names lower-cased; values as text (first occurrence), for the classify stage. */
   headers: Record<string, string>;
+  /** Every Authentication-Results value, topmost first (the sender verification stage reads them in order). */
+  authenticationResults: string[];
   /** The whole text: the text part, or text derived from the HTML part. */
   text: string;
   /** The new part of the text: quoted reply chain and signature stripped. */

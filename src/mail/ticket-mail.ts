@@ -7,6 +7,7 @@ import { renderTemplate, type TemplateVariables } from './render-template';
 import { cachedLookup } from '../db/lookup-cache';
 import { newMessageId } from './message-id';
 import { queueTeamDigestEntry, type DigestEntry } from './team-digest';
+import { agentReplySettings, signedAgentAddress } from './agent-reply-address';
 
 export { newMessageId };
 
@@ -111,6 +112,8 @@ interface TicketMail {
   threaded?: boolean;
   /** The ticket was created in the caller's transaction, just now: it has no mail to thread yet. */
   newTicket?: boolean;
+  /** Reply-To: where the recipient's answer goes (an agent's signed reply address). */
+  replyTo?: string;
 }
 
 /**
@@ -129,6 +132,7 @@ async function queueTicketMail(strapi: Core.Strapi, mail: TicketMail): Promise<v
     ...(mail.threaded ? await threadHeaders(strapi, ticket, Boolean(mail.newTicket)) : {}),
     'X-Helpdesk-Ticket': ticket.ticketNumber,
   };
+  if (mail.replyTo) headers['Reply-To'] = mail.replyTo;
   if (mail.autoSubmitted) {
     headers['Auto-Submitted'] = mail.autoSubmitted;
     headers['X-Auto-Response-Suppress'] = 'All';
@@ -142,6 +146,23 @@ async function queueTicketMail(strapi: Core.Strapi, mail: TicketMail): Promise<v
     headers,
     templateKey: key,
     ticketId: ticket.id,
+  });
+}
+
+/**
+ * The assignee's notice, with the agent's signed reply address as Reply-To: answering it is how an
+ * agent writes to the requester by mail when their domain's mail cannot be verified otherwise.
+ */
+async function queueAssignmentMail(strapi: Core.Strapi, ticket: TicketForMail, assignee: NonNullable<TicketForMail['assignee']>, settings: HelpdeskSettings) {
+  const reply = agentReplySettings(strapi);
+  await queueTicketMail(strapi, {
+    key: 'assignment_notification',
+    to: assignee.email,
+    ticket,
+    settings,
+    autoSubmitted: 'auto-generated',
+    extra: { agent_name: assignee.username },
+    replyTo: reply ? signedAgentAddress(reply.base, reply.key, assignee.id, assignee.email) : undefined,
   });
 }
 
@@ -178,9 +199,7 @@ export async function queueTicketCreatedMails(strapi: Core.Strapi, ticket: Ticke
       await queueTicketMail(strapi, { key: 'new_ticket_notification', to: settings.supportAddress, ticket, settings, autoSubmitted: 'auto-generated' });
     }
   }
-  if (ticket.assignee?.email) {
-    await queueTicketMail(strapi, { key: 'assignment_notification', to: ticket.assignee.email, ticket, settings, autoSubmitted: 'auto-generated', extra: { agent_name: ticket.assignee.username } });
-  }
+  if (ticket.assignee?.email) await queueAssignmentMail(strapi, ticket, ticket.assignee, settings);
 }
 
 /** Mail for a change to a ticket, whatever its origin: the requester hears of the statuses settings
@@ -206,16 +225,7 @@ export async function queueTicketUpdatedMails(
       threaded: true,
     });
   }
-  if (newAssignee?.email) {
-    await queueTicketMail(strapi, {
-      key: 'assignment_notification',
-      to: newAssignee.email,
-      ticket: after,
-      settings,
-      autoSubmitted: 'auto-generated',
-      extra: { agent_name: newAssignee.username },
-    });
-  }
+  if (newAssignee?.email) await queueAssignmentMail(strapi, after, newAssignee, settings);
 }
 
 export interface CommentForMail {

@@ -127,6 +127,8 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
         subject: mail.subject,
         text: mail.textBody,
         html: mail.htmlBody ?? undefined,
+        // Reply-To as the address option: the provider's defaultReplyTo would replace the header
+        replyTo: mail.headers?.['Reply-To'],
         headers: mail.headers ?? undefined,
         messageId: mail.messageId,
       });
