@@ -28,7 +28,7 @@ describe('server-owned ticket fields from the admin panel', () => {
 
   const newTicket = (subject: string) =>
     helpdesk.strapi.documents(TICKET).create({ data: { subject, email: 'gina@example.test', firstName: 'Gina', lastName: 'Green' } });
-  const stored = (id: number) => helpdesk.strapi.db.query(TICKET).findOne({ where: { id } });
+  const stored = (id: number | string) => helpdesk.strapi.db.query(TICKET).findOne({ where: { id } });
 
   it('a Support agent cannot set firstResponseAt or resolvedAt: the role has no right to them, nothing changes', async () => {
     const ticket = await newTicket('Forge the statistics as an agent');
