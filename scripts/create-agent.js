@@ -21,8 +21,8 @@ async function main() {
   const { compileStrapi, createStrapi } = require('@strapi/strapi');
   const app = await createStrapi(await compileStrapi()).load();
   try {
-    const { createStaffMember } = require(path.join(app.dirs.dist.src, 'access', 'staff-account.js'));
-    const result = await createStaffMember(app, { email: values.email, password, name: values.name });
+    const { createStaffMemberFromCli } = require(path.join(app.dirs.dist.src, 'access', 'staff-account.js'));
+    const result = await createStaffMemberFromCli(app, { email: values.email, password, name: values.name });
     console.log(`staff member ${result.email}:`);
     for (const note of result.notes) console.log(`- ${note}`);
   } catch (error) {

@@ -7,6 +7,7 @@ import {
   ensureSupportAgentRole,
   SUPPORT_AGENT_ROLE_NAME,
 } from "./support-agent-role";
+import { SUPER_ADMIN_ROLE_CODE } from "../audit/actor";
 
 /**
  * One staff member = an admin-panel user holding the Support agent role AND a users-permissions
@@ -20,6 +21,17 @@ export interface StaffMemberInput {
   password?: string;
   /** "Ann Agent": the agent's username and the admin user's first and last name. */
   name?: string;
+}
+
+/**
+ * The admin asking, when the request comes from the panel; absent for server code and the CLI (an
+ * operator with the server's own access). Only that person or a super admin may join an existing
+ * admin user or agent account to a new other half: whoever sets the new half's password acts under
+ * that person's name on both doors.
+ */
+export interface StaffRequester {
+  adminId: number;
+  isSuperAdmin: boolean;
 }
 
 export interface StaffMemberResult {
@@ -80,9 +92,48 @@ export function splitName(
   return { firstname: words[0], lastname: words.slice(1).join(" ") || null };
 }
 
+/** Why `requester` may not add the missing half to an existing account, or null. */
+function linkRefusal(
+  requester: StaffRequester | undefined,
+  email: string,
+  existingAgent: UpUserRow | null,
+  existingAdmin: AdminUserRow | null,
+): string | null {
+  if (!requester || requester.isSuperAdmin) return null;
+  if (existingAdmin && existingAdmin.id !== requester.adminId) {
+    return `${email} is an admin user: only that person ("Make me an agent") or a super admin may make them an agent`;
+  }
+  if (existingAgent) {
+    return `${email} is an agent account already: only a super admin may give it an admin user`;
+  }
+  return null;
+}
+
+/**
+ * `npm run agent:create` on a database without a super admin would make the Support agent admin
+ * user first, and Strapi closes its first-admin registration once any admin user exists: nobody
+ * could become super admin from the panel. The CLI asks for the first admin to be made first.
+ */
+export async function createStaffMemberFromCli(
+  strapi: Core.Strapi,
+  input: StaffMemberInput,
+): Promise<StaffMemberResult> {
+  const superAdmins = await strapi.db.query("admin::user").count({
+    where: { roles: { code: SUPER_ADMIN_ROLE_CODE } },
+  });
+  if (superAdmins === 0) {
+    const url = String(strapi.config.get("admin.absoluteUrl", "") || "/admin");
+    throw new errors.PolicyError(
+      `No admin user exists yet: create the first admin at ${url} first (Strapi offers that registration only while no admin user exists), then run agent:create again`,
+    );
+  }
+  return createStaffMember(strapi, input);
+}
+
 export async function createStaffMember(
   strapi: Core.Strapi,
   input: StaffMemberInput,
+  requester?: StaffRequester,
 ): Promise<StaffMemberResult> {
   const email = String(input.email ?? "")
     .trim()
@@ -124,6 +175,8 @@ export async function createStaffMember(
         `${email} is already a staff member (agent account and admin user)`,
       );
     }
+    const refusal = linkRefusal(requester, email, existingAgent, existingAdmin);
+    if (refusal) throw new errors.PolicyError(refusal);
     const missingPassword = !password;
     if (missingPassword && !existingAdmin)
       throw fieldError("password", "a password is required");

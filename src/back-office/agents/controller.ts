@@ -14,7 +14,7 @@ export const agentsController = {
 
   async create(ctx: AdminContext, strapi: Core.Strapi) {
     const input = validateStaffCreate((ctx as unknown as RequestBody).request.body);
-    const result = await agentsService(strapi).create(input);
+    const result = await agentsService(strapi).create(input, ctx.state.user);
     ctx.status = 201;
     ctx.body = { data: result };
   },
