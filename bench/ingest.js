@@ -151,7 +151,7 @@ async function benchIngest() {
 
     const o = result.report.outcomes;
     const automatic = result.outcomes.ticket_created_automatic ?? 0;
-    const counted = o.ticket_created + o.comment_added + o.bounce_recorded + o.ignored_duplicate + o.quarantined;
+    const counted = o.ticket_created + o.comment_added + o.bounce_recorded + o.ignored_duplicate + o.quarantined + o.too_large;
     const expected = expectedOutcomes(specs);
     console.log('');
     console.log(`mail ingestion, ${MAILS} mails, batches of ${BATCH}, SQLite (${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)})`);
@@ -166,7 +166,7 @@ async function benchIngest() {
     console.log(`  peak RSS, floor process       ${mb(floor.peakRss).padStart(8)}`);
     console.log(
       `  outcomes: ${o.ticket_created - automatic} tickets + ${automatic} automatic (tickets, not answered) + ${o.comment_added} comments + ` +
-        `${o.ignored_duplicate} duplicates + ${o.quarantined} quarantined + ${o.bounce_recorded} bounces = ${counted} ` +
+        `${o.ignored_duplicate} duplicates + ${o.quarantined} quarantined + ${o.too_large} too large + ${o.bounce_recorded} bounces = ${counted} ` +
         `(${counted === MAILS ? 'every mail' : `NOT the ${MAILS} mails`}); corpus: ${expected.tickets} new, ${expected.automatic} automatic, ${expected.comments} replies`
     );
     console.log(

@@ -83,6 +83,7 @@ export const RECORD_ENUM_LABELS: Readonly<Record<string, string>> = {
   bounce_recorded: 'Bounce recorded',
   ignored_duplicate: 'Duplicate, ignored',
   quarantined: 'Quarantined',
+  too_large: 'Too large, not downloaded',
 };
 
 /**

@@ -39,6 +39,13 @@ export interface IngestionConfig {
    * commit per mail but hold the database's write lock longer (SQLite has one writer).
    */
   transactionSize: number;
+  /**
+   * INGEST_MAX_MESSAGE_BYTES: a larger mail (by the server's RFC822.SIZE) is not downloaded; it leaves
+   * a too_large record and is acknowledged.
+   */
+  maxMessageBytes: number;
+  /** INGEST_NOTIFY_TOO_LARGE: the sender of a too large mail gets a polite automatic notice. */
+  notifyTooLarge: boolean;
   /** null when any of IMAP_HOST, IMAP_USERNAME, IMAP_PASSWORD is missing (listed in `missing`). */
   imap: ImapConfig | null;
   /** The required IMAP variables that are not set. */
@@ -88,6 +95,8 @@ export function readIngestionConfig(env: Env = process.env): IngestionConfig {
   const checkIntervalSeconds = int('EMAIL_TO_TICKET_CHECK_INTERVAL', 300, 1, 86_400, 'a whole number of seconds');
   const batchSize = int('INGEST_BATCH_SIZE', 100, 1, MAX_BATCH_SIZE, 'a whole number');
   const transactionSize = int('INGEST_TRANSACTION_SIZE', 50, 1, 1_000, 'a whole number');
+  const maxMessageBytes = int('INGEST_MAX_MESSAGE_BYTES', 25 * 1024 * 1024, 1024, 2 ** 31 - 1, 'a number of bytes');
+  const notifyTooLarge = bool('INGEST_NOTIFY_TOO_LARGE', true);
 
   const supportEmailText = text('SUPPORT_EMAIL');
   let supportEmail: string | null = null;
@@ -128,7 +137,7 @@ export function readIngestionConfig(env: Env = process.env): IngestionConfig {
       ? { host, port, user, password, secure, startTLS, tlsRejectUnauthorized, folder, processedFolder }
       : null;
 
-  return { enabled, checkIntervalSeconds, supportEmail, batchSize, transactionSize, imap, missing };
+  return { enabled, checkIntervalSeconds, supportEmail, batchSize, transactionSize, maxMessageBytes, notifyTooLarge, imap, missing };
 }
 
 /**

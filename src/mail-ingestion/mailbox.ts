@@ -7,7 +7,7 @@
  */
 import { ImapFlow, type ImapFlowOptions, type Logger } from 'imapflow';
 import type { ImapConfig } from './config';
-import type { FetchedMail } from './types';
+import type { FetchedMail, OversizedMail } from './types';
 
 export interface Mailbox {
   /** The folder being read (IMAP_FOLDER). */
@@ -20,6 +20,11 @@ export interface Mailbox {
    */
   fetchSince(lastUid: number, limit: number): Promise<FetchedMail[]>;
   /**
+   * The same window, with each mail's size read first (RFC822.SIZE): a mail above
+   * `maxMessageBytes` is not downloaded, only its header section (at most 64 KB).
+   */
+  fetchBatch(lastUid: number, limit: number, maxMessageBytes: number): Promise<FetchedBatch>;
+  /**
    * Marks these mails processed in one command: \Seen added, or moved to the processed folder
    * (created when missing) when one is configured.
    */
@@ -27,6 +32,15 @@ export interface Mailbox {
   /** Logs out (or drops the connection when that fails). */
   close(): Promise<void>;
 }
+
+/** A window of the folder: the mails read whole, and the ones too large to read; each in UID order. */
+export interface FetchedBatch {
+  mails: FetchedMail[];
+  oversized: OversizedMail[];
+}
+
+/** How much of a too large mail is read: enough for any sane header section. */
+export const OVERSIZED_HEADER_BYTES = 64 * 1024;
 
 export interface OpenMailboxOptions {
   /** imapflow's protocol log (pino-style); off by default, it logs every command. */
@@ -80,37 +94,65 @@ export async function openMailbox(config: ImapConfig, options: OpenMailboxOption
 
   let processedFolderReady = false;
 
+  async function fetchBatch(lastUid: number, limit: number, maxMessageBytes: number): Promise<FetchedBatch> {
+    if (!Number.isSafeInteger(lastUid) || lastUid < 0)
+      throw new RangeError(`lastUid must be a UID or 0, got ${lastUid}`);
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be at least 1, got ${limit}`);
+    const window = await nextUidWindow(client, lastUid, limit);
+    if (window === null) return { mails: [], oversized: [] };
+    // Both ends are existing UIDs, so the range holds at most `limit` messages and, unlike
+    // `n:*`, never the last message when nothing is newer.
+    const range = `${window.first}:${window.last}`;
+    const inWindow = (uid: number) => uid > lastUid && uid <= window.last;
+    // \Recent belongs to the IMAP session, not to the mail (and is gone in IMAP4rev2)
+    const flagsOf = (flags: Set<string> | undefined) => [...(flags ?? [])].filter((flag) => flag !== '\\Recent');
+
+    // sizes first (a few bytes a mail), so that no body above the limit is transferred
+    const sizes = new Map<number, number>();
+    if (Number.isFinite(maxMessageBytes)) {
+      for await (const message of client.fetch(range, { uid: true, size: true }, { uid: true })) {
+        if (inWindow(message.uid) && typeof message.size === 'number') sizes.set(message.uid, message.size);
+      }
+    }
+    const large = [...sizes].filter(([, size]) => size > maxMessageBytes).map(([uid]) => uid);
+
+    const mails: FetchedMail[] = [];
+    const whole = [...sizes.keys()].filter((uid) => !large.includes(uid));
+    const wholeSets = large.length === 0 ? [range] : whole.length > 0 ? uidSets(whole) : [];
+    for (const set of wholeSets) {
+      for await (const message of client.fetch(set, { uid: true, source: true, flags: true }, { uid: true })) {
+        if (!inWindow(message.uid) || !message.source) continue;
+        mails.push({ uid: message.uid, folder: config.folder, uidValidity, source: message.source, flags: flagsOf(message.flags) });
+      }
+    }
+    const oversized: OversizedMail[] = [];
+    // BODY.PEEK[HEADER]<0.65536>: the header section only, and at most that much of it
+    const header = [{ key: 'header', maxLength: OVERSIZED_HEADER_BYTES }];
+    for (const set of large.length > 0 ? uidSets(large) : []) {
+      for await (const message of client.fetch(set, { uid: true, bodyParts: header, flags: true }, { uid: true })) {
+        if (!inWindow(message.uid)) continue;
+        oversized.push({
+          uid: message.uid,
+          folder: config.folder,
+          uidValidity,
+          size: sizes.get(message.uid) ?? 0,
+          header: message.headers ?? Buffer.alloc(0),
+          flags: flagsOf(message.flags),
+        });
+      }
+    }
+    return { mails: mails.sort((a, b) => a.uid - b.uid), oversized: oversized.sort((a, b) => a.uid - b.uid) };
+  }
+
   return {
     folder: config.folder,
     uidValidity,
 
     async fetchSince(lastUid, limit) {
-      if (!Number.isSafeInteger(lastUid) || lastUid < 0)
-        throw new RangeError(`lastUid must be a UID or 0, got ${lastUid}`);
-      if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be at least 1, got ${limit}`);
-      const window = await nextUidWindow(client, lastUid, limit);
-      if (window === null) return [];
-
-      const mails: FetchedMail[] = [];
-      // Both ends are existing UIDs, so the range holds at most `limit` messages and, unlike
-      // `n:*`, never the last message when nothing is newer.
-      for await (const message of client.fetch(
-        `${window.first}:${window.last}`,
-        { uid: true, source: true, flags: true },
-        { uid: true }
-      )) {
-        if (message.uid <= lastUid || message.uid > window.last || !message.source) continue;
-        mails.push({
-          uid: message.uid,
-          folder: config.folder,
-          uidValidity,
-          source: message.source,
-          // \Recent belongs to the IMAP session, not to the mail (and is gone in IMAP4rev2)
-          flags: [...(message.flags ?? [])].filter((flag) => flag !== '\\Recent'),
-        });
-      }
-      return mails.sort((a, b) => a.uid - b.uid);
+      return (await fetchBatch(lastUid, limit, Number.POSITIVE_INFINITY)).mails;
     },
+
+    fetchBatch,
 
     async acknowledge(uids) {
       if (uids.length === 0) return;

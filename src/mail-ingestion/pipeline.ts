@@ -7,9 +7,10 @@ import { classifyMail } from './classify';
 import { findTicketForMail } from './thread';
 import { applyMail, quarantine, recordedMessageIds, type Applied, type TicketDefaults } from './apply';
 import { openMailbox, type Mailbox } from './mailbox';
+import { recordTooLarge, type TooLargePolicy } from './too-large';
 import { withLookupCache } from '../db/lookup-cache';
 import type { ImapConfig, IngestionConfig } from './config';
-import type { FetchedMail, Outcome, ParsedMail } from './types';
+import type { FetchedMail, Outcome, OversizedMail, ParsedMail } from './types';
 
 export interface IngestOptions {
   /** Fetch, parse and decide, and print the decisions; write, flag and move nothing. */
@@ -39,6 +40,7 @@ const emptyOutcomes = (): Record<Outcome, number> => ({
   bounce_recorded: 0,
   ignored_duplicate: 0,
   quarantined: 0,
+  too_large: 0,
 });
 
 interface Cursor {
@@ -137,6 +139,7 @@ export async function ingestMailbox(
     done: (fetched) => cursors.save(fetched.uidValidity, fetched.uid),
     quarantineFailures: true,
     log,
+    tooLarge: { maxMessageBytes: config.maxMessageBytes, notify: config.notifyTooLarge, supportAddresses },
   };
   let pending: Promise<PreparedBatch> | null = null;
   try {
@@ -147,7 +150,7 @@ export async function ingestMailbox(
     const transactionSize = options.dryRun ? 1 : config.transactionSize;
     let leaseLost = false;
     let requested = Math.min(config.batchSize, limit);
-    pending = fetchAndParse(mailbox, lastUid, requested);
+    pending = fetchAndParse(mailbox, lastUid, requested, config.maxMessageBytes);
 
     while (pending && !leaseLost) {
       const { batch, prepared } = await pending;
@@ -158,7 +161,7 @@ export async function ingestMailbox(
       if (remaining > 0) {
         const size = Math.min(config.batchSize, remaining);
         requested += size;
-        pending = fetchAndParse(mailbox, batch[batch.length - 1].uid, size);
+        pending = fetchAndParse(mailbox, batch[batch.length - 1].uid, size, config.maxMessageBytes);
         pending.catch(() => undefined); // awaited in the next round, or in finally
       }
 
@@ -202,6 +205,8 @@ interface Prepared {
   fetched: FetchedMail;
   mail: ParsedMail | null;
   parseError: unknown;
+  /** Over INGEST_MAX_MESSAGE_BYTES: only its header section was read (fetched.source, mail). */
+  oversized?: OversizedMail;
 }
 
 interface PreparedBatch {
@@ -209,17 +214,23 @@ interface PreparedBatch {
   prepared: Prepared[];
 }
 
-async function fetchAndParse(mailbox: Mailbox, afterUid: number, limit: number): Promise<PreparedBatch> {
-  const batch = await mailbox.fetchSince(afterUid, limit);
+async function fetchAndParse(mailbox: Mailbox, afterUid: number, limit: number, maxMessageBytes: number): Promise<PreparedBatch> {
+  const { mails, oversized } = await mailbox.fetchBatch(afterUid, limit, maxMessageBytes);
   const prepared: Prepared[] = [];
-  for (const fetched of batch) {
+  const parse = async (fetched: FetchedMail, extra: Pick<Prepared, 'oversized'> = {}) => {
     try {
-      prepared.push({ fetched, mail: await parseMail(fetched.source), parseError: null });
+      prepared.push({ fetched, mail: await parseMail(fetched.source), parseError: null, ...extra });
     } catch (error) {
-      prepared.push({ fetched, mail: null, parseError: error });
+      prepared.push({ fetched, mail: null, parseError: error, ...extra });
     }
+  };
+  for (const fetched of mails) await parse(fetched);
+  // a too large mail goes through the batch like any other, with its header section as its source
+  for (const big of oversized) {
+    await parse({ uid: big.uid, folder: big.folder, uidValidity: big.uidValidity, source: big.header, flags: big.flags }, { oversized: big });
   }
-  return { batch, prepared };
+  prepared.sort((a, b) => a.fetched.uid - b.fetched.uid);
+  return { batch: prepared.map((item) => item.fetched), prepared };
 }
 
 /** Thrown out of a batch's transaction to roll it back: which mail failed, and why. */
@@ -288,6 +299,7 @@ async function applyPrepared(
   known: { own: Set<string>; recorded: Map<string, { ticketId: number | null }> },
   run: RunContext
 ): Promise<{ outcome: Outcome; line: string }> {
+  if (item.oversized) return recordTooLarge(strapi, item.oversized, item.mail, run.tooLarge);
   if (!item.mail) {
     strapi.log.warn(`[ingest] uid ${item.fetched.uid} failed: ${describeError(item.parseError)}`);
     await quarantine(strapi, item.fetched, null, item.parseError);
@@ -320,6 +332,7 @@ interface RunContext {
   /** A failing mail is quarantined (from the mailbox), or only reported (re-processing a quarantined one). */
   quarantineFailures: boolean;
   log: (line: string) => void;
+  tooLarge: TooLargePolicy;
 }
 
 /**
@@ -329,6 +342,17 @@ interface RunContext {
 async function processMail(strapi: Core.Strapi, fetched: FetchedMail, run: RunContext, prepared?: Prepared): Promise<string> {
   let mail: ParsedMail | null = null;
   try {
+    const oversized = prepared?.oversized;
+    if (oversized) {
+      if (run.dryRun) return `would record as too large (${oversized.size} bytes), not downloaded`;
+      const recorded = await strapi.db.transaction(async () => {
+        const result = await recordTooLarge(strapi, oversized, prepared.mail, run.tooLarge);
+        await run.done(fetched);
+        return result;
+      });
+      run.report.outcomes.too_large += 1;
+      return recorded.line;
+    }
     if (prepared && !prepared.mail) throw prepared.parseError;
     mail = prepared?.mail ?? (await parseMail(fetched.source));
     const parsed = mail;
@@ -412,6 +436,7 @@ export async function reprocessQuarantined(strapi: Core.Strapi, config: Ingestio
       },
       quarantineFailures: false,
       log,
+      tooLarge: { maxMessageBytes: config.maxMessageBytes, notify: config.notifyTooLarge, supportAddresses: ourAddresses(strapi, config) },
     });
     report.fetched += 1;
     log(`[ingest] quarantined #${row.id}: ${line}`);

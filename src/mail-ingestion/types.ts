@@ -69,4 +69,16 @@ export interface Classification {
   bounceOf: string | null;
 }
 
-export type Outcome = 'ticket_created' | 'comment_added' | 'bounce_recorded' | 'ignored_duplicate' | 'quarantined';
+export type Outcome = 'ticket_created' | 'comment_added' | 'bounce_recorded' | 'ignored_duplicate' | 'quarantined' | 'too_large';
+
+/** A message over INGEST_MAX_MESSAGE_BYTES as the fetch stage saw it: its size and header section, never its body. */
+export interface OversizedMail {
+  uid: number;
+  folder: string;
+  uidValidity: string;
+  /** RFC822.SIZE as the server reports it. */
+  size: number;
+  /** Its header section (at most the first 64 KB of it). */
+  header: Buffer;
+  flags: string[];
+}

@@ -1,7 +1,8 @@
-// A separate ingestion process for tests/ingest-crash.test.ts: boots the compiled Strapi (dist/) on
+// A separate ingestion process for tests: boots the compiled Strapi (dist/) on
 // the database and IMAP settings it inherits through the environment and ingests the mailbox until
 // it is empty, retrying while another (perhaps dead) holder's lease has not expired. Prints the
-// report as JSON. The test kills it with SIGKILL in the middle of a batch.
+// report as JSON, with the process's peak RSS (peakRssBytes). tests/ingest-crash.test.ts kills it with
+// SIGKILL in the middle of a batch; tests/security/mail-file-entry.test.ts reads its peak RSS.
 const path = require('path');
 const { createStrapi } = require('@strapi/strapi');
 
@@ -18,7 +19,7 @@ async function main() {
     if (report.skipped !== 'locked') break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  process.stdout.write(`${JSON.stringify(report)}\n`);
+  process.stdout.write(`${JSON.stringify({ ...report, peakRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
   await app.destroy();
   process.exit(0);
 }

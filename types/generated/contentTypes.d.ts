@@ -808,6 +808,7 @@ export interface ApiInboundEmailInboundEmail
         'bounce_recorded',
         'ignored_duplicate',
         'quarantined',
+        'too_large',
       ]
     > &
       Schema.Attribute.Required;
@@ -819,6 +820,13 @@ export interface ApiInboundEmailInboundEmail
     receivedAt: Schema.Attribute.DateTime;
     references: Schema.Attribute.JSON;
     reprocessedAt: Schema.Attribute.DateTime;
+    size: Schema.Attribute.Integer &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      >;
     skippedAttachments: Schema.Attribute.JSON;
     subject: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
