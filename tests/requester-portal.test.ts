@@ -1,4 +1,5 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { SmtpSink } from './support/smtp-sink';
 
 const TICKET = 'api::ticket.ticket';
 const COMMENT = 'api::comment.comment';
@@ -26,21 +27,29 @@ describe('requester portal', () => {
   const register = (username: string, email: string) =>
     helpdesk.request('POST', '/api/auth/local/register', { body: { username, email, password: PASSWORD } });
   const login = (identifier: string) => helpdesk.request('POST', '/api/auth/local', { body: { identifier, password: PASSWORD } });
-  /** The confirmation link from the mail in the outbox (there is no SMTP server: mail stays queued). */
+  const sink = new SmtpSink();
+  /** The confirmation link from the mail delivered to `email` (the outbox row shows its token masked). */
   const confirmationLink = async (email: string): Promise<string> => {
-    const mail = await helpdesk.strapi.db.query(OUTBOX).findOne({
-      where: { to: email, templateKey: 'users-permissions:email_confirmation' },
-      orderBy: { id: 'desc' },
-    });
-    const link = /https?:\/\/\S+?\/api\/auth\/email-confirmation\?confirmation=[0-9a-f]+/.exec(mail?.textBody ?? '')?.[0];
-    if (!link) throw new Error(`no confirmation link mailed to ${email}`);
-    return link;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const link = sink.messages
+        .filter((message) => message.envelopeTo.includes(email))
+        .map((message) => /https?:\/\/\S+?\/api\/auth\/email-confirmation\?confirmation=[0-9a-f]+/.exec(message.parsed.text ?? '')?.[0])
+        .filter(Boolean)
+        .pop();
+      if (link) return link;
+      if (Date.now() > deadline) throw new Error(`no confirmation link mailed to ${email}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   };
   const get = (url: string, token = jwt) => helpdesk.request('GET', url, { token });
   const post = (url: string, body: unknown, token = jwt) => helpdesk.request('POST', url, { token, body });
 
   beforeAll(async () => {
-    helpdesk = await startHelpdesk({ env: { PUBLIC_URL: 'https://help.example.test', PUBLIC_REGISTRATION: 'true' } });
+    const port = await sink.start();
+    helpdesk = await startHelpdesk({
+      env: { PUBLIC_URL: 'https://help.example.test', PUBLIC_REGISTRATION: 'true', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port) },
+    });
     const create = (subject: string, email: string, ticketStatus: 'new' | 'pending' = 'new') =>
       helpdesk.strapi.documents(TICKET).create({ data: { subject, email, ticketStatus } });
     mine = [await create('My printer', 'Carla@Example.test'), await create('My invoice', 'carla@example.test', 'pending')];
@@ -51,7 +60,10 @@ describe('requester portal', () => {
     await comment(mine[0], 'INTERNAL: customer is difficult', true);
     await comment(theirs, 'Reply to Dave', false);
   });
-  afterAll(() => helpdesk?.stop());
+  afterAll(async () => {
+    await helpdesk?.stop();
+    await sink.stop();
+  });
 
   it('does not let an account registered with somebody else\'s address in before that address confirms it', async () => {
     const registered = await register('mallory', 'dave@example.test');

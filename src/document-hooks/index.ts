@@ -6,13 +6,14 @@ import { commentHook } from './comment';
 import { attachmentHook } from './attachment';
 import { readOnly } from './read-only';
 import { contactHook } from './contact';
+import { outboxHook } from './outbox';
 
 const hooks: Record<string, DocumentHook> = {
   [TICKET]: ticketHook,
   [COMMENT]: commentHook,
   [ATTACHMENT]: attachmentHook,
   [TICKET_HISTORY]: readOnly('Ticket history'),
-  [OUTBOUND_EMAIL]: readOnly('The outbox'),
+  [OUTBOUND_EMAIL]: outboxHook,
   [INBOUND_EMAIL]: readOnly('The inbound mail log'),
   [CONTACT]: contactHook,
 };

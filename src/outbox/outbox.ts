@@ -3,6 +3,7 @@ import type { Core } from '@strapi/strapi';
 import { OUTBOUND_EMAIL } from '../uids';
 import { isPostgres, tableIn } from '../db/table';
 import { nextAttemptDelay, isPermanentFailure, type OutboxPolicy } from './retry-policy';
+import { assertSecretsHidden, createSecretBox, fillSecrets, redactSecrets, secretPlaceholder, type MailSecrets } from './secrets';
 
 export interface OutgoingMail {
   to: string;
@@ -15,6 +16,22 @@ export interface OutgoingMail {
   ticketId?: number;
   /** Not before this moment (a digest waits for the end of its window); now when absent. */
   notBefore?: Date;
+  /**
+   * Secrets the mail carries (a reset code, a confirmation token), by name: the bodies hold
+   * secretPlaceholder(name) instead, which is all the stored row shows; the outbox fills the secret
+   * in at send time. A secret whose placeholder the bodies lack is not stored at all.
+   */
+  secrets?: MailSecrets;
+  /**
+   * Counts under the recipient's cap of automatic mail (AUTO_REPLY_CAP); by default only mail
+   * with Auto-Submitted: auto-replied does. Account mails set it: anybody can trigger them.
+   */
+  capped?: boolean;
+}
+
+export interface Enqueued {
+  /** Why the mail was recorded as suppressed instead of queued (the recipient's cap), or null. */
+  suppressed: string | null;
 }
 
 interface ClaimedMail {
@@ -26,6 +43,7 @@ interface ClaimedMail {
   headers: Record<string, string> | null;
   messageId: string;
   attempts: number;
+  sealedSecrets: string | null;
 }
 
 export interface DeliveryReport {
@@ -46,6 +64,7 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
   let running: Promise<DeliveryReport> | null = null;
   let again = false;
   let stopped = false;
+  const secretBox = createSecretBox(strapi.config.get<string[]>('server.app.keys') ?? []);
 
   /** Why an automatic mail to `to` must not go out now (the recipient's cap is reached), or null. */
   async function capReached(to: string): Promise<string | null> {
@@ -59,13 +78,19 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
 
   /**
    * Writes a mail into the outbox in the caller's transaction. An automatic mail (a confirmation or
-   * auto-reply, Auto-Submitted: auto-replied) past the recipient's cap is recorded as suppressed
-   * with the reason instead, so a form or mailbox flood cannot turn the helpdesk into a mail cannon.
+   * auto-reply, Auto-Submitted: auto-replied, or `capped`) past the recipient's cap is recorded as
+   * suppressed with the reason instead, so a form or mailbox flood cannot turn the helpdesk into a
+   * mail cannon. A suppressed mail keeps no secret.
    */
-  async function enqueue(mail: OutgoingMail): Promise<void> {
-    const automatic = mail.headers?.['Auto-Submitted'] === 'auto-replied';
-    await strapi.db.transaction(async ({ onCommit }) => {
+  async function enqueue(mail: OutgoingMail): Promise<Enqueued> {
+    const automatic = mail.capped ?? mail.headers?.['Auto-Submitted'] === 'auto-replied';
+    const secrets = Object.fromEntries(
+      Object.entries(mail.secrets ?? {}).filter(([name]) => mail.text.includes(secretPlaceholder(name)) || mail.html.includes(secretPlaceholder(name)))
+    );
+    assertSecretsHidden([mail.to, mail.subject, mail.text, mail.html, JSON.stringify(mail.headers ?? {})], mail.secrets ?? {});
+    return strapi.db.transaction(async ({ onCommit }) => {
       const suppressed = automatic ? await capReached(mail.to) : null;
+      const sealedSecrets = !suppressed && Object.keys(secrets).length > 0 ? secretBox.seal(secrets, mail.messageId) : null;
       await strapi.db.query(OUTBOUND_EMAIL).create({
         data: {
           to: mail.to,
@@ -79,12 +104,14 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
           deliveryStatus: suppressed ? 'suppressed' : 'queued',
           lastError: suppressed,
           automatic,
+          sealedSecrets,
           attempts: 0,
           nextAttemptAt: mail.notBefore ?? new Date(),
         },
       });
       // a mail for later is left to the cron task
       if (!mail.notBefore) onCommit(() => kick());
+      return { suppressed };
     });
   }
 
@@ -121,12 +148,22 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
 
   async function send(mail: ClaimedMail, report: DeliveryReport): Promise<void> {
     const rows = strapi.db.query(OUTBOUND_EMAIL);
+    const secrets = mail.sealedSecrets ? secretBox.open(mail.sealedSecrets, mail.messageId) : {};
+    if (!secrets) {
+      await rows.update({
+        where: { id: mail.id },
+        data: { deliveryStatus: 'failed', lastError: 'its secrets could not be decrypted (were APP_KEYS replaced?)', lockedUntil: null, sealedSecrets: null },
+      });
+      report.failed += 1;
+      strapi.log.warn(`[outbox] mail ${mail.messageId} to ${mail.to} failed for good: its secrets could not be decrypted`);
+      return;
+    }
     try {
       await strapi.plugin('email').service('email').send({
         to: mail.to,
         subject: mail.subject,
-        text: mail.textBody,
-        html: mail.htmlBody ?? undefined,
+        text: fillSecrets(mail.textBody, secrets),
+        html: mail.htmlBody === null ? undefined : fillSecrets(mail.htmlBody, secrets),
         // Reply-To as the address option: the provider's defaultReplyTo would replace the header
         replyTo: mail.headers?.['Reply-To'],
         headers: mail.headers ?? undefined,
@@ -134,16 +171,17 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
       });
       await rows.update({
         where: { id: mail.id },
-        data: { deliveryStatus: 'sent', sentAt: new Date(), lockedUntil: null, lastError: null },
+        data: { deliveryStatus: 'sent', sentAt: new Date(), lockedUntil: null, lastError: null, sealedSecrets: null },
       });
       report.sent += 1;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // an error may quote what it was given: never the secret
+      const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
       const giveUp = isPermanentFailure(error) || mail.attempts >= policy.maxAttempts;
       await rows.update({
         where: { id: mail.id },
         data: giveUp
-          ? { deliveryStatus: 'failed', lastError: message, lockedUntil: null }
+          ? { deliveryStatus: 'failed', lastError: message, lockedUntil: null, sealedSecrets: null }
           : {
               deliveryStatus: 'queued',
               lastError: message,

@@ -980,6 +980,7 @@ export interface ApiOutboundEmailOutboundEmail
       }>;
     nextAttemptAt: Schema.Attribute.DateTime;
     publishedAt: Schema.Attribute.DateTime;
+    sealedSecrets: Schema.Attribute.Text & Schema.Attribute.Private;
     sentAt: Schema.Attribute.DateTime;
     subject: Schema.Attribute.String &
       Schema.Attribute.Required &

@@ -4,6 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { outboxService } from '../../services';
 import { newMessageId } from '../../mail/ticket-mail';
+import { accountMailKey } from '../../outbox/account-mail';
+import { secretPlaceholder } from '../../outbox/secrets';
+import type { Enqueued } from '../../outbox/outbox';
 import { passwordResetUrl, publicBaseUrl, publicRegistration } from '../../setup/registration';
 
 type Factory = (context: { strapi: Core.Strapi }) => Record<string, unknown>;
@@ -36,8 +39,15 @@ interface TemplateService {
 
 const stripTags = (html: string): string => html.replace(/<\/p>\s*/gi, '\n\n').replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]+>/g, '').trim();
 
-/** A users-permissions mail (address confirmation, password reset) into the outbox, as text and HTML. */
-function queueAccountMail(strapi: Core.Strapi, mail: { to: string; subject: string; html: string; kind: string }): Promise<void> {
+/** Where the token goes in an account mail's stored body (the outbox fills it in at send time). */
+const TOKEN = secretPlaceholder('token');
+
+/**
+ * A users-permissions mail (address confirmation, password reset) into the outbox, as text and
+ * HTML rendered with the TOKEN placeholder: the token itself is stored only encrypted. It counts
+ * under the recipient's cap of automatic mail (anybody can ask for one).
+ */
+function queueAccountMail(strapi: Core.Strapi, mail: { to: string; subject: string; html: string; kind: string; token: string }): Promise<Enqueued> {
   return outboxService(strapi).enqueue({
     to: mail.to,
     subject: mail.subject,
@@ -45,8 +55,16 @@ function queueAccountMail(strapi: Core.Strapi, mail: { to: string; subject: stri
     html: mail.html,
     messageId: newMessageId(strapi),
     headers: { 'Auto-Submitted': 'auto-generated' },
-    templateKey: `users-permissions:${mail.kind}`,
+    templateKey: accountMailKey(mail.kind),
+    secrets: { token: mail.token },
+    capped: true,
   });
+}
+
+/** Registration and everything that mails a confirmation link are closed unless PUBLIC_REGISTRATION=true. */
+function refuseUnlessRegistrationOpen(strapi: Core.Strapi): void {
+  // a PolicyError, because Strapi turns any other ForbiddenError from a content-API action into a bare "Forbidden"
+  if (!publicRegistration(strapi)) throw new errors.PolicyError('Registration is disabled');
 }
 
 const forgotPasswordBody = validateYupSchema(yup.object({ email: yup.string().email().required() }).noUnknown());
@@ -54,7 +72,9 @@ const forgotPasswordBody = validateYupSchema(yup.object({ email: yup.string().em
 /**
  * The password-reset mail, as users-permissions' forgotPassword writes it (same template, same
  * token), but through the outbox and with the link on the public address. The token and the mail
- * are written in one transaction. Unknown and blocked addresses get the same answer as known ones.
+ * are written in one transaction; past the recipient's cap the mail is suppressed and the token
+ * left as it was (the last mail sent still works). Unknown and blocked addresses, and a suppressed
+ * mail, get the same answer as a mail sent.
  */
 const forgotPassword =
   (strapi: Core.Strapi): Action =>
@@ -73,13 +93,13 @@ const forgotPassword =
         SERVER_URL: String(strapi.config.get('server.absoluteUrl')),
         ADMIN_URL: String(strapi.config.get('admin.absoluteUrl')),
         USER: safeUser,
-        TOKEN: resetPasswordToken,
+        TOKEN,
       });
       const subject = await templates.template(settings.object, { USER: safeUser });
       const users = strapi.plugin('users-permissions').service('user') as UserService;
       await strapi.db.transaction(async () => {
-        await users.edit(user.id, { resetPasswordToken });
-        await queueAccountMail(strapi, { to: user.email, subject, html, kind: 'reset_password' });
+        const { suppressed } = await queueAccountMail(strapi, { to: user.email, subject, html, kind: 'reset_password', token: resetPasswordToken });
+        if (!suppressed) await users.edit(user.id, { resetPasswordToken });
       });
     }
     ctx.body = { ok: true };
@@ -89,19 +109,23 @@ const forgotPassword =
  * users-permissions mails its address-confirmation link straight through the email plugin; here it
  * goes through the outbox like every other mail (retried, visible in the admin panel, never lost).
  * The text is still the template staff edit in Settings → Users & Permissions → Email templates.
- * The password-reset mail goes the same way, and registration is refused with a 403 unless
- * PUBLIC_REGISTRATION=true (users-permissions alone answers a disabled registration with a 400).
+ * The password-reset mail goes the same way, and registration, and asking for another
+ * confirmation link, are refused with a 403 unless PUBLIC_REGISTRATION=true (users-permissions
+ * alone answers a disabled registration with a 400 and mails links whatever the setting).
  */
 export default (plugin: UsersPermissionsPlugin) => {
   const authController = plugin.controllers.auth;
   plugin.controllers.auth = ({ strapi }) => {
-    const controller = authController({ strapi }) as Record<string, unknown> & { register: Action };
+    const controller = authController({ strapi }) as Record<string, unknown> & { register: Action; sendEmailConfirmation: Action };
     return {
       ...controller,
       async register(ctx: Context) {
-        // a PolicyError, because Strapi turns any other ForbiddenError from a content-API action into a bare "Forbidden"
-        if (!publicRegistration(strapi)) throw new errors.PolicyError('Registration is disabled');
+        refuseUnlessRegistrationOpen(strapi);
         return controller.register(ctx);
+      },
+      async sendEmailConfirmation(ctx: Context) {
+        refuseUnlessRegistrationOpen(strapi);
+        return controller.sendEmailConfirmation(ctx);
       },
       forgotPassword: forgotPassword(strapi),
     };
@@ -112,12 +136,12 @@ export default (plugin: UsersPermissionsPlugin) => {
     const service = userService({ strapi }) as unknown as UserService & Record<string, unknown>;
     return {
       ...service,
+      /** Like the reset mail: the token is written only with a mail that goes out (not past the cap). */
       async sendConfirmationEmail(user: { id: number; email: string; username?: string }) {
         const store = strapi.store({ type: 'plugin', name: 'users-permissions' });
         const emails = (await store.get({ key: 'email' })) as { email_confirmation: { options: ConfirmationSettings } };
         const settings = emails.email_confirmation.options;
         const confirmationToken = randomBytes(20).toString('hex');
-        await service.edit.call(service, user.id, { confirmationToken });
 
         const templates = strapi.plugin('users-permissions').service('users-permissions') as TemplateService;
         const serverUrl = String(strapi.config.get('server.absoluteUrl'));
@@ -128,10 +152,13 @@ export default (plugin: UsersPermissionsPlugin) => {
           SERVER_URL: serverUrl,
           ADMIN_URL: String(strapi.config.get('admin.absoluteUrl')),
           USER: safeUser,
-          CODE: confirmationToken,
+          CODE: TOKEN,
         });
         const subject = await templates.template(settings.object, { USER: safeUser });
-        await queueAccountMail(strapi, { to: user.email, subject, html, kind: 'email_confirmation' });
+        await strapi.db.transaction(async () => {
+          const { suppressed } = await queueAccountMail(strapi, { to: user.email, subject, html, kind: 'email_confirmation', token: confirmationToken });
+          if (!suppressed) await service.edit.call(service, user.id, { confirmationToken });
+        });
       },
     };
   };
