@@ -82,6 +82,8 @@ describe('email-to-ticket config', () => {
       supportEmail: null,
       batchSize: 100,
       transactionSize: 50,
+      maxMessageBytes: 25 * 1024 * 1024,
+      notifyTooLarge: true,
       imap: null,
       missing: ['IMAP_HOST', 'IMAP_USERNAME', 'IMAP_PASSWORD'],
     });
@@ -195,6 +197,9 @@ describe('email-to-ticket config', () => {
     );
     expect(() => readIngestionConfig({ EMAIL_TO_TICKET_ENABLED: 'ja' })).toThrow(
       'EMAIL_TO_TICKET_ENABLED must be true or false'
+    );
+    expect(() => readIngestionConfig({ INGEST_MAX_MESSAGE_BYTES: '25MB' })).toThrow(
+      'INGEST_MAX_MESSAGE_BYTES must be a number of bytes from 1024 to 2147483647, got "25MB"'
     );
     expect(() => readIngestionConfig({ IMAP_FOLDER: 'Inbox', IMAP_PROCESSED_FOLDER: 'INBOX' })).toThrow(
       'IMAP_PROCESSED_FOLDER must differ from IMAP_FOLDER'
