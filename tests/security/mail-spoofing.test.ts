@@ -13,7 +13,9 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 import { appendMail, imapEnv, startDovecot, type DovecotServer } from '../support/dovecot';
+import { SmtpSink } from '../support/smtp-sink';
 import type { IngestionConfig, ImapConfig } from '../../src/mail-ingestion/config';
+import type { Outbox } from '../../src/outbox/outbox';
 
 const TICKET = 'api::ticket.ticket';
 const COMMENT = 'api::comment.comment';
@@ -44,6 +46,7 @@ const build = (mail: Mail.Options): Promise<Buffer> => new MailComposer(mail).co
 describe('mail spoofing (issue 16, findings 3 and 4)', () => {
   let helpdesk: Helpdesk;
   let imap: DovecotServer;
+  const sink = new SmtpSink();
   let ingest: () => Promise<unknown>;
   let agentId: number;
   let subjects = 0;
@@ -89,8 +92,11 @@ describe('mail spoofing (issue 16, findings 3 and 4)', () => {
 
   beforeAll(async () => {
     imap = await startDovecot();
+    const port = await sink.start();
     helpdesk = await startHelpdesk({
       env: {
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: String(port),
         CRON_ENABLED: 'false',
         EMAIL_TO_TICKET_ENABLED: 'true',
         SUPPORT_EMAIL: SUPPORT,
@@ -108,6 +114,7 @@ describe('mail spoofing (issue 16, findings 3 and 4)', () => {
   afterAll(async () => {
     await helpdesk?.stop();
     await imap?.stop();
+    await sink.stop();
   });
 
   describe('finding 4: staff identity needs a verified sender', () => {
@@ -167,8 +174,10 @@ describe('mail spoofing (issue 16, findings 3 and 4)', () => {
       const ticket = await openTicket('pending');
       const agent = (await helpdesk.strapi.db.query('plugin::users-permissions.user').findOne({ where: { id: agentId } })) as { documentId: string };
       await helpdesk.strapi.documents(TICKET).update({ documentId: ticket.documentId, data: { assignee: agent.documentId } });
-      const assignment = (await outboxRows(ticket)).find((row) => row.templateKey === 'assignment_notification' && row.to === AGENT);
-      const replyTo = assignment?.headers['Reply-To'] ?? '';
+      // the agent's notice as it reached the agent's mailbox (its Reply-To is what a reply goes to)
+      await (helpdesk.strapi.service(OUTBOX) as unknown as Outbox).deliverDue();
+      const notice = sink.messages.find((message) => message.envelopeTo.includes(AGENT) && message.parsed.subject?.includes(ticket.ticketNumber));
+      const replyTo = notice?.parsed.replyTo?.value[0]?.address ?? '';
       expect(replyTo).toMatch(new RegExp(`^support\\+a${agentId}\\.[0-9a-f]{10}@helpdesk\\.test$`));
 
       const mails = (await outboxRows(ticket)).length;
