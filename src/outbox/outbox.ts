@@ -88,7 +88,9 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
       Object.entries(mail.secrets ?? {}).filter(([name]) => mail.text.includes(secretPlaceholder(name)) || mail.html.includes(secretPlaceholder(name)))
     );
     assertSecretsHidden([mail.to, mail.subject, mail.text, mail.html, JSON.stringify(mail.headers ?? {})], mail.secrets ?? {});
-    return strapi.db.transaction(async ({ onCommit }) => {
+    return strapi.db.transaction(async ({ trx, onCommit }) => {
+      // one count per recipient at a time, or requests that come at once would all see room under the cap
+      if (automatic && isPostgres(strapi)) await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`outbox-cap:${mail.to}`]);
       const suppressed = automatic ? await capReached(mail.to) : null;
       const sealedSecrets = !suppressed && Object.keys(secrets).length > 0 ? secretBox.seal(secrets, mail.messageId) : null;
       await strapi.db.query(OUTBOUND_EMAIL).create({

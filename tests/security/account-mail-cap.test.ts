@@ -88,6 +88,18 @@ describe('account mails under the cap, and no confirmation links with registrati
     expect(login.status).toBe(200);
   });
 
+  it(`keeps the cap when the 8 requests come at once`, async () => {
+    const email = 'rushed-agent@example.test';
+    await helpdesk.agent(email);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => postFrom(`203.0.113.${i + 1}`, '/api/auth/forgot-password', { email }))
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(200));
+    const rows = await rowsTo(email);
+    expect(rows).toHaveLength(8);
+    expect(rows.filter((row) => row.deliveryStatus !== 'suppressed')).toHaveLength(CAP);
+  });
+
   it('refuses send-email-confirmation with a 403 while registration is off, and mails nothing', async () => {
     const role = (await helpdesk.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } })) as { id: number };
     await helpdesk.strapi.plugin('users-permissions').service('user').add({
