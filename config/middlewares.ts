@@ -3,7 +3,8 @@ import { attachmentLimits, multipartErrorHandler } from '../src/api/attachment/d
 import { corsOrigin, corsPolicy } from '../src/security/cors';
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
-  'strapi::logger',
+  // strapi::logger's request line, with secrets in query strings (confirmation links) masked
+  'global::request-log',
   'strapi::errors',
   'strapi::security',
   // only listed origins may read responses with credentials (CORS_ORIGINS; see src/security/cors.ts)
