@@ -33,6 +33,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
       onError: multipartErrorHandler(attachmentLimits(env)),
     },
   },
+  // every email-like string of a parsed body passes a linear-time check before Strapi's own
+  // validators (which backtrack exponentially on crafted addresses) see it
+  'global::email-input-guard',
   'strapi::session',
   'strapi::favicon',
   'strapi::public',

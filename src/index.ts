@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { registerDocumentHooks } from './document-hooks';
+import { registerEmailAttributeGuard } from './document-hooks/email-attributes';
 import { ensureAgentRole, ensurePublicGuestAccess, ensureRequesterAccess } from './access/roles';
 import { applyAccountSettings } from './setup/registration';
 import { applyContentManagerLayouts } from './setup/content-manager-layouts';
@@ -17,6 +18,8 @@ export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
     // ticket tags: JSON underneath, edited as chips in the Content Manager (src/admin/fields)
     strapi.customFields.register({ name: 'tags', type: 'json' });
+    // first: no email attribute reaches Strapi's backtracking validator unchecked, from any origin
+    registerEmailAttributeGuard(strapi);
     registerDocumentHooks(strapi);
     await registerBackOffice(strapi);
     restrictAgentPickers(strapi);

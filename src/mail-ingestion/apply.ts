@@ -11,6 +11,7 @@ import { deniedTypeReason, executableKind, formatBytes } from '../api/attachment
 import type { MultipartFile } from '../api/attachment/validators/attachment-upload';
 import type { Classification, FetchedMail, MailAttachment, Outcome, ParsedMail } from './types';
 import type { TicketMatch } from './thread';
+import { MailParseError } from './parse';
 import { CONVERSATION_ROLES, ownAddresses, senderOf, staffActor, type Sender } from './sender';
 
 /** What the apply stage did with one mail. */
@@ -352,7 +353,7 @@ export async function quarantine(strapi: Core.Strapi, fetched: FetchedMail, mess
   const file = await storeRawFile(strapi, fetched);
   await strapi.db.query(INBOUND_EMAIL).create({
       data: {
-        messageId: messageId ?? `<uid-${fetched.uidValidity}-${fetched.uid}@quarantine.invalid>`,
+        messageId: messageId ?? (error instanceof MailParseError ? error.messageId : null) ?? `<uid-${fetched.uidValidity}-${fetched.uid}@quarantine.invalid>`,
         dedupeKey: null,
         outcome: 'quarantined',
         error: truncate(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 5000),

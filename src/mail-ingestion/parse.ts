@@ -8,25 +8,29 @@
  * clients show it: the requester still gets a ticket with whatever text could be read. Input that is
  * not a mail at all (empty, no header a mail has, random bytes) and anything that makes the parser
  * itself fail (limits exceeded, a bug) is a MailParseError, never another exception, so the pipeline
- * has one thing to catch and quarantine the raw source with.
+ * has one thing to catch and quarantine the raw source with. So is a From that is no email address.
  */
 import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { AddressObject, Attachment, EmailAddress, HeaderLines, ParsedMail as MailparserMail } from 'mailparser';
 import EmailReplyParser from 'email-reply-parser';
 import sanitizeHtml from 'sanitize-html';
+import { normalizeMailAddress } from '../validation/email-address';
 import type { Address, MailAttachment, ParsedMail } from './types';
 
-export type MailParseErrorReason = 'empty' | 'not_a_mail' | 'unparseable';
+export type MailParseErrorReason = 'empty' | 'not_a_mail' | 'unparseable' | 'bad_sender';
 
 /** The source cannot be understood as a mail: the pipeline quarantines it (raw source kept). */
 export class MailParseError extends Error {
   readonly reason: MailParseErrorReason;
+  /** The mail's Message-ID when it was read before the failure (its quarantine record keeps it). */
+  readonly messageId: string | null;
 
-  constructor(reason: MailParseErrorReason, message: string, options?: { cause?: unknown }) {
+  constructor(reason: MailParseErrorReason, message: string, options?: { cause?: unknown; messageId?: string }) {
     super(message, options);
     this.name = 'MailParseError';
     this.reason = reason;
+    this.messageId = options?.messageId ?? null;
   }
 }
 
@@ -62,6 +66,7 @@ export async function parseMail(source: Buffer, options: ParseOptions = {}): Pro
   try {
     return await toParsedMail(source, parsed, options);
   } catch (error) {
+    if (error instanceof MailParseError) throw error;
     throw new MailParseError('unparseable', `the message could not be read: ${errorMessage(error)}`, { cause: error });
   }
 }
@@ -72,12 +77,13 @@ async function toParsedMail(source: Buffer, parsed: MailparserMail, options: Par
   const html = typeof parsed.html === 'string' ? parsed.html : null;
   const needsText = !parsed.text?.trim() && html !== null && !parsed.textConversionError;
   const text = needsText ? await htmlToText(html) : parsed.text ?? '';
+  const messageId = ownId ?? generatedMessageId(source);
   return {
-    messageId: ownId ?? generatedMessageId(source),
+    messageId,
     messageIdGenerated: ownId === undefined,
     inReplyTo: messageIds(parsed.inReplyTo ?? ''),
     references: messageIds(parsed.references ?? ''),
-    from: addresses(parsed.from)[0] ?? null,
+    from: sender(parsed.from, messageId),
     replyTo: addresses(parsed.replyTo)[0] ?? null,
     to: addresses(parsed.to),
     cc: addresses(parsed.cc),
@@ -119,15 +125,38 @@ export function messageIds(value: string | string[]): string[] {
   return [...ids];
 }
 
-function addresses(value: AddressObject | AddressObject[] | undefined): Address[] {
+function addressEntries(value: AddressObject | AddressObject[] | undefined): EmailAddress[] {
   if (!value) return [];
   const flatten = (entries: EmailAddress[]): EmailAddress[] => entries.flatMap((entry) => (entry.group ? flatten(entry.group) : [entry]));
-  const result: Address[] = [];
-  for (const entry of flatten((Array.isArray(value) ? value : [value]).flatMap((object) => object.value))) {
-    const address = entry.address?.trim().toLowerCase();
-    if (address) result.push({ address, name: (entry.name ?? '').trim() });
+  return flatten((Array.isArray(value) ? value : [value]).flatMap((object) => object.value)).filter((entry) => entry.address?.trim());
+}
+
+/**
+ * The addresses of a header, as normalizeMailAddress makes them; one that is not an email address
+ * is left out (a spammer's broken Cc never becomes a participant, nor reaches a validator).
+ */
+function addresses(value: AddressObject | AddressObject[] | undefined): Address[] {
+  return addressEntries(value).flatMap((entry) => {
+    const address = normalizeMailAddress(entry.address ?? '');
+    return address ? [{ address, name: (entry.name ?? '').trim() }] : [];
+  });
+}
+
+/**
+ * The From address (the first one), or null when the mail names none. A sender that is no email
+ * address even after normalizeMailAddress (`"Millions Lottery"@example.com>`) cannot be a requester:
+ * the mail is quarantined at once, before anything is written and before any email validator
+ * (Strapi's backtrack for seconds to hours on such strings) sees it.
+ */
+function sender(value: AddressObject | AddressObject[] | undefined, messageId: string): Address | null {
+  const entry = addressEntries(value)[0];
+  if (!entry) return null;
+  const address = normalizeMailAddress(entry.address ?? '');
+  if (!address) {
+    const shown = JSON.stringify((entry.address ?? '').slice(0, 300));
+    throw new MailParseError('bad_sender', `sender address is not a valid email address: ${shown}`, { messageId });
   }
-  return result;
+  return { address, name: (entry.name ?? '').trim() };
 }
 
 /** mailparser makes an unreadable Date header "now"; a mail whose date we cannot read has none. */
