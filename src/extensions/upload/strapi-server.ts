@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { env, errors } from '@strapi/utils';
 import { API_UPLOADER_ATTRIBUTE, isOwnUpload, recordApiUploaders, restCaller } from '../../api/attachment/domain/file-ownership';
 import { imagePixelRefusal } from '../../api/attachment/domain/file-content';
+import { imagePixelLimit } from '../../api/attachment/domain/attachment-policy';
 import { UP_USER } from '../../uids';
 
 interface UploadContext {
@@ -78,6 +79,8 @@ export default (plugin: UploadPluginServer): UploadPluginServer => {
     private: true,
     configurable: false,
   };
+  // a malformed IMAGE_MAX_PIXELS stops the start rather than every image upload
+  imagePixelLimit(env);
   plugin.services['image-manipulation'] = guardImageDecoding(plugin.services['image-manipulation'] as ImageService);
 
   // POST /api/upload?id=N replaces file N or rewrites its details, whoever uploaded it: over
