@@ -190,6 +190,14 @@ describe('account mails keep their secrets', () => {
       const relations = await helpdesk.request('GET', `/content-manager/relations/${OUTBOX}/${row.documentId}/ticket`, { token });
       expectNoSecret(`${who}: relations of ${row.to}`, relations.body);
     }
+    // nor through the accounts themselves (the tokens are private fields of the user rows)
+    const users = await helpdesk.request('GET', `/content-manager/collection-types/${USER}?page=1&pageSize=100`, { token });
+    expectNoSecret(`${who}: accounts`, users.body);
+    if (who === 'superAdmin') expect(users.body.results.map((user: { email: string }) => user.email)).toContain('victim-agent@example.test');
+    for (const user of (users.body.results ?? []) as Array<{ documentId: string }>) {
+      const one = await helpdesk.request('GET', `/content-manager/collection-types/${USER}/${user.documentId}`, { token });
+      expectNoSecret(`${who}: account ${user.documentId}`, one.body);
+    }
     const filter = encodeURIComponent('filters[templateKey][$startsWith]');
     const filtered = await helpdesk.request('GET', `${CM_OUTBOX}?page=1&pageSize=100&${filter}=users-permissions`, { token });
     expectNoSecret(`${who}: filtered list`, filtered.body);
