@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { freshDatabase, startHelpdesk, type Helpdesk, type TestDatabase } from '../helpers/helpdesk';
 import { applyTestEnv } from '../helpers/test-env';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 import { yup } from '@strapi/utils';
 import { isEmailAddress, normalizeMailAddress } from '../../src/validation/email-address';
 import { appendMails, imapEnv, listMessages, startDovecot, type DovecotServer } from '../support/dovecot';
@@ -97,7 +97,7 @@ describe('the linear pre-check (src/validation/email-address.ts)', () => {
 describe('crafted email addresses over HTTP (a server in its own process)', () => {
   jest.setTimeout(180_000);
   let database: TestDatabase;
-  let child: ChildProcessWithoutNullStreams;
+  let server: ServerProcess | undefined;
   let baseUrl = '';
   const tokens: { admin?: string; agent?: string } = {};
   let contactDocumentId = '';
@@ -167,31 +167,12 @@ describe('crafted email addresses over HTTP (a server in its own process)', () =
   beforeAll(async () => {
     applyTestEnv();
     database = await freshDatabase();
-    child = spawn(process.execPath, [path.join(__dirname, '..', 'support', 'server-worker.js')], {
-      env: { ...process.env, SMTP_HOST: '', AGENT_EMAIL: AGENT.email, AGENT_PASSWORD: AGENT.password },
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const line = out.split('\n').find((l) => l.startsWith('{"port"'));
-        if (line) resolve((JSON.parse(line) as { port: number }).port);
-      });
-      child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-    });
-    baseUrl = `http://127.0.0.1:${port}`;
+    server = await startServerProcess({ SMTP_HOST: '', AGENT_EMAIL: AGENT.email, AGENT_PASSWORD: AGENT.password });
+    baseUrl = server.baseUrl;
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.on('exit', resolve));
-      child.stdin.end();
-      // a server still stuck in a validator never reads stdin's end
-      const stuck = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(stuck);
-    }
+    // a server still stuck in a validator never reads stdin's end: killed after 15 s
+    await server?.stop(15_000);
     await database?.drop();
   });
 

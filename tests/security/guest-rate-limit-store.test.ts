@@ -1,6 +1,5 @@
-import path from 'node:path';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { freshDatabase, startHelpdesk, type Helpdesk, type TestDatabase } from '../helpers/helpdesk';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 
 const RATE_LIMIT_COUNTER = 'api::rate-limit-counter.rate-limit-counter';
 const ENV = { GUEST_RATE_LIMIT_MAX: '3', GUEST_RATE_LIMIT_WINDOW_MS: '600000', TRUST_PROXY: 'false' };
@@ -23,7 +22,7 @@ const post = (baseUrl: string, i: number) =>
 describe('guest rate limit kept in the database', () => {
   let database: TestDatabase;
   let helpdesk: Helpdesk | undefined;
-  let child: ChildProcessWithoutNullStreams | undefined;
+  let child: ServerProcess | undefined;
   // the first Strapi must not drop the database when it stops: the second one reopens it
   const keep: TestDatabase = { drop: async () => undefined };
 
@@ -31,11 +30,7 @@ describe('guest rate limit kept in the database', () => {
     database = await freshDatabase();
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child!.on('exit', resolve));
-      child.stdin.end();
-      await exited;
-    }
+    await child?.stop();
     await helpdesk?.stop();
   });
 
@@ -68,19 +63,8 @@ describe('guest rate limit kept in the database', () => {
     // a window that ended long ago, from another address
     await counters.create({ data: { key: 'guest-ticket|192.0.2.1|0', hits: 9, expiresAt: new Date(0) } });
 
-    child = spawn(process.execPath, [path.join(__dirname, '..', 'support', 'server-worker.js')], { env: { ...process.env, ...ENV } });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child!.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const line = out.split('\n').find((l) => l.startsWith('{"port"'));
-        if (line) resolve((JSON.parse(line) as { port: number }).port);
-      });
-      child!.on('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-    });
-    const other = `http://127.0.0.1:${port}`;
+    child = await startServerProcess(ENV);
+    const other = child.baseUrl;
 
     // the new process's first hit opens the window's row and prunes (the first process pruned at boot's first hit)
     const statuses = [

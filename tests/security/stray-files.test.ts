@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { freshDatabase, type TestDatabase } from '../helpers/helpdesk';
 import { applyTestEnv } from '../helpers/test-env';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 
 const FILE_BYTES = 5 * 1024 * 1024;
 const AGENT = { email: 'stray-agent@example.test', password: 'Correct-Horse-9' };
@@ -20,34 +20,17 @@ describe('no stray multipart temp files', () => {
   // formidable writes to os.tmpdir(): the server runs in a child process whose TMPDIR nobody else uses
   const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-stray-'));
   let database: TestDatabase;
-  let child: ChildProcessWithoutNullStreams;
+  let server: ServerProcess | undefined;
   let baseUrl = '';
 
   beforeAll(async () => {
     applyTestEnv();
     database = await freshDatabase();
-    child = spawn(process.execPath, [path.join(__dirname, '..', 'support', 'server-worker.js')], {
-      env: { ...process.env, TMPDIR: tmpdir, SMTP_HOST: '', GUEST_RATE_LIMIT_MAX: '1000', AGENT_EMAIL: AGENT.email, AGENT_PASSWORD: AGENT.password },
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const line = out.split('\n').find((l) => l.startsWith('{"port"'));
-        if (line) resolve((JSON.parse(line) as { port: number }).port);
-      });
-      child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-    });
-    baseUrl = `http://127.0.0.1:${port}`;
+    server = await startServerProcess({ TMPDIR: tmpdir, SMTP_HOST: '', GUEST_RATE_LIMIT_MAX: '1000', AGENT_EMAIL: AGENT.email, AGENT_PASSWORD: AGENT.password });
+    baseUrl = server.baseUrl;
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.on('exit', resolve));
-      child.stdin.end();
-      await exited;
-    }
+    await server?.stop();
     await database?.drop();
     fs.rmSync(tmpdir, { recursive: true, force: true });
   });
