@@ -22,6 +22,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
         { method: 'POST', path: /^\/api\/tickets\/[^/]+\/attachments\/?$/ },
         { method: 'POST', path: /^\/helpdesk-admin\/tickets\/[^/]+\/replies\/?$/ }, // back office: a reply with files
       ],
+      drainBytes: attachmentLimits(env).maxRequestBytes,
     },
   },
   // Multipart files are written to disk before any route runs: stop reading at what an upload may

@@ -16,6 +16,8 @@ export interface MultipartRoute {
 export interface RequestBodyGuardConfig {
   /** The only routes strapi::body may parse multipart bodies for (uploads). */
   multipartRoutes: readonly MultipartRoute[];
+  /** How much of a refused multipart body is still read (and dropped) so that the client gets the answer. */
+  drainBytes: number;
 }
 
 const decoders: Record<string, (() => NodeJS.ReadWriteStream) | null> = {
@@ -54,6 +56,31 @@ async function readLimited(req: Readable, encoding: string, limit: number): Prom
     throw new errors.ValidationError('The request body could not be read (bad compression or aborted)');
   }
   return Buffer.concat(chunks);
+}
+
+const DRAIN_TIMEOUT_MS = 30_000;
+
+/** Reads and drops what is left of a request body: at most `maxBytes`, within `timeoutMs`. */
+function drainRequest(req: Readable, maxBytes: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    let drained = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.off('data', count);
+      req.off('end', done);
+      req.off('close', done);
+      resolve();
+    };
+    const count = (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > maxBytes) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    req.on('data', count);
+    req.once('end', done);
+    req.once('close', done);
+    req.resume();
+  });
 }
 
 const tempPaths = (files: unknown): string[] =>
@@ -121,6 +148,12 @@ export default (config: RequestBodyGuardConfig, { strapi }: { strapi: Core.Strap
     });
     try {
       await next();
+    } catch (error) {
+      // A multipart body refused halfway (413 past the file limit): answering while the client still
+      // sends makes Node close the connection under it, and the client sees a reset instead of our
+      // answer. Read and drop the rest first, up to what an upload may carry.
+      if (ctx.request.is('multipart') && !ctx.req.complete) await drainRequest(ctx.req, config.drainBytes, DRAIN_TIMEOUT_MS);
+      throw error;
     } finally {
       const files = parsed.flatMap(tempPaths);
       if (files.length > 0) await Promise.all(files.map((filepath) => rm(filepath, { force: true })));
