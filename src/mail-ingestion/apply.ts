@@ -13,6 +13,7 @@ import type { Classification, FetchedMail, MailAttachment, Outcome, ParsedMail }
 import type { TicketMatch } from './thread';
 import { MailParseError } from './parse';
 import { CONVERSATION_ROLES, ownAddresses, senderOf, staffActor, type Sender } from './sender';
+import { dedupeKeyOf, judge, recordedMails, type Seen } from './dedupe';
 
 /** What the apply stage did with one mail. */
 export interface Applied {
@@ -21,6 +22,8 @@ export interface Applied {
   commentId: number | null;
   /** For the log and the dry run: "new ticket TKT-…", "comment on TKT-…", … */
   summary: string;
+  /** Its inbound record. */
+  recordId: number;
 }
 
 export interface TicketDefaults {
@@ -101,6 +104,25 @@ async function noteSkipped(strapi: Core.Strapi, ticketDocumentId: string, skippe
       data: {
         ticket: ticketDocumentId,
         body: `Attachments not stored from the requester's mail:\n${lines.join('\n')}`,
+        isInternal: true,
+        authorType: 'system',
+        authorName: 'Mail ingestion',
+        source: 'email',
+      },
+    })
+  );
+}
+
+/** What staff read on a ticket whose mail gave no address to answer; nothing is mailed to it. */
+export const NO_REPLY_ADDRESS = 'No reply address';
+
+async function noteNoReplyAddress(strapi: Core.Strapi, ticketDocumentId: string, mail: ParsedMail): Promise<void> {
+  const shown = mail.fromHeader ? `From: ${mail.fromHeader}` : 'no From, Reply-To or Sender';
+  await runAs(SYSTEM_ACTOR, () =>
+    strapi.documents(COMMENT).create({
+      data: {
+        ticket: ticketDocumentId,
+        body: `${NO_REPLY_ADDRESS}: the mail names no address we can answer (${shown}). Nothing is mailed to the requester; reach them another way, or put their address on the ticket.`,
         isInternal: true,
         authorType: 'system',
         authorName: 'Mail ingestion',
@@ -211,37 +233,32 @@ export interface ApplyInput {
   /** The mail is one of ours coming back (its Message-ID is in the outbox). */
   own: boolean;
   defaults: TicketDefaults;
-  /**
-   * Whether its Message-ID was ingested before, when the caller looked it up already (a batch does,
-   * for all its mails at once): the earlier record's ticket, or null when there is none.
-   */
-  recorded?: { ticketId: number | null } | null;
-}
-
-/** The inbound records that applied these Message-IDs (duplicates are recorded without a key). */
-export async function recordedMessageIds(strapi: Core.Strapi, messageIds: string[]): Promise<Map<string, { ticketId: number | null }>> {
-  if (messageIds.length === 0) return new Map();
-  const rows = (await strapi.db.query(INBOUND_EMAIL).findMany({
-    where: { dedupeKey: { $in: [...new Set(messageIds)] } },
-    select: ['dedupeKey'],
-    populate: { ticket: { select: ['id'] } },
-  })) as Array<{ dedupeKey: string; ticket: { id: number } | null }>;
-  return new Map(rows.map((row) => [row.dedupeKey, { ticketId: row.ticket?.id ?? null }]));
+  /** What the dedupe stage found, when the caller looked it up already (a batch does, for all its mails at once). */
+  seen?: Seen;
 }
 
 /** The inbound record every mail leaves (what happened to it), written with the change it caused. */
 async function record(
   strapi: Core.Strapi,
   input: ApplyInput,
-  applied: Applied,
-  extra: { matchedBy?: string; skipped?: SkippedPart[]; participants?: string[] }
-) {
+  applied: Omit<Applied, 'recordId'>,
+  extra: { matchedBy?: string; skipped?: SkippedPart[]; participants?: string[]; reusedMessageId?: boolean; note?: string | null }
+): Promise<Applied> {
   const { mail, fetched, classification } = input;
   const applies = applied.outcome !== 'ignored_duplicate';
-  await strapi.db.query(INBOUND_EMAIL).create({
+  const notes = [
+    extra.note,
+    extra.reusedMessageId ? `Message-ID ${mail.messageId} was used before by a different mail: ingested as a new mail` : null,
+    applies && !mail.from ? `${NO_REPLY_ADDRESS}: ${mail.fromHeader ? `From: ${mail.fromHeader}` : 'no From'}` : null,
+    mail.from && mail.fromSource !== 'from' ? `address taken from ${mail.fromSource} (From: ${mail.fromHeader || 'none'})` : null,
+  ].filter(Boolean);
+  const created = (await strapi.db.query(INBOUND_EMAIL).create({
     data: {
       messageId: mail.messageId,
-      dedupeKey: applies ? mail.messageId : null,
+      dedupeKey: applies ? dedupeKeyOf(mail) : null,
+      contentHash: mail.contentHash,
+      reusedMessageId: Boolean(extra.reusedMessageId),
+      note: notes.length > 0 ? truncate(notes.join('; '), 5000) : null,
       outcome: applied.outcome,
       fromAddress: mail.from?.address ?? null,
       fromName: mail.from?.name ? truncate(mail.from.name, 200) : null,
@@ -261,7 +278,27 @@ async function record(
       ticket: applied.ticketId,
       comment: applied.commentId,
     },
-  });
+  })) as { id: number };
+  return { ...applied, recordId: created.id };
+}
+
+/** The mail's own, ingested before, or a reuse of its Message-ID: looked up when the caller did not. */
+async function seenOf(strapi: Core.Strapi, input: ApplyInput): Promise<Seen> {
+  return input.seen ?? judge(await recordedMails(strapi, [input.mail]), input.mail);
+}
+
+/**
+ * Records a mail that another run applied between our look-up and our insert (the unique
+ * dedupeKey refused ours): ignored, with the reason, in the caller's (new) transaction.
+ */
+export async function recordConcurrentDuplicate(strapi: Core.Strapi, input: ApplyInput): Promise<Applied> {
+  const seen = await seenOf(strapi, { ...input, seen: undefined });
+  return record(
+    strapi,
+    input,
+    { outcome: 'ignored_duplicate', ticketId: seen.duplicateOf?.ticketId ?? null, commentId: null, summary: `ignored: ${input.mail.messageId} was ingested concurrently` },
+    { note: `ignored: the same mail was ingested concurrently${seen.duplicateOf ? ` (inbound #${seen.duplicateOf.id})` : ''}` }
+  );
 }
 
 /**
@@ -271,27 +308,28 @@ async function record(
 export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise<Applied> {
   const { mail, classification, match } = input;
 
-  const seen =
-    input.recorded !== undefined
-      ? input.recorded
-      : ((await recordedMessageIds(strapi, [mail.messageId])).get(mail.messageId) ?? null);
-  if (seen || input.own) {
-    const applied: Applied = {
-      outcome: 'ignored_duplicate',
-      ticketId: seen?.ticketId ?? null,
-      commentId: null,
-      summary: input.own ? 'ignored: our own mail came back' : `ignored: ${mail.messageId} was ingested before`,
-    };
-    await record(strapi, input, applied, {});
-    return applied;
+  const seen = await seenOf(strapi, input);
+  const duplicate = seen.duplicateOf;
+  if (duplicate || input.own) {
+    return record(
+      strapi,
+      input,
+      {
+        outcome: 'ignored_duplicate',
+        ticketId: duplicate?.ticketId ?? null,
+        commentId: null,
+        summary: input.own ? 'ignored: our own mail came back' : `ignored: ${mail.messageId} was ingested before (same content)`,
+      },
+      { note: input.own ? 'ignored: our own mail came back' : `ignored: the same mail (Message-ID and content) as inbound #${duplicate?.id}` }
+    );
   }
+  const reused = { reusedMessageId: seen.reusedMessageId };
+  const reusedLine = seen.reusedMessageId ? ' (its Message-ID was reused: a new mail)' : '';
 
   if (classification.bounceOf) {
     const bounce = await recordBounce(strapi, classification.bounceOf, mail);
     if (bounce) {
-      const applied: Applied = { outcome: 'bounce_recorded', ticketId: bounce.ticketId, commentId: null, summary: `bounce of our mail ${classification.bounceOf}` };
-      await record(strapi, input, applied, {});
-      return applied;
+      return record(strapi, input, { outcome: 'bounce_recorded', ticketId: bounce.ticketId, commentId: null, summary: `bounce of our mail ${classification.bounceOf}${reusedLine}` }, reused);
     }
   }
 
@@ -302,28 +340,27 @@ export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise
       const skipped = await storeAttachments(strapi, mail.attachments, { ticketDocumentId: match.documentId, commentDocumentId: comment.documentId });
       await noteSkipped(strapi, match.documentId, skipped);
       const ticket = (await strapi.db.query(TICKET).findOne({ where: { id: match.ticketId }, select: ['ticketNumber'] })) as { ticketNumber: string };
-      const applied: Applied = {
-        outcome: 'comment_added',
+      const applied = {
+        outcome: 'comment_added' as const,
         ticketId: match.ticketId,
         commentId: Number(comment.id),
-        summary: `${describeSender(sender)} on ${ticket.ticketNumber} (matched by ${match.via})`,
+        summary: `${describeSender(sender)} on ${ticket.ticketNumber} (matched by ${match.via})${reusedLine}`,
       };
       const participants = CONVERSATION_ROLES.has(sender.role) ? await participantsOf(strapi, mail) : [];
-      await record(strapi, input, applied, { matchedBy: match.via, skipped, participants });
-      return applied;
+      return record(strapi, input, applied, { matchedBy: match.via, skipped, participants, ...reused });
     }
 
     const ticket = await createTicket(strapi, mail, input.defaults);
+    if (!mail.from) await noteNoReplyAddress(strapi, ticket.documentId, mail);
     const skipped = await storeAttachments(strapi, mail.attachments, { ticketDocumentId: ticket.documentId });
     await noteSkipped(strapi, ticket.documentId, skipped);
-    const applied: Applied = {
-      outcome: 'ticket_created',
+    const applied = {
+      outcome: 'ticket_created' as const,
       ticketId: Number(ticket.id),
       commentId: null,
-      summary: `new ticket ${ticket.ticketNumber}${classification.automatic ? ` (automatic mail, no auto-reply: ${classification.reasons.join('; ')})` : ''}`,
+      summary: `new ticket ${ticket.ticketNumber}${mail.from ? '' : ` (${NO_REPLY_ADDRESS.toLowerCase()})`}${reusedLine}${classification.automatic ? ` (automatic mail, no auto-reply: ${classification.reasons.join('; ')})` : ''}`,
     };
-    await record(strapi, input, applied, { skipped, participants: await participantsOf(strapi, mail) });
-    return applied;
+    return record(strapi, input, applied, { skipped, participants: await participantsOf(strapi, mail), ...reused });
   });
 }
 

@@ -8,7 +8,8 @@
  * clients show it: the requester still gets a ticket with whatever text could be read. Input that is
  * not a mail at all (empty, no header a mail has, random bytes) and anything that makes the parser
  * itself fail (limits exceeded, a bug) is a MailParseError, never another exception, so the pipeline
- * has one thing to catch and quarantine the raw source with. So is a From that is no email address.
+ * has one thing to catch and quarantine the raw source with. An unusual From is no such failure: the
+ * requester's address is found best effort (from-address.ts), or the mail has none.
  */
 import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
@@ -16,9 +17,11 @@ import type { AddressObject, Attachment, EmailAddress, HeaderLines, ParsedMail a
 import EmailReplyParser from 'email-reply-parser';
 import sanitizeHtml from 'sanitize-html';
 import { normalizeMailAddress } from '../validation/email-address';
+import { mailContentHash } from './content-hash';
+import { requesterAddress } from './from-address';
 import type { Address, MailAttachment, ParsedMail } from './types';
 
-export type MailParseErrorReason = 'empty' | 'not_a_mail' | 'unparseable' | 'bad_sender';
+export type MailParseErrorReason = 'empty' | 'not_a_mail' | 'unparseable';
 
 /** The source cannot be understood as a mail: the pipeline quarantines it (raw source kept). */
 export class MailParseError extends Error {
@@ -78,12 +81,20 @@ async function toParsedMail(source: Buffer, parsed: MailparserMail, options: Par
   const needsText = !parsed.text?.trim() && html !== null && !parsed.textConversionError;
   const text = needsText ? await htmlToText(html) : parsed.text ?? '';
   const messageId = ownId ?? generatedMessageId(source);
+  const senderHeader = parsed.headers.get('sender');
+  const requester = requesterAddress(
+    addressEntries(parsed.from, true),
+    addressEntries(parsed.replyTo),
+    addressEntries(isAddressObject(senderHeader) ? senderHeader : undefined)
+  );
   return {
     messageId,
     messageIdGenerated: ownId === undefined,
+    contentHash: mailContentHash(source),
     inReplyTo: messageIds(parsed.inReplyTo ?? ''),
     references: messageIds(parsed.references ?? ''),
-    from: sender(parsed.from, messageId),
+    ...requester,
+    fromHeader: (headers.from ?? '').slice(0, 300),
     replyTo: addresses(parsed.replyTo)[0] ?? null,
     to: addresses(parsed.to),
     cc: addresses(parsed.cc),
@@ -125,11 +136,17 @@ export function messageIds(value: string | string[]): string[] {
   return [...ids];
 }
 
-function addressEntries(value: AddressObject | AddressObject[] | undefined): EmailAddress[] {
+/** A header's addresses, groups flattened; `withNames`: also entries that have only a name. */
+function addressEntries(value: AddressObject | AddressObject[] | undefined, withNames = false): EmailAddress[] {
   if (!value) return [];
   const flatten = (entries: EmailAddress[]): EmailAddress[] => entries.flatMap((entry) => (entry.group ? flatten(entry.group) : [entry]));
-  return flatten((Array.isArray(value) ? value : [value]).flatMap((object) => object.value)).filter((entry) => entry.address?.trim());
+  return flatten((Array.isArray(value) ? value : [value]).flatMap((object) => object.value)).filter(
+    (entry) => entry.address?.trim() || (withNames && entry.name?.trim())
+  );
 }
+
+const isAddressObject = (value: unknown): value is AddressObject =>
+  typeof value === 'object' && value !== null && Array.isArray((value as { value?: unknown }).value);
 
 /**
  * The addresses of a header, as normalizeMailAddress makes them; one that is not an email address
@@ -140,23 +157,6 @@ function addresses(value: AddressObject | AddressObject[] | undefined): Address[
     const address = normalizeMailAddress(entry.address ?? '');
     return address ? [{ address, name: (entry.name ?? '').trim() }] : [];
   });
-}
-
-/**
- * The From address (the first one), or null when the mail names none. A sender that is no email
- * address even after normalizeMailAddress (`"Millions Lottery"@example.com>`) cannot be a requester:
- * the mail is quarantined at once, before anything is written and before any email validator
- * (Strapi's backtrack for seconds to hours on such strings) sees it.
- */
-function sender(value: AddressObject | AddressObject[] | undefined, messageId: string): Address | null {
-  const entry = addressEntries(value)[0];
-  if (!entry) return null;
-  const address = normalizeMailAddress(entry.address ?? '');
-  if (!address) {
-    const shown = JSON.stringify((entry.address ?? '').slice(0, 300));
-    throw new MailParseError('bad_sender', `sender address is not a valid email address: ${shown}`, { messageId });
-  }
-  return { address, name: (entry.name ?? '').trim() };
 }
 
 /** mailparser makes an unreadable Date header "now"; a mail whose date we cannot read has none. */

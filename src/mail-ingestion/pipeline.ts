@@ -5,7 +5,8 @@ import { createLease } from '../db/lease';
 import { parseMail } from './parse';
 import { classifyMail } from './classify';
 import { findTicketForMail } from './thread';
-import { applyMail, quarantine, recordedMessageIds, type Applied, type TicketDefaults } from './apply';
+import { applyMail, quarantine, recordConcurrentDuplicate, type Applied, type TicketDefaults } from './apply';
+import { judge, recordedMails, remember, type RecordedMails } from './dedupe';
 import { openMailbox, type Mailbox } from './mailbox';
 import { recordTooLarge, type TooLargePolicy } from './too-large';
 import { withLookupCache } from '../db/lookup-cache';
@@ -80,7 +81,7 @@ async function ourMessageIds(strapi: Core.Strapi, messageIds: string[]): Promise
 /** What the dry run prints for a mail: the same decisions the real run takes, without taking them. */
 function describeDecision(mail: ParsedMail, automatic: boolean, reasons: string[], matchLabel: string | null, duplicate: boolean, own: boolean): string {
   if (own) return 'ignored: our own mail came back';
-  if (duplicate) return 'ignored: ingested before (same Message-ID)';
+  if (duplicate) return 'ignored: ingested before (same Message-ID and content)';
   const reply = automatic ? ` — automatic (${reasons.join('; ')}), no auto-reply` : '';
   return matchLabel ? `comment on ${matchLabel}${reply}` : `new ticket "${mail.subject}"${reply}`;
 }
@@ -259,10 +260,10 @@ async function applyBatch(strapi: Core.Strapi, items: Prepared[], run: RunContex
   try {
     results = await withLookupCache(() =>
       strapi.db.transaction(async () => {
-        const messageIds = items.flatMap((item) => (item.mail ? [item.mail.messageId] : []));
-        const own = await ourMessageIds(strapi, messageIds);
+        const mails = items.flatMap((item) => (item.mail ? [item.mail] : []));
+        const own = await ourMessageIds(strapi, mails.map((mail) => mail.messageId));
         // what was ingested before this batch; the batch adds what it applies (a mail twice in one batch)
-        const recorded = await recordedMessageIds(strapi, messageIds);
+        const recorded = await recordedMails(strapi, mails);
         const applied: Array<{ outcome: Outcome; line: string }> = [];
         for (const [index, item] of items.entries()) {
           try {
@@ -296,7 +297,7 @@ async function applyBatch(strapi: Core.Strapi, items: Prepared[], run: RunContex
 async function applyPrepared(
   strapi: Core.Strapi,
   item: Prepared,
-  known: { own: Set<string>; recorded: Map<string, { ticketId: number | null }> },
+  known: { own: Set<string>; recorded: RecordedMails },
   run: RunContext
 ): Promise<{ outcome: Outcome; line: string }> {
   if (item.oversized) return recordTooLarge(strapi, item.oversized, item.mail, run.tooLarge);
@@ -312,10 +313,10 @@ async function applyPrepared(
     isOwnMessageId: (id) => isOwn && id === parsed.messageId,
   });
   const match = await findTicketForMail(strapi, parsed);
-  const recorded = known.recorded.get(parsed.messageId) ?? null;
-  const applied = await applyMail(strapi, { fetched: item.fetched, mail: parsed, classification, match, own: isOwn, defaults: run.defaults, recorded });
-  // its record now holds the Message-ID as the key (a duplicate's record holds none)
-  if (applied.outcome !== 'ignored_duplicate') known.recorded.set(parsed.messageId, { ticketId: applied.ticketId });
+  const seen = judge(known.recorded, parsed);
+  const applied = await applyMail(strapi, { fetched: item.fetched, mail: parsed, classification, match, own: isOwn, defaults: run.defaults, seen });
+  // its record now holds the mail's key (a duplicate's record holds none)
+  if (applied.outcome !== 'ignored_duplicate') remember(known.recorded, parsed, applied.recordId, applied.ticketId);
   return { outcome: applied.outcome, line: applied.summary };
 }
 
@@ -364,7 +365,7 @@ async function processMail(strapi: Core.Strapi, fetched: FetchedMail, run: RunCo
     const match = await findTicketForMail(strapi, parsed);
 
     if (run.dryRun) {
-      const duplicate = (await strapi.db.query(INBOUND_EMAIL).count({ where: { dedupeKey: parsed.messageId } })) > 0;
+      const duplicate = judge(await recordedMails(strapi, [parsed]), parsed).duplicateOf !== null;
       const label = match
         ? ((await strapi.db.query(TICKET).findOne({ where: { id: match.ticketId }, select: ['ticketNumber'] })) as { ticketNumber: string }).ticketNumber
         : null;
@@ -381,10 +382,15 @@ async function processMail(strapi: Core.Strapi, fetched: FetchedMail, run: RunCo
   } catch (error) {
     if (run.dryRun) return `would quarantine: ${String(error)}`;
     if (mail && isUniqueViolation(error)) {
-      // another run applied the same Message-ID between our check and our insert
+      // another run applied the same mail between our check and our insert: recorded as ignored
+      const parsed = mail;
+      const ignored = await strapi.db.transaction(async () => {
+        const result = await recordConcurrentDuplicate(strapi, { fetched, mail: parsed, classification: { automatic: false, reasons: [], bounceOf: null }, match: null, own: false, defaults: run.defaults });
+        await run.done(fetched);
+        return result;
+      });
       run.report.outcomes.ignored_duplicate += 1;
-      await strapi.db.transaction(() => run.done(fetched));
-      return `ignored: ${mail.messageId} was ingested concurrently`;
+      return ignored.summary;
     }
     strapi.log.warn(`[ingest] uid ${fetched.uid} failed: ${describeError(error)}`);
     if (!run.quarantineFailures) return `still failing: ${String(error)}`;

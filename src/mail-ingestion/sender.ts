@@ -113,6 +113,8 @@ export interface Sender {
 export async function senderOf(strapi: Core.Strapi, ticketId: number, mail: ParsedMail): Promise<Sender> {
   const claimed = await claimedRole(strapi, ticketId, mail.from?.address);
   if (claimed !== 'staff') return { role: claimed, verification: null };
+  // an address found elsewhere than in From's own address (from-address.ts) vouches for nobody
+  if (mail.fromSource !== 'from') return { role: 'unverified_staff', verification: `the address came from ${mail.fromSource ?? 'nowhere'}, not From` };
   const verdict = verifySender(mail.authenticationResults, readTrustedAuthservId(), mail.from?.address);
   if (verdict.verified) return { role: 'staff', verification: verdict.reason };
   if (await answersSignedAddress(strapi, mail)) return { role: 'staff', verification: 'reply to the agent\u2019s signed reply address' };

@@ -15,6 +15,9 @@ export interface FetchedMail {
   flags: string[];
 }
 
+/** Where the requester's address came from: From itself, From's display name, Reply-To or Sender. */
+export type FromSource = 'from' | 'from-name' | 'reply-to' | 'sender';
+
 export interface Address {
   /** Lower-cased. */
   address: string;
@@ -38,9 +41,16 @@ export interface ParsedMail {
   messageId: string;
   /** Whether messageId was made up (the mail had none). */
   messageIdGenerated: boolean;
+  /** What makes it the same mail as another with its Message-ID (content-hash.ts). */
+  contentHash: string;
   inReplyTo: string[];
   references: string[];
+  /** The address to answer, best effort (from-address.ts); null: the mail has no reply address. */
   from: Address | null;
+  /** Where `from` came from; null when there is none. */
+  fromSource: FromSource | null;
+  /** The From header as written (decoded, at most 300 characters), for the record and staff. */
+  fromHeader: string;
   replyTo: Address | null;
   to: Address[];
   cc: Address[];

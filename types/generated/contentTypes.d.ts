@@ -764,6 +764,10 @@ export interface ApiInboundEmailInboundEmail
   attributes: {
     automatic: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
     comment: Schema.Attribute.Relation<'manyToOne', 'api::comment.comment'>;
+    contentHash: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
@@ -801,6 +805,7 @@ export interface ApiInboundEmailInboundEmail
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 998;
       }>;
+    note: Schema.Attribute.Text;
     outcome: Schema.Attribute.Enumeration<
       [
         'ticket_created',
@@ -820,6 +825,8 @@ export interface ApiInboundEmailInboundEmail
     receivedAt: Schema.Attribute.DateTime;
     references: Schema.Attribute.JSON;
     reprocessedAt: Schema.Attribute.DateTime;
+    reusedMessageId: Schema.Attribute.Boolean &
+      Schema.Attribute.DefaultTo<false>;
     size: Schema.Attribute.Integer &
       Schema.Attribute.SetMinMax<
         {
