@@ -20,6 +20,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
         { method: 'POST', path: /^\/api\/upload\/?$/ }, // media library (content API; ?id= replaces)
         { method: 'POST', path: /^\/upload(\/files(\/[^/]+\/replace)?)?\/?$/ }, // admin panel's media library
         { method: 'POST', path: /^\/api\/tickets\/[^/]+\/attachments\/?$/ },
+        { method: 'POST', path: /^\/api\/tickets\/[^/]+\/comments\/?$/ }, // a staff comment with files
         { method: 'POST', path: /^\/helpdesk-admin\/tickets\/[^/]+\/replies\/?$/ }, // back office: a reply with files
       ],
       drainBytes: attachmentLimits(env).maxRequestBytes,

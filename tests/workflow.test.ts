@@ -126,11 +126,11 @@ describe('staff workflow', () => {
       await helpdesk.strapi.documents(TICKET).update({ documentId: ticket.documentId, data: { ticketStatus: 'closed' } });
       const sent = await mails(ticket.id, 'status_changed');
       expect(sent.map((m) => [m.to, m.subject])).toEqual([
-        [ticket.email, `[${ticket.ticketNumber}] Your request is now pending: ${ticket.subject}`],
-        [ticket.email, `[${ticket.ticketNumber}] Your request is now resolved: ${ticket.subject}`],
-        [ticket.email, `[${ticket.ticketNumber}] Your request is now closed: ${ticket.subject}`],
+        [ticket.email, `[${ticket.ticketNumber}] Your request is now Pending: ${ticket.subject}`],
+        [ticket.email, `[${ticket.ticketNumber}] Your request is now Resolved: ${ticket.subject}`],
+        [ticket.email, `[${ticket.ticketNumber}] Your request is now Closed: ${ticket.subject}`],
       ]);
-      expect(sent[0].textBody).toContain('moved from in_progress to pending');
+      expect(sent[0].textBody).toContain('moved from In progress to Pending');
       expect(sent[0].textBody).toContain('Waiting for your logs');
       // threaded after the confirmation: In-Reply-To names the last mail the requester got
       const [confirmation] = await mails(ticket.id, 'ticket_confirmation');
@@ -148,7 +148,7 @@ describe('staff workflow', () => {
         await post(`/api/tickets/${ticket.documentId}/status`, { data: { ticketStatus: 'in_progress' } });
         await post(`/api/tickets/${ticket.documentId}/status`, { data: { ticketStatus: 'resolved' } });
         expect((await mails(ticket.id, 'status_changed')).map((m) => m.subject)).toEqual([
-          `[${ticket.ticketNumber}] Your request is now in_progress: ${ticket.subject}`,
+          `[${ticket.ticketNumber}] Your request is now In progress: ${ticket.subject}`,
         ]);
       } finally {
         const settings = await helpdesk.strapi.documents(SETTINGS).findFirst({});
@@ -230,7 +230,7 @@ describe('staff workflow', () => {
 
       const sent = await mails(ticket.id, 'comment_notification');
       expect(sent).toHaveLength(2);
-      expect(sent[0]).toMatchObject({ to: ticket.email, subject: `[${ticket.ticketNumber}] New comment on your ticket` });
+      expect(sent[0]).toMatchObject({ to: ticket.email, subject: `Re: ${ticket.subject} [${ticket.ticketNumber}]` });
       expect(sent[0].textBody).toContain('Have you tried turning it off and on?');
       expect(sent[0].textBody).toContain('wendy, Helpdesk support');
       expect(sent[0].headers['Auto-Submitted']).toBeUndefined();

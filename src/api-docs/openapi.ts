@@ -79,6 +79,8 @@ const schemas: Record<string, Schema> = {
     properties: {
       body: { type: 'string', minLength: 1, maxLength: 50000 },
       isInternal: { type: 'boolean', default: false, description: 'Internal notes are never mailed nor shown to requesters' },
+      ticketStatus: ref('TicketStatus'),
+      note: { type: 'string', maxLength: 2000, description: "Kept on the status change's history row" },
     },
   }),
   GuestTicketRequest: dataOf({
@@ -179,9 +181,24 @@ const paths: Record<string, Schema> = {
   '/tickets/{documentId}/comments': {
     post: {
       tags: ['Helpdesk: staff'],
-      summary: 'Comment on a ticket; a public comment is mailed to the requester in the ticket\'s thread',
+      summary: 'Comment on a ticket (optionally with files and a new status); a public comment is mailed to the requester in the ticket\'s thread, files attached (or as expiring links above MAIL_ATTACHMENT_MAX_BYTES)',
       parameters: [documentIdParam],
-      requestBody: { required: true, content: json(ref('CommentRequest')) },
+      requestBody: {
+        required: true,
+        content: {
+          ...json(ref('CommentRequest')),
+          'multipart/form-data': {
+            schema: {
+              type: 'object',
+              required: ['data'],
+              properties: {
+                data: { type: 'string', description: 'The JSON body\'s `data` object as a string: { body, isInternal?, ticketStatus?, note? }' },
+                files: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'At most ATTACHMENT_MAX_FILES files of ATTACHMENT_MAX_BYTES each' },
+              },
+            },
+          },
+        },
+      },
       responses: { 201: { description: 'The comment', content: json(ref('CommentResponse')) }, ...STAFF_ERRORS },
     },
   },

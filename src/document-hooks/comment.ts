@@ -6,7 +6,8 @@ import { COMMENT_IS_RECORD, mayRewriteRecord, refused } from './record-protectio
 import { COMMENT, TICKET } from '../uids';
 import { historyService, settingsService } from '../services';
 import { sourceForActor, statusAfterRequesterReply } from '../api/ticket/domain/ticket-rules';
-import { queueCommentMail, type TicketForMail } from '../mail/ticket-mail';
+import { queueReplyMail, type TicketForMail } from '../mail/ticket-mail';
+import { holdReplyMail } from '../mail/reply-scope';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
 
 interface CommentRow {
@@ -25,7 +26,7 @@ const authorTypeFor = (actor: Actor, requested: unknown): string => {
 };
 
 /** Author fields come from who is writing; a new comment adds one history row to its ticket; a public
- * staff reply is mailed to the requester, and the first one stamps the ticket's firstResponseAt; the
+ * staff reply is mailed to the requester (by the reply action it is part of, when it is), and the first one stamps the ticket's firstResponseAt; the
  * requester's own reply puts a ticket waiting on them back to work. */
 export const commentHook: DocumentHook = async (strapi, call, next) => {
   if (call.action === 'update' || call.action === 'delete') return changeRecordedComment(strapi, call, next);
@@ -61,7 +62,9 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
       if (!comment.ticket.firstResponseAt) {
         await strapi.db.query(TICKET).update({ where: { id: comment.ticket.id }, data: { firstResponseAt: new Date() } });
       }
-      await queueCommentMail(strapi, comment.ticket, comment);
+      // within a reply action the action mails it, with its files and status; alone, it goes now
+      const reply = { id: comment.id, body: comment.body, authorName: comment.authorName };
+      if (!holdReplyMail(comment.ticket.id, reply)) await queueReplyMail(strapi, { ticketId: comment.ticket.id, comment: reply, status: null });
     }
     const byRequester = comment.authorType === 'requester' && !comment.isInternal;
     const reopenAs = byRequester

@@ -22,6 +22,7 @@ import { priorityRank } from '../api/ticket/domain/priority-rank';
 import { normalizeTags } from '../api/ticket/domain/tags';
 import { CREATE_ONLY_TICKET_FIELDS, SERVER_STAMPED_TICKET_FIELDS } from '../api/ticket/domain/server-owned';
 import { queueTicketCreatedMails, queueTicketUpdatedMails, type TicketForMail } from '../mail/ticket-mail';
+import { statusGoesWithReply } from '../mail/reply-scope';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
 
 export interface TicketRow extends TicketForMail {
@@ -239,7 +240,9 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
         change.action === 'status_changed' ? { ...change, note } : change
       );
       await historyService(strapi).record(before.id, actor, changes);
-      await queueTicketUpdatedMails(strapi, before, after, note);
+      // a move made with a public reply is told in that reply's one mail
+      const statusInReply = before.ticketStatus !== after.ticketStatus && statusGoesWithReply(before.id, before.ticketStatus, after.ticketStatus, note);
+      await queueTicketUpdatedMails(strapi, before, after, note, statusInReply);
     }
     return result;
   });

@@ -9,9 +9,10 @@ export interface DefaultTemplate {
   htmlBody: string;
 }
 
-/** Variables every ticket mail can use; see mail/ticket-mail.ts for where they come from. Some
+/** Variables every ticket mail can use (statuses, priorities and categories in words: "In progress"); see mail/ticket-mail.ts for where they come from. Some
  * templates have more: status_changed {old_status} {note}, assignment_notification {agent_name},
- * comment_notification {comment_body} {comment_author}; new_tickets_digest has only {ticket_count}
+ * comment_notification {comment_body} {comment_author} {status_change} ("Status: moved from In progress to
+ * Pending." when the reply moved the ticket, else empty); new_tickets_digest has only {ticket_count}
  * {ticket_list} {window_minutes} {company_name} {support_address}. */
 export const TICKET_VARIABLES = [
   'guest_name', 'guest_surname', 'requester_email', 'ticket_number', 'subject', 'description',
@@ -133,10 +134,12 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
   },
   {
     key: 'comment_notification',
-    subject: '[{ticket_number}] New comment on your ticket',
-    textBody: ['{comment_body}', '', '-- ', '{comment_author}, {company_name} support', 'Ticket {ticket_number}: {subject}'].join('\n'),
+    // the customer's own subject as a reply; the ticket number is added at the end ("Re: Printer jams [TKT-…]")
+    subject: 'Re: {subject}',
+    textBody: ['{comment_body}', '', '{status_change}', '', '-- ', '{comment_author}, {company_name} support', 'Ticket {ticket_number}: {subject}'].join('\n'),
     htmlBody: [
       '<div style="white-space:pre-wrap">{comment_body}</div>',
+      '<p style="white-space:pre-wrap">{status_change}</p>',
       '<p>-- <br>{comment_author}, {company_name} support<br>Ticket {ticket_number}: {subject}</p>',
     ].join('\n'),
   },

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { EMAIL_TEMPLATE, INBOUND_EMAIL, OUTBOUND_EMAIL } from '../uids';
+import { ATTACHMENT, EMAIL_TEMPLATE, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET } from '../uids';
 import { currentInboundMail } from './inbound-context';
 import { outboxService, settingsService } from '../services';
 import type { HelpdeskSettings } from '../api/helpdesk-setting/services/helpdesk-setting';
@@ -8,6 +8,13 @@ import { cachedLookup } from '../db/lookup-cache';
 import { newMessageId } from './message-id';
 import { queueTeamDigestEntry, type DigestEntry } from './team-digest';
 import { agentReplySettings, signedAgentAddress } from './agent-reply-address';
+import { ENUM_VALUE_LABELS } from '../back-office/contract';
+import { escapeHtml } from './render-template';
+import { secretPlaceholder, type MailSecrets } from '../outbox/secrets';
+import type { MailFile } from '../outbox/outbox';
+import { formatBytes } from '../api/attachment/domain/attachment-policy';
+import { fileLinkSigner, mailAttachmentMaxBytes, mailFileLinkDays, serverBaseUrl } from './file-links';
+import type { PendingReply } from './reply-scope';
 
 export { newMessageId };
 
@@ -37,6 +44,9 @@ interface StoredTemplate {
  * auto-generated; a person's reply (a staff comment) is not automatic at all. */
 type AutoSubmitted = 'auto-replied' | 'auto-generated' | null;
 
+/** A stored enumeration value (a status, priority, category) in the words staff read in the admin panel. */
+export const valueWord = (value: string | null | undefined): string => (value ? ENUM_VALUE_LABELS[value] ?? value : '');
+
 export function ticketVariables(ticket: TicketForMail, settings: HelpdeskSettings): TemplateVariables {
   const base = settings.publicBaseUrl?.replace(/\/+$/, '');
   return {
@@ -46,9 +56,9 @@ export function ticketVariables(ticket: TicketForMail, settings: HelpdeskSetting
     ticket_number: ticket.ticketNumber,
     subject: ticket.subject,
     description: ticket.description ?? '',
-    priority: ticket.priority,
-    status: ticket.ticketStatus,
-    category: ticket.category,
+    priority: valueWord(ticket.priority),
+    status: valueWord(ticket.ticketStatus),
+    category: valueWord(ticket.category),
     company_name: settings.companyName,
     support_address: settings.supportAddress ?? '',
     ticket_url: base ? `${base}/tickets/${ticket.ticketNumber}` : '',
@@ -62,6 +72,15 @@ export function withTicketTag(subject: string, ticketNumber: string): string {
   // whole number only: TKT-2026-10000 is not named by "TKT-2026-100001"
   const named = new RegExp(`(?<![\\w-])${escaped}(?!\\d)`, 'i').test(subject);
   return named ? subject : `[${ticketNumber}] ${subject}`;
+}
+
+/** A reply's subject: the customer's own, as a reply, with the number: `Re: Printer jams [TKT-…]`. */
+export function replySubject(subject: string, ticketNumber: string): string {
+  // one "Re:" however many the thread piled up (Re:, RE:, Aw:, Fwd:)
+  const bare = subject.replace(/^\s*((re|aw|fwd?|wg)\s*:\s*)+/i, '').trim();
+  const escaped = ticketNumber.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const named = new RegExp(`(?<![\\w-])${escaped}(?!\\d)`, 'i').test(bare);
+  return named ? `Re: ${bare}` : `Re: ${bare} [${ticketNumber}]`;
 }
 
 /** How many earlier Message-IDs a References header carries: the first one and the most recent. */
@@ -114,7 +133,17 @@ interface TicketMail {
   newTicket?: boolean;
   /** Reply-To: where the recipient's answer goes (an agent's signed reply address). */
   replyTo?: string;
+  /** A person's reply: the subject is the customer's own as a reply (replySubject), not the template's. */
+  asReply?: boolean;
+  /** Text and HTML added after the template's body (what a stored template has no variable for). */
+  appendix?: { text: string; html: string };
+  attachments?: MailFile[];
+  secrets?: MailSecrets;
 }
+
+/** HTML after a body: inside its </body> when it has one. */
+const appendHtml = (html: string, extra: string): string =>
+  !extra ? html : /<\/body>/i.test(html) ? html.replace(/<\/body>/i, `${extra}</body>`) : `${html}\n${extra}`;
 
 /**
  * Renders template `key` for a ticket and puts the mail in the outbox (inside the caller's
@@ -139,9 +168,11 @@ async function queueTicketMail(strapi: Core.Strapi, mail: TicketMail): Promise<v
   }
   await outboxService(strapi).enqueue({
     to,
-    subject: withTicketTag(rendered.subject, ticket.ticketNumber),
-    text: rendered.text,
-    html: rendered.html,
+    subject: mail.asReply ? replySubject(rendered.subject, ticket.ticketNumber) : withTicketTag(rendered.subject, ticket.ticketNumber),
+    text: mail.appendix?.text ? `${rendered.text}\n${mail.appendix.text}` : rendered.text,
+    html: appendHtml(rendered.html, mail.appendix?.html ?? ''),
+    attachments: mail.attachments,
+    secrets: mail.secrets,
     messageId: newMessageId(strapi),
     headers,
     templateKey: key,
@@ -169,7 +200,7 @@ async function queueAssignmentMail(strapi: Core.Strapi, ticket: TicketForMail, a
 function digestEntry(ticket: TicketForMail): DigestEntry {
   const name = [ticket.firstName, ticket.lastName].filter(Boolean).join(' ');
   const requester = ticket.email ? (name ? `${name} <${ticket.email}>` : ticket.email) : name || '-';
-  return { ticketNumber: ticket.ticketNumber, subject: ticket.subject, requester, priority: ticket.priority };
+  return { ticketNumber: ticket.ticketNumber, subject: ticket.subject, requester, priority: valueWord(ticket.priority) };
 }
 
 /** Mail for a new ticket, whatever its origin: the requester's confirmation (when auto-reply is on;
@@ -208,42 +239,115 @@ export async function queueTicketUpdatedMails(
   strapi: Core.Strapi,
   before: TicketForMail,
   after: TicketForMail,
-  note: string | null
+  note: string | null,
+  /** The status move is told in a reply's mail of the same action (see mail/reply-scope.ts). */
+  statusInReply = false
 ): Promise<void> {
   const statusChanged = before.ticketStatus !== after.ticketStatus;
   const newAssignee = after.assignee && after.assignee.id !== before.assignee?.id ? after.assignee : null;
   if (!statusChanged && !newAssignee) return;
   const settings = await settingsService(strapi).current();
-  if (statusChanged && after.email && (settings.notifyRequesterOnStatus as readonly string[]).includes(after.ticketStatus)) {
+  if (statusChanged && !statusInReply && after.email && (settings.notifyRequesterOnStatus as readonly string[]).includes(after.ticketStatus)) {
     await queueTicketMail(strapi, {
       key: 'status_changed',
       to: after.email,
       ticket: after,
       settings,
       autoSubmitted: 'auto-generated',
-      extra: { old_status: before.ticketStatus, note: note ?? '' },
+      extra: { old_status: valueWord(before.ticketStatus), note: note ?? '' },
       threaded: true,
     });
   }
   if (newAssignee?.email) await queueAssignmentMail(strapi, after, newAssignee, settings);
 }
 
-export interface CommentForMail {
-  body: string;
-  authorName: string | null;
+interface ReplyAttachmentRow {
+  documentId: string;
+  filename: string | null;
+  mimeType: string | null;
+  size: string | number | null;
+  file: { id: number } | null;
 }
 
-/** A public staff reply goes to the requester, in the ticket's thread. */
-export async function queueCommentMail(strapi: Core.Strapi, ticket: TicketForMail, comment: CommentForMail): Promise<void> {
-  if (!ticket.email) return;
+/**
+ * A reply's files: MIME attachments while their total stays within MAIL_ATTACHMENT_MAX_BYTES, else
+ * all of them as links that expire (signed, see mail/file-links.ts). A link is a credential: the
+ * stored mail holds a placeholder, the link itself is sealed with the outbox's mail secrets.
+ */
+async function replyFiles(strapi: Core.Strapi, commentId: number): Promise<Pick<TicketMail, 'attachments' | 'secrets' | 'appendix'>> {
+  const rows = (await strapi.db.query(ATTACHMENT).findMany({
+    where: { comment: { id: commentId } },
+    select: ['documentId', 'filename', 'mimeType', 'size'],
+    populate: { file: { select: ['id'] } },
+    orderBy: { id: 'asc' },
+  })) as ReplyAttachmentRow[];
+  const files = rows.filter((row): row is ReplyAttachmentRow & { file: { id: number } } => row.file !== null);
+  if (files.length === 0) return {};
+  const name = (row: ReplyAttachmentRow) => row.filename ?? 'file';
+  const total = files.reduce((sum, row) => sum + Number(row.size ?? 0), 0);
+  if (total <= mailAttachmentMaxBytes()) {
+    return {
+      attachments: files.map((row) => ({ fileId: row.file.id, filename: name(row), contentType: row.mimeType ?? 'application/octet-stream' })),
+    };
+  }
+  const expiresAt = new Date(Date.now() + mailFileLinkDays() * 24 * 3600 * 1000);
+  const until = `${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const signer = fileLinkSigner(strapi);
+  const base = serverBaseUrl(strapi);
+  const secrets: MailSecrets = {};
+  const text: string[] = ['', `Files (too large to attach; the links work until ${until}):`];
+  const html: string[] = [];
+  files.forEach((row, index) => {
+    const secret = `file_${index + 1}`;
+    secrets[secret] = `${base}${signer.path(row.documentId, expiresAt)}`;
+    const size = formatBytes(Number(row.size ?? 0));
+    text.push(`- ${name(row)} (${size}): ${secretPlaceholder(secret)}`);
+    html.push(`<li><a href="${secretPlaceholder(secret)}">${escapeHtml(name(row))}</a> (${escapeHtml(size)})</li>`);
+  });
+  return {
+    secrets,
+    appendix: {
+      text: text.join('\n'),
+      html: `<p>Files (too large to attach; the links work until ${escapeHtml(until)}):</p>\n<ul>${html.join('')}</ul>`,
+    },
+  };
+}
+
+/** "Status: moved from In progress to Pending.", and the note given with the move. */
+const statusChangeWords = (status: PendingReply['status']): string =>
+  status ? `Status: moved from ${valueWord(status.from)} to ${valueWord(status.to)}.${status.note ? `\n${status.note}` : ''}` : '';
+
+/**
+ * A public staff reply goes to the requester, in the ticket's thread, as one mail: its text, its
+ * files, and the status the same action moved the ticket to (a template without {status_change}
+ * gets it after its body).
+ */
+export async function queueReplyMail(strapi: Core.Strapi, reply: PendingReply): Promise<void> {
+  const ticket = (await strapi.db.query(TICKET).findOne({ where: { id: reply.ticketId } })) as TicketForMail | null;
+  if (!ticket?.email) return;
   const settings = await settingsService(strapi).current();
+  const files = await replyFiles(strapi, reply.comment.id);
+  const statusChange = statusChangeWords(reply.status);
+  const template = await cachedLookup(`email-template:comment_notification`, () =>
+    strapi.db.query(EMAIL_TEMPLATE).findOne({ where: { key: 'comment_notification' } }) as Promise<StoredTemplate | null>
+  );
+  const templateTellsStatus = Boolean(template && `${template.textBody}${template.htmlBody ?? ''}`.includes('{status_change}'));
+  const statusText = statusChange && !templateTellsStatus ? statusChange : '';
+  const appendix = {
+    text: [statusText && `\n${statusText}`, files.appendix?.text ?? ''].filter(Boolean).join('\n'),
+    html: [statusText && `<p style="white-space:pre-wrap">${escapeHtml(statusText)}</p>`, files.appendix?.html ?? ''].filter(Boolean).join('\n'),
+  };
   await queueTicketMail(strapi, {
     key: 'comment_notification',
     to: ticket.email,
     ticket,
     settings,
     autoSubmitted: null,
-    extra: { comment_body: comment.body, comment_author: comment.authorName ?? settings.companyName },
+    extra: { comment_body: reply.comment.body, comment_author: reply.comment.authorName ?? settings.companyName, status_change: statusChange },
     threaded: true,
+    asReply: true,
+    appendix,
+    attachments: files.attachments,
+    secrets: files.secrets,
   });
 }

@@ -3,7 +3,16 @@ import type { Core } from '@strapi/strapi';
 import { OUTBOUND_EMAIL } from '../uids';
 import { isPostgres, tableIn } from '../db/table';
 import { nextAttemptDelay, isPermanentFailure, type OutboxPolicy } from './retry-policy';
+import { readStoredFile } from '../api/attachment/domain/file-content';
+import { UPLOAD_FILE } from '../api/attachment/domain/file-ownership';
 import { assertSecretsHidden, createSecretBox, fillSecrets, redactSecrets, secretPlaceholder, type MailSecrets } from './secrets';
+
+/** A media library file a mail carries: read through the upload provider when the mail is sent. */
+export interface MailFile {
+  fileId: number;
+  filename: string;
+  contentType: string;
+}
 
 export interface OutgoingMail {
   to: string;
@@ -27,6 +36,8 @@ export interface OutgoingMail {
    * with Auto-Submitted: auto-replied does. Account mails set it: anybody can trigger them.
    */
   capped?: boolean;
+  /** Files sent as MIME attachments. */
+  attachments?: MailFile[];
 }
 
 export interface Enqueued {
@@ -41,6 +52,7 @@ interface ClaimedMail {
   textBody: string;
   htmlBody: string | null;
   headers: Record<string, string> | null;
+  attachments: MailFile[] | null;
   messageId: string;
   attempts: number;
   sealedSecrets: string | null;
@@ -100,6 +112,7 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
           textBody: mail.text,
           htmlBody: mail.html,
           headers: mail.headers ?? {},
+          attachments: mail.attachments?.length ? mail.attachments : null,
           messageId: mail.messageId,
           templateKey: mail.templateKey ?? null,
           ticket: mail.ticketId ?? null,
@@ -148,6 +161,15 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
     })) as ClaimedMail[];
   }
 
+  /** A file's bytes from its provider at send time; a file gone from the media library fails the attempt. */
+  async function readAttachment(file: MailFile): Promise<{ filename: string; contentType: string; content: Buffer }> {
+    const stored = (await strapi.db.query(UPLOAD_FILE).findOne({ where: { id: file.fileId }, select: ['url', 'provider'] })) as
+      | { url: string; provider: string }
+      | null;
+    if (!stored) throw new Error(`attachment ${file.filename} (file ${file.fileId}) is no longer in the media library`);
+    return { filename: file.filename, contentType: file.contentType, content: await readStoredFile(strapi, stored) };
+  }
+
   async function send(mail: ClaimedMail, report: DeliveryReport): Promise<void> {
     const rows = strapi.db.query(OUTBOUND_EMAIL);
     const secrets = mail.sealedSecrets ? secretBox.open(mail.sealedSecrets, mail.messageId) : {};
@@ -161,6 +183,7 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
       return;
     }
     try {
+      const attachments = await Promise.all((mail.attachments ?? []).map(readAttachment));
       await strapi.plugin('email').service('email').send({
         to: mail.to,
         subject: mail.subject,
@@ -170,6 +193,7 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
         replyTo: mail.headers?.['Reply-To'],
         headers: mail.headers ?? undefined,
         messageId: mail.messageId,
+        attachments: attachments.length > 0 ? attachments : undefined,
       });
       await rows.update({
         where: { id: mail.id },

@@ -3,9 +3,9 @@ import { errors } from '@strapi/utils';
 import { ATTACHMENT, COMMENT, TICKET, TICKET_HISTORY } from '../../uids';
 import { ticketWorkflowService } from '../../services';
 import { agentForAdmin } from '../../access/staff-identity';
-import { attachmentUploadService, type AttachmentRecord, type StoredUpload } from '../../api/attachment/services/attachment-upload';
+import { attachmentUploadService, type AttachmentRecord } from '../../api/attachment/services/attachment-upload';
 import type { MultipartFile } from '../../api/attachment/validators/attachment-upload';
-import { DONE_STATUSES, TRANSITIONS, canMove, isTicketStatus } from '../../api/ticket/domain/ticket-rules';
+import { DONE_STATUSES, TRANSITIONS, isTicketStatus } from '../../api/ticket/domain/ticket-rules';
 import { fieldValidationError } from '../../validation/parse';
 import type { AdminUser } from '../admin-route';
 import { historySentence } from './words';
@@ -225,39 +225,13 @@ export const ticketViewService = (strapi: Core.Strapi) => {
     };
   }
 
-  /** The files' count limit, before anything is read or stored. */
-  function assertFileCount(files: MultipartFile[]): void {
-    const { maxFiles } = attachments().limits;
-    if (files.length > maxFiles) throw fieldValidationError('files', `at most ${maxFiles} files per request, got ${files.length}`);
-  }
-
   return {
     view,
 
-    /**
-     * A reply or internal note, its files and optionally a new status: all or nothing. The status
-     * move is checked against the transition table before anything is stored; the files are checked
-     * and stored next (and removed again if anything after fails); the comment, its attachments and
-     * the status change are one transaction, so their history rows and mails are too.
-     */
+    /** A reply or internal note, its files and optionally a new status: the workflow's one reply action (one mail). */
     async reply(documentId: string, input: ReplyInput, files: MultipartFile[]): Promise<void> {
-      const ticket = await findTicket(documentId);
-      const target = input.ticketStatus;
-      if (target && isTicketStatus(ticket.ticketStatus) && !canMove(ticket.ticketStatus, target)) {
-        throw fieldValidationError('ticketStatus', `a ticket cannot move from ${ticket.ticketStatus} to ${target}`);
-      }
-      assertFileCount(files);
-      const upload: StoredUpload | null = files.length > 0 ? await attachments().store(files) : null;
-      try {
-        await strapi.db.transaction(async () => {
-          const comment = await workflow().addComment(documentId, { body: input.body, isInternal: input.isInternal ?? false });
-          if (upload) await attachments().link(upload, { ticket: documentId, comment: comment.documentId });
-          if (target && target !== ticket.ticketStatus) await workflow().changeStatus(documentId, target);
-        });
-      } catch (error) {
-        if (upload) await attachments().discard(upload);
-        throw error;
-      }
+      await findTicket(documentId);
+      await workflow().reply(documentId, { body: input.body, isInternal: input.isInternal ?? false, ticketStatus: input.ticketStatus }, files);
     },
 
     async changeStatus(documentId: string, input: StatusInput): Promise<void> {

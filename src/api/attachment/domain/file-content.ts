@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Core } from '@strapi/strapi';
 import { env } from '@strapi/utils';
@@ -87,4 +87,24 @@ export async function storedFileHead(strapi: Core.Strapi, file: StoredFileRef, b
     await reader.cancel().catch(() => undefined);
   }
   return Buffer.concat(chunks).subarray(0, bytes);
+}
+
+/** Bytes a whole file may take to read back (a mail attachment, a download): longer than a head. */
+const STORED_FILE_TIMEOUT_MS = 60_000;
+
+/**
+ * A whole file from the media library, read through its provider like storedFileHead (the local
+ * public folder, or its signed URL for S3): for a mail's attachments and the mail file links.
+ */
+export async function readStoredFile(strapi: Core.Strapi, file: StoredFileRef): Promise<Buffer> {
+  const signed = (await strapi.plugin('upload').service('file').signFileUrls({ ...file })) as StoredFileRef;
+  if (signed.url.startsWith('/')) {
+    const publicDir = path.resolve(strapi.dirs.static.public);
+    const filepath = path.resolve(publicDir, `.${decodeURIComponent(signed.url)}`);
+    if (!filepath.startsWith(`${publicDir}${path.sep}`)) throw new Error(`${signed.url} is outside the public folder`);
+    return readFile(filepath);
+  }
+  const response = await fetch(signed.url, { signal: AbortSignal.timeout(STORED_FILE_TIMEOUT_MS) });
+  if (!response.ok) throw new Error(`reading ${file.provider} file: HTTP ${response.status}`);
+  return Buffer.from(await response.arrayBuffer());
 }

@@ -2,7 +2,7 @@ import { z } from '@strapi/utils';
 import ticketSchema from '../content-types/ticket/schema.json';
 import commentSchema from '../../comment/content-types/comment/schema.json';
 import historySchema from '../../ticket-history/content-types/ticket-history/schema.json';
-import { enumField, parseInput, textField } from '../../../validation/parse';
+import { enumField, fieldValidationError, parseInput, textField } from '../../../validation/parse';
 import type { TicketStatus } from '../domain/ticket-rules';
 
 const statusBody = z
@@ -26,6 +26,8 @@ const commentBody = z
       .object({
         body: textField(commentSchema.attributes.body),
         isInternal: z.boolean().optional(),
+        ticketStatus: enumField<TicketStatus>(ticketSchema.attributes.ticketStatus.enum).optional(),
+        note: textField(historySchema.attributes.note).optional(),
       })
       .strict(),
   })
@@ -37,4 +39,22 @@ export type CommentInput = z.infer<typeof commentBody>['data'];
 
 export const validateStatusChange = (body: unknown): StatusChangeInput => parseInput(statusBody, body).data;
 export const validateAssign = (body: unknown): AssignInput => parseInput(assignBody, body).data;
-export const validateComment = (body: unknown): CommentInput => parseInput(commentBody, body).data;
+export type ReplyRequest = z.infer<typeof commentBody>['data'];
+
+/**
+ * The comment route's body: JSON `{ data }`, or multipart with `data` as a JSON string field (the
+ * REST API's convention for uploads) beside the `files`.
+ */
+export function validateComment(body: unknown): ReplyRequest {
+  const fields = body as { data?: unknown } | null;
+  if (fields && typeof fields === 'object' && typeof fields.data === 'string') {
+    let data: unknown;
+    try {
+      data = JSON.parse(fields.data);
+    } catch {
+      throw fieldValidationError('data', 'data must be a JSON object (multipart field "data")');
+    }
+    return parseInput(commentBody, { ...fields, data }).data;
+  }
+  return parseInput(commentBody, body).data;
+}
