@@ -2,7 +2,7 @@ import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
 import { renderTemplate } from '../src/mail/render-template';
 import { DEFAULT_TEMPLATES, seedDefaultTemplates } from '../src/mail/default-templates';
-import { withTicketTag } from '../src/mail/ticket-mail';
+import { replySubject, withTicketTag } from '../src/mail/ticket-mail';
 import type { Outbox } from '../src/outbox/outbox';
 
 const TEMPLATE = 'api::email-template.email-template';
@@ -56,11 +56,21 @@ describe('withTicketTag', () => {
     // the team digest covers several tickets: it names none, so a reply to it opens no ticket's thread
     const digest = DEFAULT_TEMPLATES.find((template) => template.key === 'new_tickets_digest')!;
     expect(renderTemplate(digest, { ticket_number: number, ticket_count: 4, company_name: 'Acme' }).subject).toBe('4 more new tickets (Acme)');
-    for (const template of DEFAULT_TEMPLATES.filter((t) => t !== digest)) {
+    // a staff reply keeps the customer's subject, the number after it
+    const reply = DEFAULT_TEMPLATES.find((template) => template.key === 'comment_notification')!;
+    expect(replySubject(renderTemplate(reply, { ticket_number: number, subject: 'Printer' }).subject, number)).toBe(`Re: Printer [${number}]`);
+    for (const template of DEFAULT_TEMPLATES.filter((t) => t !== digest && t !== reply)) {
       const subject = renderTemplate(template, { ticket_number: number, subject: 'Printer' }).subject;
       expect(withTicketTag(subject, number)).toBe(subject);
       expect(subject.startsWith(`[${number}] `)).toBe(true);
     }
+  });
+
+  it('makes a reply subject: one "Re:", the number once, at the end', () => {
+    expect(replySubject('Printer jams', number)).toBe(`Re: Printer jams [${number}]`);
+    expect(replySubject('Re: RE: Aw: Printer jams', number)).toBe(`Re: Printer jams [${number}]`);
+    expect(replySubject(`Re: Printer jams [${number}]`, number)).toBe(`Re: Printer jams [${number}]`);
+    expect(replySubject('Re: Follow-up to TKT-2026-00002', number)).toBe(`Re: Follow-up to TKT-2026-00002 [${number}]`);
   });
 });
 
@@ -132,8 +142,8 @@ describe('email templates and settings', () => {
 
     const [mail] = await deliverAll(1);
     expect(mail.parsed.subject).toBe(`[${data.ticketNumber}] We got it: Template check (Helpdesk)`);
-    expect(mail.parsed.text).toBe(`Dear Tom & Co Template, ticket ${data.ticketNumber} is new. {no_such_variable}`);
-    expect(mail.parsed.html).toContain(`<p>Dear Tom &amp; Co, ticket <b>${data.ticketNumber}</b> (medium). {no_such_variable}</p>`);
+    expect(mail.parsed.text).toBe(`Dear Tom & Co Template, ticket ${data.ticketNumber} is New. {no_such_variable}`);
+    expect(mail.parsed.html).toContain(`<p>Dear Tom &amp; Co, ticket <b>${data.ticketNumber}</b> (Medium). {no_such_variable}</p>`);
     expect(warnings.some((w) => w.includes('{no_such_variable}'))).toBe(true);
   });
 
