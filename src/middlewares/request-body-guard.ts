@@ -149,10 +149,11 @@ export default (config: RequestBodyGuardConfig, { strapi }: { strapi: Core.Strap
     try {
       await next();
     } catch (error) {
-      // A multipart body refused halfway (413 past the file limit): answering while the client still
-      // sends makes Node close the connection under it, and the client sees a reset instead of our
-      // answer. Read and drop the rest first, up to what an upload may carry.
-      if (ctx.request.is('multipart') && !ctx.req.complete) await drainRequest(ctx.req, config.drainBytes, DRAIN_TIMEOUT_MS);
+      // A body refused halfway (a 413 past the upload limit): answering while the client still sends
+      // makes Node close the connection under it, and the client sees a reset instead of our answer.
+      // Read and drop the rest first, up to what an upload may carry. (Not `is('multipart')`: the
+      // body parser's failure leaves the request looking bodiless to it.)
+      if (!ctx.req.complete) await drainRequest(ctx.req, config.drainBytes, DRAIN_TIMEOUT_MS);
       throw error;
     } finally {
       const files = parsed.flatMap(tempPaths);
