@@ -97,9 +97,9 @@ describe('team notification digest (real SMTP sink, the outbox cron every 5 s)',
     const text = digest.parsed.text ?? '';
     expect(text.match(NUMBER)).toEqual(numbers.slice(1));
     // number, priority, subject and requester of each
-    expect(text).toContain(`${numbers[2]}  [high]  Burst ticket 3  (Burst Guest3 <burst3@example.test>)`);
-    expect(text).toContain(`${numbers[4]}  [medium]  Burst ticket 5  (Burst Guest5 <burst5@example.test>)`);
-    expect(digest.parsed.html).toContain(`${numbers[1]}  [medium]  Burst ticket 2  (Burst Guest2 &lt;burst2@example.test&gt;)`);
+    expect(text).toContain(`${numbers[2]}  [High]  Burst ticket 3  (Burst Guest3 <burst3@example.test>)`);
+    expect(text).toContain(`${numbers[4]}  [Medium]  Burst ticket 5  (Burst Guest5 <burst5@example.test>)`);
+    expect(digest.parsed.html).toContain(`${numbers[1]}  [Medium]  Burst ticket 2  (Burst Guest2 &lt;burst2@example.test&gt;)`);
     await sleep(500);
     expect(teamMails()).toHaveLength(2);
   });
