@@ -10,7 +10,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => ({
     maxAttempts: env.int('OUTBOX_MAX_ATTEMPTS', 8),
     backoffBaseMs: env.int('OUTBOX_BACKOFF_BASE_MS', 30_000),
     backoffMaxMs: env.int('OUTBOX_BACKOFF_MAX_MS', 3_600_000),
-    claimTimeoutMs: env.int('OUTBOX_CLAIM_TIMEOUT_MS', 300_000),
+    // a sending process renews its claims every third of this: a dead one's are retaken after it
+    claimTimeoutMs: env.int('OUTBOX_CLAIM_TIMEOUT_MS', 30_000),
     // automatic mail (confirmations, auto-replies) per recipient: past the cap it is recorded as suppressed
     automaticCap: env.int('AUTO_REPLY_CAP', 3),
     automaticCapWindowMs: env.int('AUTO_REPLY_CAP_WINDOW_MINUTES', 10) * 60_000,

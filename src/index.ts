@@ -8,6 +8,7 @@ import { seedDefaultTemplates } from './mail/default-templates';
 import { outboxService } from './services';
 import { ensureApiDocs, registerApiDocs } from './api-docs/openapi';
 import { ingestionStatusLine, readIngestionConfig } from './mail-ingestion/config';
+import { stopScheduledIngestion } from './mail-ingestion/scheduled';
 import { registerBackOffice } from './back-office';
 import { ensureSupportAgentRole } from './access/support-agent-role';
 import { restrictAgentPickers } from './setup/relation-pickers';
@@ -56,6 +57,7 @@ export default {
   },
 
   async destroy({ strapi }: { strapi: Core.Strapi }) {
+    await stopScheduledIngestion();
     await outboxService(strapi).stop();
   },
 };

@@ -213,7 +213,7 @@ describe('back office: settings API', () => {
         from: '"Acme Desk" <desk@example.test>',
       },
       imap: { host: 'imap.example.test', port: 993, user: 'inbox-reader', password: '********', folder: 'Support', processedFolder: null, ssl: true },
-      emailToTicket: { enabled: false, active: false, checkIntervalSeconds: 120, problems: [] },
+      emailToTicket: { enabled: false, active: false, checkIntervalSeconds: 120, problems: [], holder: null },
       supportEmail: 'help@example.test',
     });
   });

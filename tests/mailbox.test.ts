@@ -84,6 +84,7 @@ describe('email-to-ticket config', () => {
       transactionSize: 50,
       maxMessageBytes: 25 * 1024 * 1024,
       notifyTooLarge: true,
+      mailBudgetMs: 30_000,
       imap: null,
       missing: ['IMAP_HOST', 'IMAP_USERNAME', 'IMAP_PASSWORD'],
     });
@@ -124,6 +125,7 @@ describe('email-to-ticket config', () => {
       tlsRejectUnauthorized: true,
       folder: 'INBOX',
       processedFolder: null,
+      timeoutSeconds: 60,
     });
     expect(ingestionStatusLine(config)).toBe('[ingest] email-to-ticket is on: imap.example.com:993 INBOX every 300 s');
   });

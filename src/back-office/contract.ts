@@ -226,8 +226,21 @@ export interface MailConfigView {
     checkIntervalSeconds: number | null;
     /** Required IMAP variables that are missing, or malformed variables (the start-up check's words). */
     problems: string[];
+    /**
+     * The instance reading the mailbox now (its ingestion lease: host, pid, until when, last
+     * heartbeat), or null when no run is in progress.
+     */
+    holder: IngestionHolderView | null;
   };
   supportEmail: string | null;
+}
+
+export interface IngestionHolderView {
+  host: string | null;
+  pid: number | null;
+  /** ISO 8601: the lease lapses then unless its heartbeat renews it. */
+  expiresAt: string;
+  heartbeatAt: string | null;
 }
 
 /** POST /helpdesk-admin/settings/test-mail */

@@ -22,6 +22,11 @@ export interface ImapConfig {
   folder: string;
   /** IMAP_PROCESSED_FOLDER: processed mail is moved there; null keeps it in `folder`, marked \Seen. */
   processedFolder: string | null;
+  /**
+   * IMAP_TIMEOUT_SECONDS (60): the longest any IMAP step (connect and log in, open, search, fetch,
+   * flag or move) may take; a step that overruns drops the connection and fails the run.
+   */
+  timeoutSeconds?: number;
 }
 
 export interface IngestionConfig {
@@ -46,6 +51,11 @@ export interface IngestionConfig {
   maxMessageBytes: number;
   /** INGEST_NOTIFY_TOO_LARGE: the sender of a too large mail gets a polite automatic notice. */
   notifyTooLarge: boolean;
+  /**
+   * INGEST_MAIL_BUDGET_SECONDS (30): the longest one mail may take to parse, or to apply; a mail
+   * over it is quarantined with the reason and the run goes on without it.
+   */
+  mailBudgetMs: number;
   /** null when any of IMAP_HOST, IMAP_USERNAME, IMAP_PASSWORD is missing (listed in `missing`). */
   imap: ImapConfig | null;
   /** The required IMAP variables that are not set. */
@@ -97,6 +107,7 @@ export function readIngestionConfig(env: Env = process.env): IngestionConfig {
   const transactionSize = int('INGEST_TRANSACTION_SIZE', 50, 1, 1_000, 'a whole number');
   const maxMessageBytes = int('INGEST_MAX_MESSAGE_BYTES', 25 * 1024 * 1024, 1024, 2 ** 31 - 1, 'a number of bytes');
   const notifyTooLarge = bool('INGEST_NOTIFY_TOO_LARGE', true);
+  const mailBudgetMs = int('INGEST_MAIL_BUDGET_SECONDS', 30, 1, 3_600, 'a whole number of seconds') * 1000;
 
   const supportEmailText = text('SUPPORT_EMAIL');
   let supportEmail: string | null = null;
@@ -113,6 +124,7 @@ export function readIngestionConfig(env: Env = process.env): IngestionConfig {
   const tlsRejectUnauthorized = bool('IMAP_TLS_REJECT_UNAUTHORIZED', true);
   const folder = text('IMAP_FOLDER') ?? 'INBOX';
   const processedFolder = text('IMAP_PROCESSED_FOLDER') ?? null;
+  const timeoutSeconds = int('IMAP_TIMEOUT_SECONDS', 60, 1, 3_600, 'a whole number of seconds');
   if (processedFolder !== null && sameFolder(processedFolder, folder)) {
     problems.push(`IMAP_PROCESSED_FOLDER must differ from IMAP_FOLDER (${folder}): processed mail is moved out of it`);
   }
@@ -134,10 +146,10 @@ export function readIngestionConfig(env: Env = process.env): IngestionConfig {
     .map(([name]) => name);
   const imap: ImapConfig | null =
     host !== undefined && user !== undefined && password !== undefined
-      ? { host, port, user, password, secure, startTLS, tlsRejectUnauthorized, folder, processedFolder }
+      ? { host, port, user, password, secure, startTLS, tlsRejectUnauthorized, folder, processedFolder, timeoutSeconds }
       : null;
 
-  return { enabled, checkIntervalSeconds, supportEmail, batchSize, transactionSize, maxMessageBytes, notifyTooLarge, imap, missing };
+  return { enabled, checkIntervalSeconds, supportEmail, batchSize, transactionSize, maxMessageBytes, notifyTooLarge, mailBudgetMs, imap, missing };
 }
 
 /**

@@ -29,6 +29,11 @@ export interface Mailbox {
    * (created when missing) when one is configured.
    */
   acknowledge(uids: number[]): Promise<void>;
+  /**
+   * UIDs up to `upToUid` that were never acknowledged: still without \Seen (or, with a processed
+   * folder, still here). A run that committed mails and died before flagging them leaves these.
+   */
+  unacknowledged(upToUid: number): Promise<number[]>;
   /** Logs out (or drops the connection when that fails). */
   close(): Promise<void>;
 }
@@ -65,9 +70,37 @@ export function imapClientOptions(config: ImapConfig, logger: Logger | false = f
     tls: { rejectUnauthorized: config.tlsRejectUnauthorized },
     auth: { user: config.user, pass: config.password },
     logger,
-    // a poller: fail a dead server within the check interval instead of imapflow's 90 s
-    connectionTimeout: 30_000,
+    // a poller: fail a dead or silent server quickly instead of after imapflow's 90 s / 5 min
+    connectionTimeout: Math.min(30_000, stepTimeoutMs(config)),
+    greetingTimeout: Math.min(16_000, stepTimeoutMs(config)),
+    socketTimeout: stepTimeoutMs(config),
   };
+}
+
+const stepTimeoutMs = (config: ImapConfig): number => (config.timeoutSeconds ?? 60) * 1000;
+
+/**
+ * Runs one IMAP step with a deadline. imapflow's socket timeout only sees a silent socket; a
+ * server that trickles, or a command whose promise never settles once the connection broke, would
+ * hold the run (and the ingestion lease) forever. On the deadline the connection is dropped, so
+ * whatever is still in flight fails too.
+ */
+async function step<T>(client: ImapFlow, config: ImapConfig, name: string, work: () => Promise<T>): Promise<T> {
+  const ms = stepTimeoutMs(config);
+  let timer: NodeJS.Timeout | undefined;
+  const running = work();
+  running.catch(() => undefined); // it may fail after the deadline: already reported
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      client.close();
+      reject(new MailboxError(`IMAP ${name} timed out after ${ms / 1000} s (${config.host}:${config.port})`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([running, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function openMailbox(config: ImapConfig, options: OpenMailboxOptions = {}): Promise<Mailbox> {
@@ -76,8 +109,9 @@ export async function openMailbox(config: ImapConfig, options: OpenMailboxOption
   // command in flight rejects with it anyway.
   client.on('error', () => {});
   try {
-    await client.connect();
+    await step(client, config, 'connect and log in', () => client.connect());
   } catch (error) {
+    if (error instanceof MailboxError) throw error;
     throw new MailboxError(`cannot log in to ${config.host}:${config.port} as ${config.user}: ${describe(error)}`, {
       cause: error,
     });
@@ -85,10 +119,11 @@ export async function openMailbox(config: ImapConfig, options: OpenMailboxOption
 
   let uidValidity: string;
   try {
-    const opened = await client.mailboxOpen(config.folder);
+    const opened = await step(client, config, `open ${config.folder}`, () => client.mailboxOpen(config.folder));
     uidValidity = opened.uidValidity.toString();
   } catch (error) {
-    await logout(client);
+    await logout(client, config);
+    if (error instanceof MailboxError) throw error;
     throw new MailboxError(`cannot open folder ${config.folder}: ${describe(error)}`, { cause: error });
   }
 
@@ -98,7 +133,7 @@ export async function openMailbox(config: ImapConfig, options: OpenMailboxOption
     if (!Number.isSafeInteger(lastUid) || lastUid < 0)
       throw new RangeError(`lastUid must be a UID or 0, got ${lastUid}`);
     if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be at least 1, got ${limit}`);
-    const window = await nextUidWindow(client, lastUid, limit);
+    const window = await step(client, config, 'search', () => nextUidWindow(client, lastUid, limit));
     if (window === null) return { mails: [], oversized: [] };
     // Both ends are existing UIDs, so the range holds at most `limit` messages and, unlike
     // `n:*`, never the last message when nothing is newer.
@@ -110,9 +145,11 @@ export async function openMailbox(config: ImapConfig, options: OpenMailboxOption
     // sizes first (a few bytes a mail), so that no body above the limit is transferred
     const sizes = new Map<number, number>();
     if (Number.isFinite(maxMessageBytes)) {
-      for await (const message of client.fetch(range, { uid: true, size: true }, { uid: true })) {
-        if (inWindow(message.uid) && typeof message.size === 'number') sizes.set(message.uid, message.size);
-      }
+      await step(client, config, 'fetch of sizes', async () => {
+        for await (const message of client.fetch(range, { uid: true, size: true }, { uid: true })) {
+          if (inWindow(message.uid) && typeof message.size === 'number') sizes.set(message.uid, message.size);
+        }
+      });
     }
     const large = [...sizes].filter(([, size]) => size > maxMessageBytes).map(([uid]) => uid);
 
@@ -120,26 +157,30 @@ export async function openMailbox(config: ImapConfig, options: OpenMailboxOption
     const whole = [...sizes.keys()].filter((uid) => !large.includes(uid));
     const wholeSets = large.length === 0 ? [range] : whole.length > 0 ? uidSets(whole) : [];
     for (const set of wholeSets) {
-      for await (const message of client.fetch(set, { uid: true, source: true, flags: true }, { uid: true })) {
-        if (!inWindow(message.uid) || !message.source) continue;
-        mails.push({ uid: message.uid, folder: config.folder, uidValidity, source: message.source, flags: flagsOf(message.flags) });
-      }
+      await step(client, config, 'fetch', async () => {
+        for await (const message of client.fetch(set, { uid: true, source: true, flags: true }, { uid: true })) {
+          if (!inWindow(message.uid) || !message.source) continue;
+          mails.push({ uid: message.uid, folder: config.folder, uidValidity, source: message.source, flags: flagsOf(message.flags) });
+        }
+      });
     }
     const oversized: OversizedMail[] = [];
     // BODY.PEEK[HEADER]<0.65536>: the header section only, and at most that much of it
     const header = [{ key: 'header', maxLength: OVERSIZED_HEADER_BYTES }];
     for (const set of large.length > 0 ? uidSets(large) : []) {
-      for await (const message of client.fetch(set, { uid: true, bodyParts: header, flags: true }, { uid: true })) {
-        if (!inWindow(message.uid)) continue;
-        oversized.push({
-          uid: message.uid,
-          folder: config.folder,
-          uidValidity,
-          size: sizes.get(message.uid) ?? 0,
-          header: message.headers ?? Buffer.alloc(0),
-          flags: flagsOf(message.flags),
-        });
-      }
+      await step(client, config, 'fetch of headers', async () => {
+        for await (const message of client.fetch(set, { uid: true, bodyParts: header, flags: true }, { uid: true })) {
+          if (!inWindow(message.uid)) continue;
+          oversized.push({
+            uid: message.uid,
+            folder: config.folder,
+            uidValidity,
+            size: sizes.get(message.uid) ?? 0,
+            header: message.headers ?? Buffer.alloc(0),
+            flags: flagsOf(message.flags),
+          });
+        }
+      });
     }
     return { mails: mails.sort((a, b) => a.uid - b.uid), oversized: oversized.sort((a, b) => a.uid - b.uid) };
   }
@@ -161,7 +202,7 @@ export async function openMailbox(config: ImapConfig, options: OpenMailboxOption
       if (config.processedFolder === null) {
         for (const set of sets) {
           // .SILENT: the server need not echo the new flags of every message
-          if (!(await client.messageFlagsAdd(set, ['\\Seen'], { uid: true, silent: true }))) {
+          if (!(await step(client, config, 'flag', () => client.messageFlagsAdd(set, ['\\Seen'], { uid: true, silent: true })))) {
             throw new MailboxError(`could not mark UIDs ${set} in ${config.folder} as \\Seen`);
           }
         }
@@ -169,17 +210,31 @@ export async function openMailbox(config: ImapConfig, options: OpenMailboxOption
       }
       if (!processedFolderReady) {
         // once per connection; an existing folder answers ALREADYEXISTS, which imapflow reports as created: false
-        await client.mailboxCreate(config.processedFolder);
+        const processedFolder = config.processedFolder;
+        await step(client, config, `create ${processedFolder}`, () => client.mailboxCreate(processedFolder));
         processedFolderReady = true;
       }
       for (const set of sets) {
-        if (!(await client.messageMove(set, config.processedFolder, { uid: true }))) {
+        const processedFolder = config.processedFolder;
+        if (!(await step(client, config, 'move', () => client.messageMove(set, processedFolder, { uid: true })))) {
           throw new MailboxError(`could not move UIDs ${set} from ${config.folder} to ${config.processedFolder}`);
         }
       }
     },
 
-    close: () => logout(client),
+    async unacknowledged(upToUid) {
+      if (!Number.isSafeInteger(upToUid) || upToUid < 1) return [];
+      return step(client, config, 'search of unflagged mail', async () => {
+        await client.noop();
+        const query = config.processedFolder === null ? { uid: `1:${upToUid}`, seen: false } : { uid: `1:${upToUid}` };
+        const result = await client.search(query, { uid: true });
+        if (result === false || result === undefined) throw new MailboxError('the server refused UID SEARCH');
+        // `1:n` also matches the last message when n is above every UID
+        return result.filter((uid) => uid <= upToUid);
+      });
+    },
+
+    close: () => logout(client, config),
   };
 }
 
@@ -273,9 +328,9 @@ function uidRanges(uids: number[]): string[] {
   return ranges;
 }
 
-async function logout(client: ImapFlow): Promise<void> {
+async function logout(client: ImapFlow, config: ImapConfig): Promise<void> {
   try {
-    await client.logout();
+    await step(client, config, 'logout', () => client.logout());
   } catch {
     client.close();
   }

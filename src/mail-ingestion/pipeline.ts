@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { INBOUND_EMAIL, MAIL_CURSOR, OUTBOUND_EMAIL, TICKET } from '../uids';
 import { isUniqueViolation } from '../db/errors';
-import { createLease } from '../db/lease';
+import { createLease, leaseHolder, type LeaseHolder } from '../db/lease';
+import { assertWithinBudget, MailBudgetExceeded, withinBudget } from './budget';
 import { parseMail } from './parse';
 import { classifyMail } from './classify';
 import { findTicketForMail } from './thread';
@@ -22,18 +23,25 @@ export interface IngestOptions {
   folder?: string;
   /** One line per mail and a progress line per batch. */
   log?: (line: string) => void;
+  /** Aborted at shutdown: the run stops after the transaction in progress and releases its lease. */
+  signal?: AbortSignal;
 }
 
 export interface IngestReport {
   /** 'locked' when another instance holds the ingestion lease. */
   skipped: 'locked' | null;
+  /** When skipped: who holds the lease (null when it lapsed meanwhile). */
+  holder?: LeaseHolder | null;
   fetched: number;
   outcomes: Record<Outcome, number>;
 }
 
-const LEASE_NAME = 'mail-ingestion';
-/** A holder renews its lease every batch; a dead one's lapses after INGEST_LEASE_TTL_SECONDS (300). */
-const leaseTtlMs = (): number => Math.max(1, Number(process.env.INGEST_LEASE_TTL_SECONDS) || 300) * 1000;
+export const LEASE_NAME = 'mail-ingestion';
+/**
+ * A holder's heartbeat renews its lease every third of INGEST_LEASE_TTL_SECONDS (30) while the run
+ * lives, so a killed holder's lease lapses within that time and another instance takes over.
+ */
+const leaseTtlMs = (): number => Math.max(1, Number(process.env.INGEST_LEASE_TTL_SECONDS) || 30) * 1000;
 
 const emptyOutcomes = (): Record<Outcome, number> => ({
   ticket_created: 0,
@@ -115,9 +123,11 @@ export async function ingestMailbox(
   const lease = createLease(strapi, LEASE_NAME, leaseTtlMs());
   if (!options.dryRun && !(await lease.acquire())) {
     report.skipped = 'locked';
+    report.holder = await leaseHolder(strapi, LEASE_NAME);
     log('[ingest] another instance is ingesting: skipped');
     return report;
   }
+  if (!options.dryRun) lease.keepAlive();
 
   const imap = config.imap;
   const folder = options.folder ?? imap.folder;
@@ -134,6 +144,7 @@ export async function ingestMailbox(
   const run: RunContext = {
     supportAddresses,
     defaults,
+    budgetMs: config.mailBudgetMs,
     dryRun: Boolean(options.dryRun),
     report,
     // the cursor moves in the transaction that applied (or quarantined) the mail
@@ -147,13 +158,14 @@ export async function ingestMailbox(
     const cursor = await cursors.load();
     // a new UIDVALIDITY means the folder's UIDs start over: read it all again (Message-IDs keep it once)
     let lastUid = cursor.uidValidity === mailbox.uidValidity ? cursor.lastUid : 0;
+    if (!options.dryRun) await flagCommitted(mailbox, lastUid, log);
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     const transactionSize = options.dryRun ? 1 : config.transactionSize;
     let leaseLost = false;
     let requested = Math.min(config.batchSize, limit);
-    pending = fetchAndParse(mailbox, lastUid, requested, config.maxMessageBytes);
+    pending = fetchAndParse(mailbox, lastUid, requested, config.maxMessageBytes, config.mailBudgetMs);
 
-    while (pending && !leaseLost) {
+    while (pending && !leaseLost && !options.signal?.aborted) {
       const { batch, prepared } = await pending;
       pending = null;
       if (batch.length === 0) break;
@@ -162,14 +174,14 @@ export async function ingestMailbox(
       if (remaining > 0) {
         const size = Math.min(config.batchSize, remaining);
         requested += size;
-        pending = fetchAndParse(mailbox, batch[batch.length - 1].uid, size, config.maxMessageBytes);
+        pending = fetchAndParse(mailbox, batch[batch.length - 1].uid, size, config.maxMessageBytes, config.mailBudgetMs);
         pending.catch(() => undefined); // awaited in the next round, or in finally
       }
 
       const done: number[] = [];
-      for (let start = 0; start < prepared.length && !leaseLost; start += transactionSize) {
+      for (let start = 0; start < prepared.length && !leaseLost && !options.signal?.aborted; start += transactionSize) {
         // renew as we go: a run slower than the lease's life must not share the mailbox with another
-        if (!options.dryRun && start > 0 && !(await lease.acquire())) {
+        if (!options.dryRun && (lease.lost() || (start > 0 && !(await lease.acquire())))) {
           log('[ingest] lost the ingestion lease to another instance: stopping');
           leaseLost = true;
           break;
@@ -215,12 +227,24 @@ interface PreparedBatch {
   prepared: Prepared[];
 }
 
-async function fetchAndParse(mailbox: Mailbox, afterUid: number, limit: number, maxMessageBytes: number): Promise<PreparedBatch> {
+/**
+ * Mails at or below the cursor were committed (the cursor moves in their transaction); one still
+ * unflagged was left by a run that died between its commit and its acknowledgement. Flagged now,
+ * never ingested again.
+ */
+async function flagCommitted(mailbox: Mailbox, lastUid: number, log: (line: string) => void): Promise<void> {
+  const left = await mailbox.unacknowledged(lastUid);
+  if (left.length === 0) return;
+  await mailbox.acknowledge(left);
+  log(`[ingest] acknowledged ${left.length} mails committed by an earlier run that stopped before flagging them`);
+}
+
+async function fetchAndParse(mailbox: Mailbox, afterUid: number, limit: number, maxMessageBytes: number, budgetMs: number): Promise<PreparedBatch> {
   const { mails, oversized } = await mailbox.fetchBatch(afterUid, limit, maxMessageBytes);
   const prepared: Prepared[] = [];
   const parse = async (fetched: FetchedMail, extra: Pick<Prepared, 'oversized'> = {}) => {
     try {
-      prepared.push({ fetched, mail: await parseMail(fetched.source), parseError: null, ...extra });
+      prepared.push({ fetched, mail: await withinBudget('parsing', budgetMs, () => parseMail(fetched.source)), parseError: null, ...extra });
     } catch (error) {
       prepared.push({ fetched, mail: null, parseError: error, ...extra });
     }
@@ -266,8 +290,10 @@ async function applyBatch(strapi: Core.Strapi, items: Prepared[], run: RunContex
         const recorded = await recordedMails(strapi, mails);
         const applied: Array<{ outcome: Outcome; line: string }> = [];
         for (const [index, item] of items.entries()) {
+          const started = Date.now();
           try {
             applied.push(await applyPrepared(strapi, item, { own, recorded }, run));
+            assertWithinBudget('applying', started, run.budgetMs);
           } catch (error) {
             throw new BatchFailure(index, error);
           }
@@ -278,12 +304,19 @@ async function applyBatch(strapi: Core.Strapi, items: Prepared[], run: RunContex
     );
   } catch (error) {
     if (!(error instanceof BatchFailure)) throw error;
+    // over budget: quarantined at once, never paid for again in a retry
+    const overBudget = error.failure instanceof MailBudgetExceeded ? error.failure : null;
+    if (items.length === 1 && overBudget) {
+      await quarantineOverBudget(strapi, items[0], overBudget, run);
+      return;
+    }
     if (items.length === 1) {
       run.log(`[ingest] uid ${items[0].fetched.uid}: ${await processMail(strapi, items[0].fetched, run, items[0])}`);
       return;
     }
     await applyBatch(strapi, items.slice(0, error.index), run);
-    await applyBatch(strapi, [items[error.index]], run);
+    if (overBudget) await quarantineOverBudget(strapi, items[error.index], overBudget, run);
+    else await applyBatch(strapi, [items[error.index]], run);
     await applyBatch(strapi, items.slice(error.index + 1), run);
     return;
   }
@@ -291,6 +324,16 @@ async function applyBatch(strapi: Core.Strapi, items: Prepared[], run: RunContex
     run.report.outcomes[result.outcome] += 1;
     run.log(`[ingest] uid ${items[index].fetched.uid}: ${result.line}`);
   }
+}
+
+async function quarantineOverBudget(strapi: Core.Strapi, item: Prepared, error: MailBudgetExceeded, run: RunContext): Promise<void> {
+  strapi.log.warn(`[ingest] uid ${item.fetched.uid} quarantined: ${error.message}`);
+  await strapi.db.transaction(async () => {
+    await quarantine(strapi, item.fetched, item.mail?.messageId ?? null, error);
+    await run.done(item.fetched);
+  });
+  run.report.outcomes.quarantined += 1;
+  run.log(`[ingest] uid ${item.fetched.uid}: quarantined: ${String(error)}`);
 }
 
 /** One prepared mail through classify → thread → apply inside the batch's transaction. */
@@ -326,6 +369,8 @@ const describeError = (error: unknown): string => (error instanceof Error ? erro
 interface RunContext {
   supportAddresses: string[];
   defaults: TicketDefaults;
+  /** INGEST_MAIL_BUDGET_SECONDS, in ms. */
+  budgetMs: number;
   dryRun: boolean;
   report: IngestReport;
   /** Recorded in the same transaction as the mail's outcome. */
@@ -435,6 +480,7 @@ export async function reprocessQuarantined(strapi: Core.Strapi, config: Ingestio
     const line = await processMail(strapi, fetched, {
       supportAddresses: ourAddresses(strapi, config),
       defaults: ticketDefaultsFromEnv(),
+      budgetMs: config.mailBudgetMs,
       dryRun: Boolean(options.dryRun),
       report,
       done: async () => {

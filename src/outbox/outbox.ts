@@ -56,6 +56,7 @@ interface ClaimedMail {
   messageId: string;
   attempts: number;
   sealedSecrets: string | null;
+  claimToken: string;
 }
 
 export interface DeliveryReport {
@@ -224,6 +225,28 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
     }
   }
 
+  /**
+   * Keeps these claims alive while they are being sent (a slow SMTP server may take longer than
+   * the claim timeout); the caller stops it. A dead process stops renewing, and its claims are due
+   * again within OUTBOX_CLAIM_TIMEOUT_MS.
+   */
+  function renewClaims(batch: ClaimedMail[]): () => void {
+    const token = batch[0].claimToken;
+    const ids = batch.map((mail) => mail.id);
+    const timer = setInterval(() => {
+      strapi.db
+        .transaction(async ({ trx }) => {
+          await tableIn(strapi, trx, OUTBOUND_EMAIL)
+            .whereIn('id', ids)
+            .andWhere({ claim_token: token, delivery_status: 'sending' })
+            .update({ locked_until: new Date(Date.now() + policy.claimTimeoutMs) });
+        })
+        .catch((error: unknown) => strapi.log.warn(`[outbox] could not renew claims: ${error instanceof Error ? error.message : String(error)}`));
+    }, Math.max(100, Math.floor(policy.claimTimeoutMs / 3)));
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   async function runUntilEmpty(): Promise<DeliveryReport> {
     const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
     do {
@@ -231,7 +254,12 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
       while (!stopped) {
         const batch = await claim(policy.batchSize);
         if (batch.length === 0) break;
-        await Promise.all(batch.map((mail) => send(mail, report)));
+        const stopRenewing = renewClaims(batch);
+        try {
+          await Promise.all(batch.map((mail) => send(mail, report)));
+        } finally {
+          stopRenewing();
+        }
       }
     } while (again && !stopped);
     return report;

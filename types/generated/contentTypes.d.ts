@@ -855,7 +855,7 @@ export interface ApiInboundEmailInboundEmail
 export interface ApiLeaseLease extends Struct.CollectionTypeSchema {
   collectionName: 'helpdesk_leases';
   info: {
-    description: 'Which instance runs a singleton job (mail ingestion) until when';
+    description: 'Which instance (host, pid) runs a singleton job (mail ingestion) until when';
     displayName: 'Lease';
     pluralName: 'leases';
     singularName: 'lease';
@@ -876,7 +876,12 @@ export interface ApiLeaseLease extends Struct.CollectionTypeSchema {
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
     expiresAt: Schema.Attribute.DateTime;
+    heartbeatAt: Schema.Attribute.DateTime;
     holder: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 100;
+      }>;
+    host: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 100;
       }>;
@@ -888,6 +893,7 @@ export interface ApiLeaseLease extends Struct.CollectionTypeSchema {
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 100;
       }>;
+    pid: Schema.Attribute.Integer;
     publishedAt: Schema.Attribute.DateTime;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &

@@ -20,7 +20,7 @@ export async function putSettings(ctx: AdminContext, strapi: Core.Strapi): Promi
 /** GET /helpdesk-admin/settings/mail: the mail configuration from the environment, secrets masked. */
 export async function getMailConfig(ctx: AdminContext, strapi: Core.Strapi): Promise<void> {
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = { data: mailConfigView(strapi) };
+  ctx.body = { data: await mailConfigView(strapi) };
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { readIngestionConfig, ingestionActive, IngestionConfigError } from '../../mail-ingestion/config';
 import { settingsService } from '../../services';
-import type { MailConfigView, TestMailResult } from '../contract';
+import { leaseHolder } from '../../db/lease';
+import { LEASE_NAME } from '../../mail-ingestion/pipeline';
+import type { IngestionHolderView, MailConfigView, TestMailResult } from '../contract';
 
 /** Shown instead of a secret that is set; secrets themselves never leave the server. */
 export const MASK = '********';
@@ -20,7 +22,15 @@ interface EmailPluginConfig {
 
 const masked = (secret: string | undefined | null): string | null => (secret ? MASK : null);
 
-export function mailConfigView(strapi: Core.Strapi, env: NodeJS.ProcessEnv = process.env): MailConfigView {
+/** Who reads the mailbox right now, from the ingestion lease. */
+async function ingestionHolder(strapi: Core.Strapi): Promise<IngestionHolderView | null> {
+  const holder = await leaseHolder(strapi, LEASE_NAME);
+  if (!holder) return null;
+  return { host: holder.host, pid: holder.pid, expiresAt: holder.expiresAt.toISOString(), heartbeatAt: holder.heartbeatAt?.toISOString() ?? null };
+}
+
+export async function mailConfigView(strapi: Core.Strapi, env: NodeJS.ProcessEnv = process.env): Promise<MailConfigView> {
+  const holder = await ingestionHolder(strapi);
   const email = (strapi.config.get('plugin::email') ?? {}) as EmailPluginConfig;
   const options = email.providerOptions ?? {};
   const smtp: MailConfigView['smtp'] = {
@@ -55,6 +65,7 @@ export function mailConfigView(strapi: Core.Strapi, env: NodeJS.ProcessEnv = pro
         active: ingestionActive(config),
         checkIntervalSeconds: config.checkIntervalSeconds,
         problems: config.enabled && !config.imap ? config.missing.map((name) => `${name} is not set`) : [],
+        holder,
       },
       supportEmail: config.supportEmail,
     };
@@ -63,7 +74,7 @@ export function mailConfigView(strapi: Core.Strapi, env: NodeJS.ProcessEnv = pro
     return {
       smtp,
       imap: { host: env.IMAP_HOST?.trim() || null, port: null, user: env.IMAP_USERNAME?.trim() || null, password: imapPassword, folder: null, processedFolder: null, ssl: null },
-      emailToTicket: { enabled: false, active: false, checkIntervalSeconds: null, problems: error.problems },
+      emailToTicket: { enabled: false, active: false, checkIntervalSeconds: null, problems: error.problems, holder },
       supportEmail: null,
     };
   }
