@@ -8,6 +8,8 @@
 #   DOVECOT_USER (helpdesk@example.test)  DOVECOT_PASSWORD (random)  DOVECOT_BIN (/usr/sbin/dovecot)
 #   DOVECOT_WATCH_PID: stop the server once that process is gone, so a test runner that is killed
 #     hard leaves no server behind.
+#   DOVECOT_IMAP_PORT, DOVECOT_IMAPS_PORT: these ports instead of free ones (a restart of a stopped
+#     server on its DIR, as clients knew it; with DOVECOT_USER and DOVECOT_PASSWORD as before).
 # Works as root (CI) and as an ordinary user; several servers may run side by side.
 set -euo pipefail
 
@@ -90,6 +92,9 @@ case "$cmd" in
     for attempt in 1 2 3 4 5; do
       # Free ports: the kernel picks two, node releases them for dovecot. Another process may take
       # one in between; dovecot then fails to bind and we try again with new ones.
+      if [ -n "${DOVECOT_IMAP_PORT:-}" ] && [ -n "${DOVECOT_IMAPS_PORT:-}" ]; then
+        imap_port=$DOVECOT_IMAP_PORT imaps_port=$DOVECOT_IMAPS_PORT
+      else
       read -r imap_port imaps_port < <(node -e "
         const net = require('net');
         const a = net.createServer().listen(0, '127.0.0.1', () => {
@@ -97,6 +102,7 @@ case "$cmd" in
             console.log(a.address().port, b.address().port); a.close(); b.close();
           });
         });")
+      fi
       sed -e "s#@DIR@#$dir#g" -e "s#@GREETING@#$greeting#g" \
           -e "s#@INTERNAL_USER@#$internal_user#g" -e "s#@INTERNAL_GROUP@#$internal_group#g" \
           -e "s#@LOGIN_USER@#$login_user#g" -e "s#@MAIL_USER@#$mail_user#g" -e "s#@MAIL_GROUP@#$mail_group#g" \

@@ -84,7 +84,7 @@ export interface StartOptions {
 }
 
 /** A beforeLoad that copies every message Strapi logs at `level` into `lines` (and still logs it). */
-export function recordLog(level: 'info' | 'warn', lines: string[]): (strapi: Core.Strapi) => void {
+export function recordLog(level: 'info' | 'warn' | 'error', lines: string[]): (strapi: Core.Strapi) => void {
   return (strapi) => {
     const log = strapi.log[level].bind(strapi.log);
     strapi.log[level] = ((message: unknown, ...rest: unknown[]) => {

@@ -28,6 +28,12 @@ export interface DovecotServer {
   /** The server's directory (config, logs, Maildir); removed by stop(). */
   dir: string;
   pid: number;
+  /**
+   * Kills the server (every connection drops) and keeps its directory; resume() starts it again on
+   * the same ports, login and mail, as a restarted mail server would come back.
+   */
+  halt(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,7 +75,7 @@ export async function startDovecot(): Promise<DovecotServer> {
     return value;
   };
   let stopped = false;
-  return {
+  const server: DovecotServer = {
     host: values.IMAP_HOST,
     port: number('IMAP_PORT'),
     imapsPort: number('IMAPS_PORT'),
@@ -77,6 +83,22 @@ export async function startDovecot(): Promise<DovecotServer> {
     password: values.IMAP_PASSWORD,
     pid: number('DOVECOT_PID'),
     dir,
+    async halt() {
+      await run(script, ['stop', dir]);
+    },
+    async resume() {
+      const { stdout } = await run(script, ['start', dir], {
+        env: {
+          ...process.env,
+          DOVECOT_WATCH_PID: String(process.pid),
+          DOVECOT_USER: server.user,
+          DOVECOT_PASSWORD: server.password,
+          DOVECOT_IMAP_PORT: String(server.port),
+          DOVECOT_IMAPS_PORT: String(server.imapsPort),
+        },
+      });
+      server.pid = Number(parseKeyValues(stdout).DOVECOT_PID);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -85,6 +107,7 @@ export async function startDovecot(): Promise<DovecotServer> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  return server;
 }
 
 /** KEY=VALUE lines, as dovecot.sh prints them. */
