@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
@@ -89,4 +90,46 @@ describe('two Strapi processes delivering one outbox', () => {
     expect(statuses.every((row) => row.deliveryStatus === 'sent' && row.attempts === 1)).toBe(true);
     process.stdout.write(`outbox split between processes: this ${mine.sent}, other ${theirs.sent}\n`);
   });
+
+  it("retakes a SIGKILLed process's claims within the claim timeout and sends each mail once", async () => {
+    // the other process's SMTP server accepts and never answers: its sends hang with the rows claimed
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentPort = (silent.address() as net.AddressInfo).port;
+    const dead = spawn(process.execPath, [path.join(__dirname, 'support', 'outbox-worker.js')], { env: { ...process.env, SMTP_PORT: String(silentPort) } });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => dead.on('exit', (_code, signal) => resolve(signal)));
+    const nextLine = lines(dead);
+    expect(await nextLine()).toBe('ready');
+    const before = sink.messages.length;
+    const ids: number[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      const row = (await helpdesk.strapi.db.query(OUTBOX).create({
+        data: { to: `claimed${i}@example.test`, subject: `Claimed ${i}`, textBody: 'Once', htmlBody: '<p>Once</p>', messageId: `<claimed-${i}@helpdesk.test>`, deliveryStatus: 'queued', attempts: 0, nextAttemptAt: new Date() },
+      })) as { id: number };
+      ids.push(row.id);
+    }
+    dead.stdin.write('go\n');
+    const claimed = () => helpdesk.strapi.db.query(OUTBOX).count({ where: { id: { $in: ids }, deliveryStatus: 'sending' } });
+    while ((await claimed()) < ids.length) await new Promise((resolve) => setTimeout(resolve, 20));
+    dead.kill('SIGKILL');
+    const killedAt = Date.now();
+    expect(await exited).toBe('SIGKILL');
+
+    // this process's cron would run every 5 s; here once a second until the mails are out
+    const outbox = helpdesk.strapi.service(OUTBOX) as unknown as Outbox;
+    let sent = 0;
+    while (sent < ids.length) {
+      sent += (await outbox.deliverDue()).sent;
+      if (sent < ids.length) await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    process.stdout.write(`claims of the killed process retaken and sent ${Date.now() - killedAt} ms after the kill (OUTBOX_CLAIM_TIMEOUT_MS 30000)\n`);
+    silent.close();
+
+    await sink.waitFor(before + ids.length);
+    const ours = sink.messages.slice(before).map((m) => m.parsed.messageId);
+    expect(ours.sort()).toEqual(ids.map((_, i) => `<claimed-${i}@helpdesk.test>`).sort());
+    const rows = (await helpdesk.strapi.db.query(OUTBOX).findMany({ where: { id: { $in: ids } }, select: ['deliveryStatus', 'attempts'] })) as Array<{ deliveryStatus: string; attempts: number }>;
+    // one attempt by the dead process, one by this one
+    expect(rows.every((row) => row.deliveryStatus === 'sent' && row.attempts === 2)).toBe(true);
+  }, 120_000);
 });

@@ -70,10 +70,11 @@ export function imapClientOptions(config: ImapConfig, logger: Logger | false = f
     tls: { rejectUnauthorized: config.tlsRejectUnauthorized },
     auth: { user: config.user, pass: config.password },
     logger,
-    // a poller: fail a dead or silent server quickly instead of after imapflow's 90 s / 5 min
+    // a poller: fail a dead or silent server quickly instead of after imapflow's 90 s. The socket
+    // timeout stays imapflow's 5 min: it counts idle time, and the connection idles while a batch
+    // is written; a command in flight has its own deadline (step).
     connectionTimeout: Math.min(30_000, stepTimeoutMs(config)),
     greetingTimeout: Math.min(16_000, stepTimeoutMs(config)),
-    socketTimeout: stepTimeoutMs(config),
   };
 }
 
