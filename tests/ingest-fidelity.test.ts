@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
-import { appendMails, createFolder, deleteFolder, imapEnv, startDovecot, type DovecotServer } from './support/dovecot';
+import { appendMails, createFolder, deleteFolder, startDovecot, mailLoopEnv, type DovecotServer } from './support/dovecot';
 import { mailContentHash } from '../src/mail-ingestion/content-hash';
 import type { IngestOptions, IngestReport } from '../src/mail-ingestion/pipeline';
 import type { IngestionConfig, ImapConfig } from '../src/mail-ingestion/config';
@@ -95,13 +95,7 @@ describe('ingestion fidelity: nothing dropped', () => {
     const port = await sink.start();
     helpdesk = await startHelpdesk({
       env: {
-        SMTP_HOST: '127.0.0.1',
-        SMTP_PORT: String(port),
-        SMTP_FROM: SUPPORT,
-        CRON_ENABLED: 'false',
-        EMAIL_TO_TICKET_ENABLED: 'true',
-        SUPPORT_EMAIL: SUPPORT,
-        ...imapEnv(imap),
+        ...mailLoopEnv(imap, port, SUPPORT),
         INGEST_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES),
         AUTO_REPLY_CAP: '100',
       },

@@ -3,7 +3,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
-import { appendMail, imapEnv, listMessages, startDovecot, type DovecotServer } from './support/dovecot';
+import { appendMail, listMessages, startDovecot, mailLoopEnv, type DovecotServer } from './support/dovecot';
 import type { IngestOptions, IngestReport } from '../src/mail-ingestion/pipeline';
 import type { IngestionConfig, ImapConfig } from '../src/mail-ingestion/config';
 import type { Outbox } from '../src/outbox/outbox';
@@ -70,13 +70,7 @@ describe('email-to-ticket ingestion', () => {
     const port = await sink.start();
     helpdesk = await startHelpdesk({
       env: {
-        SMTP_HOST: '127.0.0.1',
-        SMTP_PORT: String(port),
-        SMTP_FROM: SUPPORT,
-        CRON_ENABLED: 'false',
-        EMAIL_TO_TICKET_ENABLED: 'true',
-        SUPPORT_EMAIL: SUPPORT,
-        ...imapEnv(imap),
+        ...mailLoopEnv(imap, port, SUPPORT),
         ATTACHMENT_MAX_BYTES: String(200 * 1024),
         AUTO_REPLY_CAP: '100',
       },

@@ -6,7 +6,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 import { SmtpSink } from '../support/smtp-sink';
-import { appendMail, imapEnv, listMessages, startDovecot, type DovecotServer } from '../support/dovecot';
+import { appendMail, listMessages, startDovecot, mailLoopEnv, type DovecotServer } from '../support/dovecot';
 import { uniformPng } from '../support/uniform-png';
 import type { IngestReport } from '../../src/mail-ingestion/pipeline';
 import type { IngestionConfig, ImapConfig } from '../../src/mail-ingestion/config';
@@ -98,13 +98,7 @@ describe('files entering the helpdesk by mail', () => {
     const port = await sink.start();
     helpdesk = await startHelpdesk({
       env: {
-        SMTP_HOST: '127.0.0.1',
-        SMTP_PORT: String(port),
-        SMTP_FROM: SUPPORT,
-        CRON_ENABLED: 'false',
-        EMAIL_TO_TICKET_ENABLED: 'true',
-        SUPPORT_EMAIL: SUPPORT,
-        ...imapEnv(imap),
+        ...mailLoopEnv(imap, port, SUPPORT),
         AUTO_REPLY_CAP: '2',
       },
     });

@@ -12,7 +12,7 @@ import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
-import { appendMail, imapEnv, startDovecot, type DovecotServer } from '../support/dovecot';
+import { appendMail, startDovecot, mailLoopEnv, type DovecotServer } from '../support/dovecot';
 import { SmtpSink } from '../support/smtp-sink';
 import type { IngestionConfig, ImapConfig } from '../../src/mail-ingestion/config';
 import type { Outbox } from '../../src/outbox/outbox';
@@ -95,15 +95,10 @@ describe('mail spoofing (issue 16, findings 3 and 4)', () => {
     const port = await sink.start();
     helpdesk = await startHelpdesk({
       env: {
-        SMTP_HOST: '127.0.0.1',
-        SMTP_PORT: String(port),
-        CRON_ENABLED: 'false',
-        EMAIL_TO_TICKET_ENABLED: 'true',
-        SUPPORT_EMAIL: SUPPORT,
+        ...mailLoopEnv(imap, port, SUPPORT),
         SMTP_FROM: SENDER,
         INGEST_TRUSTED_AUTHSERV_ID: TRUSTED,
         AUTO_REPLY_CAP: '1000',
-        ...imapEnv(imap),
       },
     });
     const dist = (file: string) => require(path.join(helpdesk.strapi.dirs.dist.src, 'mail-ingestion', file));

@@ -148,6 +148,22 @@ export function imapEnv(server: DovecotServer): Record<string, string> {
   };
 }
 
+/**
+ * The whole mail loop of a test Strapi: this mailbox read by ingestion (run by the test, not by
+ * cron), mail out to the SMTP sink on `smtpPort`, `support` as our address and sender.
+ */
+export function mailLoopEnv(server: DovecotServer, smtpPort: number, support: string): Record<string, string> {
+  return {
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtpPort),
+    SMTP_FROM: support,
+    CRON_ENABLED: 'false',
+    EMAIL_TO_TICKET_ENABLED: 'true',
+    SUPPORT_EMAIL: support,
+    ...imapEnv(server),
+  };
+}
+
 /** Runs `work` with a logged-in imapflow client of its own (the tests' view of the mailbox). */
 export async function withImap<T>(server: DovecotServer, work: (client: ImapFlow) => Promise<T>): Promise<T> {
   const client = new ImapFlow({
