@@ -1,6 +1,7 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { env } from '@strapi/utils';
+import { keysForPurpose } from '../security/app-keys';
 
 /**
  * Files too large to travel in a reply mail go as links that expire: a path naming the
@@ -16,11 +17,8 @@ export const mailAttachmentMaxBytes = (): number => env.int('MAIL_ATTACHMENT_MAX
 /** How long a file link works. */
 export const mailFileLinkDays = (): number => env.int('MAIL_ATTACHMENT_LINK_DAYS', 7);
 
-const keysFrom = (appKeys: readonly string[]): Buffer[] => {
-  const keys = appKeys.filter((key) => key.length > 0);
-  if (keys.length === 0) throw new Error('APP_KEYS is empty: mail file links cannot be signed');
-  return keys.map((key) => Buffer.from(hkdfSync('sha256', key, 'helpdesk-mail-files', 'mail file links v1', 32)));
-};
+const keysFrom = (appKeys: readonly string[]): Buffer[] =>
+  keysForPurpose(appKeys, 'helpdesk-mail-files', 'mail file links v1', 'mail file links cannot be signed');
 
 const mac = (key: Buffer, documentId: string, expires: number): Buffer =>
   createHmac('sha256', key).update(`${documentId}.${expires}`).digest();

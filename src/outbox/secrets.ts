@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { keysForPurpose } from '../security/app-keys';
 
 /**
  * Secrets in outgoing mail (a reset code, a confirmation token, a sign-in link): the stored body
@@ -37,12 +38,8 @@ export function assertSecretsHidden(stored: string[], secrets: MailSecrets): voi
   }
 }
 
-/** One 256-bit key per APP_KEYS entry, derived (HKDF-SHA256) for this purpose only. */
-function keysFrom(appKeys: readonly string[]): Buffer[] {
-  const keys = appKeys.filter((key) => key.length > 0);
-  if (keys.length === 0) throw new Error('APP_KEYS is empty: mail secrets cannot be encrypted');
-  return keys.map((key) => Buffer.from(hkdfSync('sha256', key, 'helpdesk-outbox', 'mail secrets v1', 32)));
-}
+const keysFrom = (appKeys: readonly string[]): Buffer[] =>
+  keysForPurpose(appKeys, 'helpdesk-outbox', 'mail secrets v1', 'mail secrets cannot be encrypted');
 
 /**
  * Seals and opens a mail's secrets with keys derived from APP_KEYS: sealed with the first key,
