@@ -67,6 +67,35 @@ describe('email replies by sender', () => {
     expect(mails.map((m: { to: string }) => m.to)).toEqual(['olga@customer.test']);
   });
 
+  it("mails an agent's emailed reply on with the files that came with it: one mail, both files", async () => {
+    const files = [
+      { filename: 'report.pdf', content: Buffer.from('%PDF-1.4 restart report'), contentType: 'application/pdf' },
+      { filename: 'steps.txt', content: Buffer.from('1. stop\n2. start\n'), contentType: 'text/plain' },
+    ];
+    await appendMail(
+      imap,
+      'INBOX',
+      await build({
+        from: 'ada.agent@helpdesk.test',
+        to: SUPPORT,
+        subject: `Re: [${ticket.ticketNumber}] Server down`,
+        text: 'The report and the steps are attached.',
+        attachments: files,
+        headers: { 'Authentication-Results': `${TRUSTED_MTA}; dkim=pass header.d=helpdesk.test; dmarc=pass (p=none dis=none) header.from=helpdesk.test` },
+      })
+    );
+    await ingest();
+    const comment = await lastComment();
+    expect(comment).toMatchObject({ body: 'The report and the steps are attached.', authorType: 'staff', isInternal: false });
+    const mails = (await helpdesk.strapi.db.query('api::outbound-email.outbound-email').findMany({
+      where: { ticket: { id: ticket.id }, templateKey: 'comment_notification' },
+      orderBy: { id: 'asc' },
+    })) as { textBody: string; attachments: { filename: string }[] | null }[];
+    const forThisReply = mails.filter((mail) => mail.textBody.includes('The report and the steps are attached.'));
+    expect(forThisReply).toHaveLength(1);
+    expect(forThisReply[0].attachments?.map((file) => file.filename)).toEqual(['report.pdf', 'steps.txt']);
+  });
+
   it('keeps anybody else to an internal note', async () => {
     const comment = await reply('competitor@else.test', 'What server do you run?');
     expect(comment).toMatchObject({ isInternal: true, authorType: 'system', authorName: 'Unknown sender <competitor@else.test>' });

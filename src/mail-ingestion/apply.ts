@@ -6,6 +6,8 @@ import type { Core } from '@strapi/strapi';
 import { COMMENT, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET } from '../uids';
 import { runAs, SYSTEM_ACTOR, type Actor } from '../audit/actor';
 import { withInboundMail } from '../mail/inbound-context';
+import { withReplyScope } from '../mail/reply-scope';
+import { queueReplyMail } from '../mail/ticket-mail';
 import { attachmentUploadService } from '../api/attachment/services/attachment-upload';
 import { deniedTypeReason, executableKind, formatBytes } from '../api/attachment/domain/attachment-policy';
 import type { MultipartFile } from '../api/attachment/validators/attachment-upload';
@@ -336,8 +338,12 @@ export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise
   return withInboundMail({ messageId: mail.messageId, automatic: classification.automatic }, async () => {
     if (match) {
       const sender = await senderOf(strapi, match.ticketId, mail);
-      const comment = await addComment(strapi, mail, match, sender);
-      const skipped = await storeAttachments(strapi, mail.attachments, { ticketDocumentId: match.documentId, commentDocumentId: comment.documentId });
+      // one reply action, as in the REST reply: a staff reply's mail waits for its files
+      const { result: { comment, skipped }, pending } = await withReplyScope(async () => {
+        const created = await addComment(strapi, mail, match, sender);
+        return { comment: created, skipped: await storeAttachments(strapi, mail.attachments, { ticketDocumentId: match.documentId, commentDocumentId: created.documentId }) };
+      });
+      if (pending) await queueReplyMail(strapi, pending);
       await noteSkipped(strapi, match.documentId, skipped);
       const ticket = (await strapi.db.query(TICKET).findOne({ where: { id: match.ticketId }, select: ['ticketNumber'] })) as { ticketNumber: string };
       const applied = {
