@@ -14,7 +14,7 @@ import type { MultipartFile } from '../api/attachment/validators/attachment-uplo
 import type { Classification, FetchedMail, MailAttachment, Outcome, ParsedMail } from './types';
 import type { TicketMatch } from './thread';
 import { MailParseError } from './parse';
-import { CONVERSATION_ROLES, ownAddresses, senderOf, staffActor, type Sender } from './sender';
+import { CONVERSATION_ROLES, ownAddresses, staffActor, type Sender } from './sender';
 import { dedupeKeyOf, judge, recordedMails, type Seen } from './dedupe';
 
 /** What the apply stage did with one mail. */
@@ -232,6 +232,8 @@ export interface ApplyInput {
   mail: ParsedMail;
   classification: Classification;
   match: TicketMatch | null;
+  /** Who the sender is to the matched ticket (the sender stage); null without a match. */
+  sender: Sender | null;
   /** The mail is one of ours coming back (its Message-ID is in the outbox). */
   own: boolean;
   defaults: TicketDefaults;
@@ -337,7 +339,8 @@ export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise
 
   return withInboundMail({ messageId: mail.messageId, automatic: classification.automatic }, async () => {
     if (match) {
-      const sender = await senderOf(strapi, match.ticketId, mail);
+      const sender = input.sender;
+      if (!sender) throw new Error(`no sender role for the mail matched to ticket ${match.ticketId}`);
       // one reply action, as in the REST reply: a staff reply's mail waits for its files
       const { result: { comment, skipped }, pending } = await withReplyScope(async () => {
         const created = await addComment(strapi, mail, match, sender);

@@ -6,8 +6,9 @@ import { assertWithinBudget, MailBudgetExceeded, withinBudget } from './budget';
 import { parseMail } from './parse';
 import { classifyMail } from './classify';
 import { findTicketForMail } from './thread';
-import { applyMail, quarantine, recordConcurrentDuplicate, type Applied, type TicketDefaults } from './apply';
+import { applyMail, quarantine, recordConcurrentDuplicate, type TicketDefaults } from './apply';
 import { judge, recordedMails, remember, type RecordedMails } from './dedupe';
+import { senderOf } from './sender';
 import { openMailbox, type Mailbox } from './mailbox';
 import { recordTooLarge, type TooLargePolicy } from './too-large';
 import { withLookupCache } from '../db/lookup-cache';
@@ -70,10 +71,6 @@ function cursorStore(strapi: Core.Strapi, mailbox: string) {
       if (updated.count === 0) await strapi.db.query(MAIL_CURSOR).create({ data: { mailbox, uidValidity, lastUid } });
     },
   };
-}
-
-async function isOurMessageId(strapi: Core.Strapi, messageId: string): Promise<boolean> {
-  return (await strapi.db.query(OUTBOUND_EMAIL).count({ where: { messageId } })) > 0;
 }
 
 /** Which of these Message-IDs are ours (in the outbox): one statement for a whole batch. */
@@ -188,7 +185,7 @@ export async function ingestMailbox(
         }
         const chunk = prepared.slice(start, start + transactionSize);
         if (options.dryRun) {
-          for (const item of chunk) log(`[ingest] uid ${item.fetched.uid}: ${await processMail(strapi, item.fetched, run, item)}`);
+          for (const item of chunk) log(`[ingest] uid ${item.fetched.uid}: ${await processMail(strapi, item, run)}`);
         } else {
           await applyBatch(strapi, chunk, run);
         }
@@ -239,20 +236,23 @@ async function flagCommitted(mailbox: Mailbox, lastUid: number, log: (line: stri
   log(`[ingest] acknowledged ${left.length} mails committed by an earlier run that stopped before flagging them`);
 }
 
+/** The parse stage, within the per-mail budget: the parsed mail, or why it could not be parsed. */
+async function prepare(fetched: FetchedMail, budgetMs: number, oversized?: OversizedMail): Promise<Prepared> {
+  const extra = oversized ? { oversized } : {};
+  try {
+    return { fetched, mail: await withinBudget('parsing', budgetMs, () => parseMail(fetched.source)), parseError: null, ...extra };
+  } catch (error) {
+    return { fetched, mail: null, parseError: error, ...extra };
+  }
+}
+
 async function fetchAndParse(mailbox: Mailbox, afterUid: number, limit: number, maxMessageBytes: number, budgetMs: number): Promise<PreparedBatch> {
   const { mails, oversized } = await mailbox.fetchBatch(afterUid, limit, maxMessageBytes);
   const prepared: Prepared[] = [];
-  const parse = async (fetched: FetchedMail, extra: Pick<Prepared, 'oversized'> = {}) => {
-    try {
-      prepared.push({ fetched, mail: await withinBudget('parsing', budgetMs, () => parseMail(fetched.source)), parseError: null, ...extra });
-    } catch (error) {
-      prepared.push({ fetched, mail: null, parseError: error, ...extra });
-    }
-  };
-  for (const fetched of mails) await parse(fetched);
+  for (const fetched of mails) prepared.push(await prepare(fetched, budgetMs));
   // a too large mail goes through the batch like any other, with its header section as its source
   for (const big of oversized) {
-    await parse({ uid: big.uid, folder: big.folder, uidValidity: big.uidValidity, source: big.header, flags: big.flags }, { oversized: big });
+    prepared.push(await prepare({ uid: big.uid, folder: big.folder, uidValidity: big.uidValidity, source: big.header, flags: big.flags }, budgetMs, big));
   }
   prepared.sort((a, b) => a.fetched.uid - b.fetched.uid);
   return { batch: prepared.map((item) => item.fetched), prepared };
@@ -284,15 +284,12 @@ async function applyBatch(strapi: Core.Strapi, items: Prepared[], run: RunContex
   try {
     results = await withLookupCache(() =>
       strapi.db.transaction(async () => {
-        const mails = items.flatMap((item) => (item.mail ? [item.mail] : []));
-        const own = await ourMessageIds(strapi, mails.map((mail) => mail.messageId));
-        // what was ingested before this batch; the batch adds what it applies (a mail twice in one batch)
-        const recorded = await recordedMails(strapi, mails);
+        const known = await lookUp(strapi, items);
         const applied: Array<{ outcome: Outcome; line: string }> = [];
         for (const [index, item] of items.entries()) {
           const started = Date.now();
           try {
-            applied.push(await applyPrepared(strapi, item, { own, recorded }, run));
+            applied.push(applyingOutcome(await runStages(strapi, item, known, run)));
             assertWithinBudget('applying', started, run.budgetMs);
           } catch (error) {
             throw new BatchFailure(index, error);
@@ -311,7 +308,7 @@ async function applyBatch(strapi: Core.Strapi, items: Prepared[], run: RunContex
       return;
     }
     if (items.length === 1) {
-      run.log(`[ingest] uid ${items[0].fetched.uid}: ${await processMail(strapi, items[0].fetched, run, items[0])}`);
+      run.log(`[ingest] uid ${items[0].fetched.uid}: ${await processMail(strapi, items[0], run)}`);
       return;
     }
     await applyBatch(strapi, items.slice(0, error.index), run);
@@ -336,15 +333,45 @@ async function quarantineOverBudget(strapi: Core.Strapi, item: Prepared, error: 
   run.log(`[ingest] uid ${item.fetched.uid}: quarantined: ${String(error)}`);
 }
 
-/** One prepared mail through classify → thread → apply inside the batch's transaction. */
-async function applyPrepared(
-  strapi: Core.Strapi,
-  item: Prepared,
-  known: { own: Set<string>; recorded: RecordedMails },
-  run: RunContext
-): Promise<{ outcome: Outcome; line: string }> {
-  if (item.oversized) return recordTooLarge(strapi, item.oversized, item.mail, run.tooLarge);
+/**
+ * What a batch (or a single mail) looks up once before its mails' stages: which Message-IDs are
+ * ours (in the outbox) and what was ingested before under them; the batch adds what it applies (a
+ * mail twice in one batch).
+ */
+interface Known {
+  own: Set<string>;
+  recorded: RecordedMails;
+}
+
+async function lookUp(strapi: Core.Strapi, items: Prepared[]): Promise<Known> {
+  const mails = items.flatMap((item) => (item.mail && !item.oversized ? [item.mail] : []));
+  return { own: await ourMessageIds(strapi, mails.map((mail) => mail.messageId)), recorded: await recordedMails(strapi, mails) };
+}
+
+/** A stage list's result: the outcome (none in a dry run) and the line the log prints. */
+interface StagesResult {
+  outcome: Outcome | null;
+  line: string;
+}
+
+const applyingOutcome = (result: StagesResult): { outcome: Outcome; line: string } => {
+  if (!result.outcome) throw new Error('a dry run reached the apply path');
+  return { outcome: result.outcome, line: result.line };
+};
+
+/**
+ * The one stage list every path runs for one mail (a batch, a single mail, a dry run, re-processing
+ * a quarantined mail): too large → unparsable → classify → thread → sender → dedupe → apply, inside
+ * the caller's transaction. The dry run stops before writing and says what it would do.
+ */
+async function runStages(strapi: Core.Strapi, item: Prepared, known: Known, run: RunContext): Promise<StagesResult> {
+  if (item.oversized) {
+    if (run.dryRun) return { outcome: null, line: `would record as too large (${item.oversized.size} bytes), not downloaded` };
+    return recordTooLarge(strapi, item.oversized, item.mail, run.tooLarge);
+  }
   if (!item.mail) {
+    // re-processing only reports a mail that still fails; the caller says so
+    if (run.dryRun || !run.quarantineFailures) throw item.parseError;
     strapi.log.warn(`[ingest] uid ${item.fetched.uid} failed: ${describeError(item.parseError)}`);
     await quarantine(strapi, item.fetched, null, item.parseError);
     return { outcome: 'quarantined', line: `quarantined: ${String(item.parseError)}` };
@@ -357,7 +384,16 @@ async function applyPrepared(
   });
   const match = await findTicketForMail(strapi, parsed);
   const seen = judge(known.recorded, parsed);
-  const applied = await applyMail(strapi, { fetched: item.fetched, mail: parsed, classification, match, own: isOwn, defaults: run.defaults, seen });
+  if (run.dryRun) {
+    const label = match
+      ? ((await strapi.db.query(TICKET).findOne({ where: { id: match.ticketId }, select: ['ticketNumber'] })) as { ticketNumber: string }).ticketNumber
+      : null;
+    const decision = describeDecision(parsed, classification.automatic, classification.reasons, label, seen.duplicateOf !== null, isOwn);
+    return { outcome: null, line: `would ${decision} — ${parsed.messageId}` };
+  }
+  // who the sender is to the matched ticket, once per mail
+  const sender = match && !isOwn && !seen.duplicateOf ? await senderOf(strapi, match.ticketId, parsed, match.claimed) : null;
+  const applied = await applyMail(strapi, { fetched: item.fetched, mail: parsed, classification, match, sender, own: isOwn, defaults: run.defaults, seen });
   // its record now holds the mail's key (a duplicate's record holds none)
   if (applied.outcome !== 'ignored_duplicate') remember(known.recorded, parsed, applied.recordId, applied.ticketId);
   return { outcome: applied.outcome, line: applied.summary };
@@ -382,55 +418,33 @@ interface RunContext {
 }
 
 /**
- * One mail through parse → classify → thread → apply in a transaction of its own; returns the line
- * the log and the dry run print. `prepared`: the parse stage's result when it already ran.
+ * One mail through the stage list in a transaction of its own (a dry run writes nothing); returns
+ * the line the log and the dry run print.
  */
-async function processMail(strapi: Core.Strapi, fetched: FetchedMail, run: RunContext, prepared?: Prepared): Promise<string> {
-  let mail: ParsedMail | null = null;
+async function processMail(strapi: Core.Strapi, item: Prepared, run: RunContext): Promise<string> {
+  const { fetched } = item;
+  // a too large mail's header section is no mail to record under its Message-ID
+  const mail = item.oversized ? null : item.mail;
+  if (run.dryRun) {
+    try {
+      return (await runStages(strapi, item, await lookUp(strapi, [item]), run)).line;
+    } catch (error) {
+      return `would quarantine: ${String(error)}`;
+    }
+  }
   try {
-    const oversized = prepared?.oversized;
-    if (oversized) {
-      if (run.dryRun) return `would record as too large (${oversized.size} bytes), not downloaded`;
-      const recorded = await strapi.db.transaction(async () => {
-        const result = await recordTooLarge(strapi, oversized, prepared.mail, run.tooLarge);
-        await run.done(fetched);
-        return result;
-      });
-      run.report.outcomes.too_large += 1;
-      return recorded.line;
-    }
-    if (prepared && !prepared.mail) throw prepared.parseError;
-    mail = prepared?.mail ?? (await parseMail(fetched.source));
-    const parsed = mail;
-    const own = await isOurMessageId(strapi, parsed.messageId);
-    const classification = classifyMail(parsed, {
-      supportAddresses: run.supportAddresses,
-      isOwnMessageId: (id) => own && id === parsed.messageId,
-    });
-    const match = await findTicketForMail(strapi, parsed);
-
-    if (run.dryRun) {
-      const duplicate = judge(await recordedMails(strapi, [parsed]), parsed).duplicateOf !== null;
-      const label = match
-        ? ((await strapi.db.query(TICKET).findOne({ where: { id: match.ticketId }, select: ['ticketNumber'] })) as { ticketNumber: string }).ticketNumber
-        : null;
-      return `would ${describeDecision(parsed, classification.automatic, classification.reasons, label, duplicate, own)} — ${parsed.messageId}`;
-    }
-
-    const applied: Applied = await strapi.db.transaction(async () => {
-      const result = await applyMail(strapi, { fetched, mail: parsed, classification, match, own, defaults: run.defaults });
+    const applied = await strapi.db.transaction(async () => {
+      const result = applyingOutcome(await runStages(strapi, item, await lookUp(strapi, [item]), run));
       await run.done(fetched);
       return result;
     });
     run.report.outcomes[applied.outcome] += 1;
-    return applied.summary;
+    return applied.line;
   } catch (error) {
-    if (run.dryRun) return `would quarantine: ${String(error)}`;
     if (mail && isUniqueViolation(error)) {
       // another run applied the same mail between our check and our insert: recorded as ignored
-      const parsed = mail;
       const ignored = await strapi.db.transaction(async () => {
-        const result = await recordConcurrentDuplicate(strapi, { fetched, mail: parsed, classification: { automatic: false, reasons: [], bounceOf: null }, match: null, own: false, defaults: run.defaults });
+        const result = await recordConcurrentDuplicate(strapi, { fetched, mail, classification: { automatic: false, reasons: [], bounceOf: null }, match: null, sender: null, own: false, defaults: run.defaults });
         await run.done(fetched);
         return result;
       });
@@ -477,7 +491,7 @@ export async function reprocessQuarantined(strapi: Core.Strapi, config: Ingestio
       source: Buffer.from(row.rawSource, 'base64'),
       flags: [],
     };
-    const line = await processMail(strapi, fetched, {
+    const line = await processMail(strapi, await prepare(fetched, config.mailBudgetMs), {
       supportAddresses: ourAddresses(strapi, config),
       defaults: ticketDefaultsFromEnv(),
       budgetMs: config.mailBudgetMs,

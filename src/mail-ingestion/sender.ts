@@ -71,7 +71,9 @@ async function staffAccountExists(strapi: Core.Strapi, address: string): Promise
  * Who the From address claims to be for a ticket, before any verification: our own address, the
  * requester (the ticket's address or its contact's), a staff account, a participant, or nobody.
  */
-export async function claimedRole(strapi: Core.Strapi, ticketId: number, address: string | undefined): Promise<Exclude<SenderRole, 'unverified_staff'>> {
+export type ClaimedRole = Exclude<SenderRole, 'unverified_staff'>;
+
+export async function claimedRole(strapi: Core.Strapi, ticketId: number, address: string | undefined): Promise<ClaimedRole> {
   if (!address) return 'unknown';
   const isOwn = await cachedLookup('own-addresses', () => ownAddresses(strapi));
   if (isOwn(address)) return 'own';
@@ -108,10 +110,11 @@ export interface Sender {
  * The sender's role for a ticket. A staff address counts as staff only when verified: the trusted
  * MTA's Authentication-Results vouch for it (sender-verification.ts), or the mail answers the signed
  * reply address the helpdesk gave that agent. Otherwise anybody could write as staff, and have it
- * mailed to the requester from our address, by putting an agent's address in From.
+ * mailed to the requester from our address, by putting an agent's address in From. `knownClaim`:
+ * the claimed role the thread stage already looked up for this ticket and address.
  */
-export async function senderOf(strapi: Core.Strapi, ticketId: number, mail: ParsedMail): Promise<Sender> {
-  const claimed = await claimedRole(strapi, ticketId, mail.from?.address);
+export async function senderOf(strapi: Core.Strapi, ticketId: number, mail: ParsedMail, knownClaim?: ClaimedRole): Promise<Sender> {
+  const claimed = knownClaim ?? (await claimedRole(strapi, ticketId, mail.from?.address));
   if (claimed !== 'staff') return { role: claimed, verification: null };
   // an address found elsewhere than in From's own address (from-address.ts) vouches for nobody
   if (mail.fromSource !== 'from') return { role: 'unverified_staff', verification: `the address came from ${mail.fromSource ?? 'nowhere'}, not From` };

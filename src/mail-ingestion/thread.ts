@@ -1,13 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET } from '../uids';
 import type { ParsedMail } from './types';
-import { claimedRole } from './sender';
+import { claimedRole, type ClaimedRole } from './sender';
 
 /** The ticket a mail continues, and what gave it away. */
 export interface TicketMatch {
   ticketId: number;
   documentId: string;
   via: 'headers' | 'subject';
+  /** The sender's claimed role for the ticket, when a legacy tag needed it (the sender stage reuses it). */
+  claimed?: ClaimedRole;
 }
 
 const TICKET_TAG = /(?<![\w-])TKT-(\d{4})-(\d{5,})(?!\d)/i;
@@ -67,9 +69,9 @@ async function matchBySubject(strapi: Core.Strapi, subject: string, sender: stri
     if (!Number.isSafeInteger(id)) continue;
     const ticket = (await strapi.db.query(TICKET).findOne({ where: { id }, select: ['id', 'documentId'] })) as TicketRef | null;
     // a staff address counts before it is verified: the apply stage keeps an unverified one to a note
-    if (ticket && !['unknown', 'own'].includes(await claimedRole(strapi, ticket.id, sender))) {
-      return { ticketId: ticket.id, documentId: ticket.documentId, via: 'subject' };
-    }
+    if (!ticket) continue;
+    const claimed = await claimedRole(strapi, ticket.id, sender);
+    if (!['unknown', 'own'].includes(claimed)) return { ticketId: ticket.id, documentId: ticket.documentId, via: 'subject', claimed };
   }
   return null;
 }
