@@ -66,6 +66,7 @@ export const RECORD_ENUM_LABELS: Readonly<Record<string, string>> = {
   assigned: 'Assigned',
   due_date_changed: 'Due date changed',
   tags_changed: 'Tags changed',
+  cc_changed: 'Cc changed',
   commented: 'Commented',
   attachment_added: 'File added',
   deleted: 'Deleted',
@@ -180,6 +181,8 @@ export interface TicketViewData {
     dueDate: string | null;
     overdue: boolean;
     tags: string[];
+    /** Who gets the public replies and status mails besides the requester (lower-cased addresses). */
+    ccAddresses: string[];
     createdAt: string;
     assignee: { id: number; documentId: string; name: string } | null;
   };

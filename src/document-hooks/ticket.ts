@@ -20,6 +20,8 @@ import {
 import { slaDueDates } from '../api/ticket/domain/sla';
 import { priorityRank } from '../api/ticket/domain/priority-rank';
 import { normalizeTags } from '../api/ticket/domain/tags';
+import { ccText, checkCcList, ccList } from '../api/ticket/domain/cc-list';
+import { ownAddresses } from '../mail-ingestion/sender';
 import { CREATE_ONLY_TICKET_FIELDS, SERVER_STAMPED_TICKET_FIELDS } from '../api/ticket/domain/server-owned';
 import { queueTicketCreatedMails, queueTicketUpdatedMails, type TicketForMail } from '../mail/ticket-mail';
 import { statusGoesWithReply } from '../mail/reply-scope';
@@ -66,6 +68,7 @@ function trackedValues(ticket: TicketRow): TrackedValues {
     dueDate: isoOrNull(ticket.dueDate),
     assignee: ticket.assignee ? ticket.assignee.username : null,
     tags: tagsText(ticket.tags),
+    ccAddresses: ccText(ticket.ccAddresses),
   };
 }
 
@@ -100,6 +103,7 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
   assertNotEmptied(data);
   applyTagRule(data);
   applyCreateDefaults(data, actor);
+  await applyCcRule(strapi, data, null);
 
   return strapi.db.transaction(async () => {
     // in the ticket's transaction: a failed create leaves no contact behind
@@ -179,6 +183,21 @@ function applyTagRule(data: Record<string, unknown>): void {
   data.tags = checked.tags;
 }
 
+/**
+ * The Cc rule for every origin (see cc-list.ts); a new requester address leaves the Cc list too.
+ * `stored` is the ticket before the change, null on create.
+ */
+async function applyCcRule(strapi: Core.Strapi, data: Record<string, unknown>, stored: TicketRow | null): Promise<void> {
+  const requester = typeof data.email === 'string' ? data.email : stored?.email;
+  if ('ccAddresses' in data) {
+    const checked = checkCcList(data.ccAddresses, requester, await ownAddresses(strapi));
+    if (!checked.ok) throw fieldValidationError('ccAddresses', checked.error);
+    data.ccAddresses = checked.addresses;
+  } else if (stored && typeof data.email === 'string' && ccList(stored.ccAddresses).includes(requester ?? '')) {
+    data.ccAddresses = ccList(stored.ccAddresses).filter((address) => address !== requester);
+  }
+}
+
 /** The transition table guards every origin; an unknown value is left to Strapi's enum validation. */
 function assertTransition(before: TicketRow, requested: unknown): void {
   if (!isTicketStatus(requested) || !isTicketStatus(before.ticketStatus)) return;
@@ -228,6 +247,7 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     }
     await applySlaOnUpdate(strapi, data, before);
     if (typeof data.email === 'string' && data.email.trim()) data.email = normalizeEmail(data.email);
+    await applyCcRule(strapi, data, before);
     call.params.data = data;
 
     const result = await next();

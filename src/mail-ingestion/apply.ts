@@ -14,7 +14,8 @@ import type { MultipartFile } from '../api/attachment/validators/attachment-uplo
 import type { Classification, FetchedMail, MailAttachment, Outcome, ParsedMail } from './types';
 import type { TicketMatch } from './thread';
 import { MailParseError } from './parse';
-import { CONVERSATION_ROLES, ownAddresses, staffActor, type Sender } from './sender';
+import { CONVERSATION_ROLES, ownAddresses, requesterActor, staffActor, type Sender } from './sender';
+import { addMailCc, ccOfNewTicket } from './cc-list';
 import { dedupeKeyOf, judge, recordedMails, type Seen } from './dedupe';
 
 /** What the apply stage did with one mail. */
@@ -40,11 +41,6 @@ interface SkippedPart {
 }
 
 const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-
-function requesterActor(mail: ParsedMail): Actor {
-  const address = mail.from?.address ?? 'unknown';
-  return { type: 'requester', id: address, name: mail.from?.name || address };
-}
 
 function splitName(name: string | undefined): { firstName?: string; lastName?: string } {
   const parts = (name ?? '').trim().split(/\s+/).filter(Boolean);
@@ -136,6 +132,7 @@ async function noteNoReplyAddress(strapi: Core.Strapi, ticketDocumentId: string,
 
 async function createTicket(strapi: Core.Strapi, mail: ParsedMail, defaults: TicketDefaults) {
   const { firstName, lastName } = splitName(mail.from?.name);
+  const ccAddresses = await ccOfNewTicket(strapi, mail);
   return runAs(requesterActor(mail), () =>
     strapi.documents(TICKET).create({
       data: {
@@ -146,6 +143,7 @@ async function createTicket(strapi: Core.Strapi, mail: ParsedMail, defaults: Tic
         lastName,
         source: 'email',
         isGuest: true,
+        ccAddresses,
         priority: defaults.priority as 'medium',
         category: defaults.category as 'support',
       },
@@ -341,9 +339,10 @@ export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise
     if (match) {
       const sender = input.sender;
       if (!sender) throw new Error(`no sender role for the mail matched to ticket ${match.ticketId}`);
-      // one reply action, as in the REST reply: a staff reply's mail waits for its files
+      // one reply action, as in the REST reply: a staff reply's mail waits for its files (and goes to the Cc it adds)
       const { result: { comment, skipped }, pending } = await withReplyScope(async () => {
         const created = await addComment(strapi, mail, match, sender);
+        await addMailCc(strapi, match, mail, sender);
         return { comment: created, skipped: await storeAttachments(strapi, mail.attachments, { ticketDocumentId: match.documentId, commentDocumentId: created.documentId }) };
       });
       if (pending) await queueReplyMail(strapi, pending);

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { INBOUND_EMAIL, TICKET, UP_USER } from '../uids';
+import { TICKET, UP_USER } from '../uids';
+import { ccList } from '../api/ticket/domain/cc-list';
 import { AGENT_ROLE_TYPE } from '../access/roles';
 import type { Actor } from '../audit/actor';
 import { settingsService } from '../services';
@@ -16,12 +17,13 @@ import type { ParsedMail } from './types';
  */
 export type SenderRole = 'requester' | 'participant' | 'staff' | 'unverified_staff' | 'own' | 'unknown';
 
-/** Roles whose mail is part of the conversation (public, and its To/Cc become participants). */
+/** Roles whose mail is part of the conversation (public, and its To/Cc recorded as the mail's participants). */
 export const CONVERSATION_ROLES: ReadonlySet<SenderRole> = new Set(['requester', 'participant', 'staff']);
 
 interface TicketParties {
   email: string | null;
   contact: { email: string } | null;
+  ccAddresses: unknown;
 }
 
 /** `local+tag@domain` → `local@domain`: a plus-addressed variant is the same mailbox. */
@@ -39,25 +41,6 @@ export async function ownAddresses(strapi: Core.Strapi): Promise<(address: strin
   return (address) => own.has(withoutTag(address));
 }
 
-/**
- * Addresses on To/Cc of the mails the ticket's people sent (the ticket's first mail, and replies that
- * became public comments: the requester's, participants', verified staff's), without our own.
- * Mails of strangers, spoofed staff and ourselves became internal notes and add nobody.
- *
- * Issue 17 (staff adding a Cc to a ticket) is the second source of participants: add it here.
- */
-async function ticketParticipants(strapi: Core.Strapi, ticketId: number, isOwn: (address: string) => boolean): Promise<Set<string>> {
-  const mails = (await strapi.db.query(INBOUND_EMAIL).findMany({
-    where: {
-      ticket: { id: ticketId },
-      $or: [{ outcome: 'ticket_created' }, { outcome: 'comment_added', comment: { isInternal: false } }],
-    },
-    select: ['participants'],
-  })) as Array<{ participants: unknown }>;
-  const addresses = mails.flatMap((mail) => (Array.isArray(mail.participants) ? mail.participants : []));
-  return new Set(addresses.filter((address): address is string => typeof address === 'string' && !isOwn(address)));
-}
-
 async function staffAccountExists(strapi: Core.Strapi, address: string): Promise<boolean> {
   const agent = await strapi.db.query(UP_USER).findOne({
     where: { email: address, blocked: { $ne: true }, role: { type: AGENT_ROLE_TYPE } },
@@ -69,7 +52,8 @@ async function staffAccountExists(strapi: Core.Strapi, address: string): Promise
 
 /**
  * Who the From address claims to be for a ticket, before any verification: our own address, the
- * requester (the ticket's address or its contact's), a staff account, a participant, or nobody.
+ * requester (the ticket's address or its contact's), a staff account, a participant (an address on
+ * the ticket's Cc list, its one source: see mail-ingestion/cc-list.ts), or nobody.
  */
 export type ClaimedRole = Exclude<SenderRole, 'unverified_staff'>;
 
@@ -79,12 +63,12 @@ export async function claimedRole(strapi: Core.Strapi, ticketId: number, address
   if (isOwn(address)) return 'own';
   const ticket = (await strapi.db.query(TICKET).findOne({
     where: { id: ticketId },
-    select: ['email'],
+    select: ['email', 'ccAddresses'],
     populate: { contact: { select: ['email'] } },
   })) as TicketParties | null;
   if (ticket && (ticket.email === address || ticket.contact?.email === address)) return 'requester';
   if (await staffAccountExists(strapi, address)) return 'staff';
-  return (await ticketParticipants(strapi, ticketId, isOwn)).has(address) ? 'participant' : 'unknown';
+  return ccList(ticket?.ccAddresses).includes(address) ? 'participant' : 'unknown';
 }
 
 /** Whether the mail answers the signed reply address we gave the agent whose address is its From. */
@@ -122,6 +106,12 @@ export async function senderOf(strapi: Core.Strapi, ticketId: number, mail: Pars
   if (verdict.verified) return { role: 'staff', verification: verdict.reason };
   if (await answersSignedAddress(strapi, mail)) return { role: 'staff', verification: 'reply to the agent\u2019s signed reply address' };
   return { role: 'unverified_staff', verification: verdict.reason };
+}
+
+/** The requester's side as the actor of what their mail does (a participant's mail too). */
+export function requesterActor(mail: ParsedMail): Actor {
+  const address = mail.from?.address ?? 'unknown';
+  return { type: 'requester', id: address, name: mail.from?.name || address };
 }
 
 /** The account behind a staff address, as the actor of what their mail does (history names them). */

@@ -15,6 +15,7 @@ import type { MailFile } from '../outbox/outbox';
 import { formatBytes } from '../api/attachment/domain/attachment-policy';
 import { fileLinkSigner, mailAttachmentMaxBytes, mailFileLinkDays, serverBaseUrl } from './file-links';
 import type { PendingReply } from './reply-scope';
+import { ccList } from '../api/ticket/domain/cc-list';
 
 export { newMessageId };
 
@@ -30,6 +31,8 @@ export interface TicketForMail {
   firstName?: string | null;
   lastName?: string | null;
   email?: string | null;
+  /** The ticket's Cc list (api/ticket/domain/cc-list.ts): copied on replies and status mails. */
+  ccAddresses?: unknown;
   assignee?: { id: number; username: string; email: string } | null;
 }
 
@@ -122,6 +125,8 @@ async function threadHeaders(strapi: Core.Strapi, ticket: TicketForMail, newTick
 interface TicketMail {
   key: string;
   to: string;
+  /** Copied to the ticket's Cc list: the conversation's mails (public replies, status mails), like reply-all. */
+  withCc?: boolean;
   ticket: TicketForMail;
   settings: HelpdeskSettings;
   autoSubmitted: AutoSubmitted;
@@ -168,6 +173,7 @@ async function queueTicketMail(strapi: Core.Strapi, mail: TicketMail): Promise<v
   }
   await outboxService(strapi).enqueue({
     to,
+    cc: mail.withCc ? ccList(ticket.ccAddresses) : undefined,
     subject: mail.asReply ? replySubject(rendered.subject, ticket.ticketNumber) : withTicketTag(rendered.subject, ticket.ticketNumber),
     text: mail.appendix?.text ? `${rendered.text}\n${mail.appendix.text}` : rendered.text,
     html: appendHtml(rendered.html, mail.appendix?.html ?? ''),
@@ -256,6 +262,7 @@ export async function queueTicketUpdatedMails(
       autoSubmitted: 'auto-generated',
       extra: { old_status: valueWord(before.ticketStatus), note: note ?? '' },
       threaded: true,
+      withCc: true,
     });
   }
   if (newAssignee?.email) await queueAssignmentMail(strapi, after, newAssignee, settings);
@@ -345,6 +352,7 @@ export async function queueReplyMail(strapi: Core.Strapi, reply: PendingReply): 
     autoSubmitted: null,
     extra: { comment_body: reply.comment.body, comment_author: reply.comment.authorName ?? settings.companyName, status_change: statusChange },
     threaded: true,
+    withCc: true,
     asReply: true,
     appendix,
     attachments: files.attachments,

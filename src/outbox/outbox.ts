@@ -16,6 +16,8 @@ export interface MailFile {
 
 export interface OutgoingMail {
   to: string;
+  /** Copied recipients (a ticket's Cc list); the cap of automatic mail counts `to` only. */
+  cc?: string[];
   subject: string;
   text: string;
   html: string;
@@ -48,6 +50,7 @@ export interface Enqueued {
 interface ClaimedMail {
   id: number;
   to: string;
+  cc: string[] | null;
   subject: string;
   textBody: string;
   htmlBody: string | null;
@@ -100,7 +103,7 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
     const secrets = Object.fromEntries(
       Object.entries(mail.secrets ?? {}).filter(([name]) => mail.text.includes(secretPlaceholder(name)) || mail.html.includes(secretPlaceholder(name)))
     );
-    assertSecretsHidden([mail.to, mail.subject, mail.text, mail.html, JSON.stringify(mail.headers ?? {})], mail.secrets ?? {});
+    assertSecretsHidden([mail.to, ...(mail.cc ?? []), mail.subject, mail.text, mail.html, JSON.stringify(mail.headers ?? {})], mail.secrets ?? {});
     return strapi.db.transaction(async ({ trx, onCommit }) => {
       // one count per recipient at a time, or requests that come at once would all see room under the cap
       if (automatic && isPostgres(strapi)) await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`outbox-cap:${mail.to}`]);
@@ -109,6 +112,7 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
       await strapi.db.query(OUTBOUND_EMAIL).create({
         data: {
           to: mail.to,
+          cc: mail.cc?.length ? mail.cc : null,
           subject: mail.subject,
           textBody: mail.text,
           htmlBody: mail.html,
@@ -187,6 +191,7 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
       const attachments = await Promise.all((mail.attachments ?? []).map(readAttachment));
       await strapi.plugin('email').service('email').send({
         to: mail.to,
+        cc: mail.cc?.length ? mail.cc : undefined,
         subject: mail.subject,
         text: fillSecrets(mail.textBody, secrets),
         html: mail.htmlBody === null ? undefined : fillSecrets(mail.htmlBody, secrets),

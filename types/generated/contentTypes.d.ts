@@ -964,6 +964,7 @@ export interface ApiOutboundEmailOutboundEmail
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<0>;
     automatic: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    cc: Schema.Attribute.JSON;
     claimToken: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 64;
@@ -1134,6 +1135,7 @@ export interface ApiTicketHistoryTicketHistory
         'assigned',
         'due_date_changed',
         'tags_changed',
+        'cc_changed',
         'commented',
         'attachment_added',
         'deleted',
@@ -1264,6 +1266,7 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 200;
       }>;
+    ccAddresses: Schema.Attribute.JSON;
     category: Schema.Attribute.Enumeration<
       [
         'support',

@@ -58,7 +58,7 @@ export const ticketViewController = {
     await answer(ctx, strapi);
   },
 
-  /** PUT /helpdesk-admin/tickets/:documentId { priority?, category?, dueDate?, tags? } */
+  /** PUT /helpdesk-admin/tickets/:documentId { priority?, category?, dueDate?, tags?, ccAddresses? } */
   async updateFields(ctx: AdminContext, strapi: Core.Strapi) {
     const input = validateFields(ctx.request.body);
     await ticketViewService(strapi).updateFields(ctx.params.documentId, input);

@@ -7,6 +7,7 @@ import { attachmentUploadService, type AttachmentRecord } from '../../api/attach
 import type { MultipartFile } from '../../api/attachment/validators/attachment-upload';
 import { DONE_STATUSES, TRANSITIONS, isTicketStatus } from '../../api/ticket/domain/ticket-rules';
 import { fieldValidationError } from '../../validation/parse';
+import { ccList } from '../../api/ticket/domain/cc-list';
 import type { AdminUser } from '../admin-route';
 import { historySentence } from './words';
 import type { AssignInput, FieldsInput, NewTicketInput, ReplyInput, StatusInput } from './validators';
@@ -30,6 +31,7 @@ interface TicketRow {
   source: string;
   dueDate: string | Date | null;
   tags: unknown;
+  ccAddresses: unknown;
   createdAt: string | Date;
   firstName: string | null;
   lastName: string | null;
@@ -210,6 +212,7 @@ export const ticketViewService = (strapi: Core.Strapi) => {
         dueDate,
         overdue: dueDate !== null && !(DONE_STATUSES as readonly string[]).includes(ticket.ticketStatus) && new Date(dueDate) < new Date(),
         tags: asTags(ticket.tags),
+        ccAddresses: ccList(ticket.ccAddresses),
         createdAt: iso(ticket.createdAt),
         assignee: ticket.assignee ? { id: ticket.assignee.id, documentId: ticket.assignee.documentId, name: ticket.assignee.username } : null,
       },
@@ -255,7 +258,7 @@ export const ticketViewService = (strapi: Core.Strapi) => {
       await workflow().assign(documentId, agent);
     },
 
-    /** Priority, category, due date and tags through the Document Service: SLA and history come from its hooks. */
+    /** Priority, category, due date, tags and Cc through the Document Service: SLA, the Cc rule and history come from its hooks. */
     async updateFields(documentId: string, input: FieldsInput): Promise<void> {
       await findTicket(documentId);
       await strapi.documents(TICKET).update({ documentId, data: input as Record<string, unknown> });

@@ -2,9 +2,11 @@ import { z } from '@strapi/utils';
 import ticketSchema from '../../api/ticket/content-types/ticket/schema.json';
 import commentSchema from '../../api/comment/content-types/comment/schema.json';
 import historySchema from '../../api/ticket-history/content-types/ticket-history/schema.json';
+import { MAX_EMAIL_LENGTH } from '../../validation/email-address';
 import { enumField, fieldValidationError, parseInput, textField } from '../../validation/parse';
 import type { TicketStatus } from '../../api/ticket/domain/ticket-rules';
 import { tagsField } from '../../api/ticket/validators/tags';
+import { MAX_CC } from '../../api/ticket/domain/cc-list';
 import { validateTicketCreate, type TicketCreateInput } from '../../api/ticket/validators/ticket';
 
 const status = enumField<TicketStatus>(ticketSchema.attributes.ticketStatus.enum);
@@ -39,9 +41,11 @@ const fieldsBody = z
     category: enumField(ticketSchema.attributes.category.enum).optional(),
     dueDate: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with a zone, or null' }).nullable().optional(),
     tags: tagsField.optional(),
+    // the list's shape here; each address, our own and the requester are the ticket hook's Cc rule
+    ccAddresses: z.array(z.string().max(MAX_EMAIL_LENGTH)).max(MAX_CC, `a ticket has at most ${MAX_CC} addresses on Cc`).optional(),
   })
   .strict()
-  .refine((fields) => Object.keys(fields).length > 0, 'send at least one of priority, category, dueDate, tags');
+  .refine((fields) => Object.keys(fields).length > 0, 'send at least one of priority, category, dueDate, tags, ccAddresses');
 
 export type ReplyInput = z.infer<typeof replyBody>;
 export type StatusInput = z.infer<typeof statusBody>;

@@ -57,6 +57,10 @@ export function historySentence(row: HistoryFacts): string {
       if (row.newValue === null) return `${actor} removed the tags (were ${row.oldValue ?? 'none'})`;
       if (row.oldValue === null) return `${actor} tagged the ticket ${row.newValue}`;
       return `${actor} changed the tags from ${row.oldValue} to ${row.newValue}`;
+    case 'cc_changed':
+      if (row.newValue === null) return `${actor} removed everyone from Cc (was ${row.oldValue ?? 'nobody'})`;
+      if (row.oldValue === null) return `${actor} set Cc to ${row.newValue}`;
+      return `${actor} changed Cc from ${row.oldValue} to ${row.newValue}`;
     case 'created':
       return `${actor} opened the ticket`;
     case 'commented':

@@ -7,4 +7,5 @@ export interface FieldChanges {
   category?: string;
   dueDate?: string | null;
   tags?: string[];
+  ccAddresses?: string[];
 }

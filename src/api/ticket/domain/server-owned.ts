@@ -16,5 +16,16 @@ export const SERVER_STAMPED_TICKET_FIELDS = [
   'lastActivityAt',
 ] as const;
 
+/**
+ * Written by the server's own flows only, through their one rule: the Cc list (mail ingestion adds
+ * the customer's Cc, staff edit it in the ticket view; the ticket hook checks every write).
+ */
+export const SERVER_WRITTEN_TICKET_FIELDS = ['ccAddresses'] as const;
+
 /** Every server-owned ticket attribute; `history` too (rows are written by the server and never move). */
-export const SERVER_OWNED_TICKET_ATTRIBUTES: readonly string[] = [...CREATE_ONLY_TICKET_FIELDS, ...SERVER_STAMPED_TICKET_FIELDS, 'history'];
+export const SERVER_OWNED_TICKET_ATTRIBUTES: readonly string[] = [
+  ...CREATE_ONLY_TICKET_FIELDS,
+  ...SERVER_STAMPED_TICKET_FIELDS,
+  ...SERVER_WRITTEN_TICKET_FIELDS,
+  'history',
+];

@@ -8,6 +8,7 @@ export const TRACKED_FIELDS = {
   assignee: 'assigned',
   dueDate: 'due_date_changed',
   tags: 'tags_changed',
+  ccAddresses: 'cc_changed',
 } as const;
 
 export type TrackedField = keyof typeof TRACKED_FIELDS;
