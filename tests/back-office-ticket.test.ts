@@ -184,4 +184,43 @@ describe('back office: the ticket view in the browser', () => {
     await panel.screenshot('ticket-view', true);
     expect(panel.problems).toEqual([]);
   });
+
+  it('shows the Cc list and edits it: a bad address is refused in words and changes nothing, the next reply copies the new list', async () => {
+    const { page } = panel;
+    const ticket = await helpdesk.strapi.documents(TICKET).create({
+      data: { subject: 'VPN drops every hour', description: 'The VPN drops every hour.', email: 'olga@example.test', firstName: 'Olga', ccAddresses: ['colleague@example.test'] },
+    });
+    await page.goto(`${helpdesk.baseUrl}/admin/helpdesk/tickets/${ticket.documentId}`);
+    const cc = page.getByRole('region', { name: 'Cc' });
+    await cc.getByText('colleague@example.test').waitFor();
+
+    await cc.getByRole('textbox', { name: 'Cc address' }).fill('not an address');
+    await cc.getByRole('button', { name: 'Add to Cc' }).click();
+    await page.getByText('"not an address" is not a valid email address').first().waitFor();
+    // the typed text stays to be corrected; nothing was stored
+    await expect(cc.getByRole('textbox', { name: 'Cc address' }).inputValue()).resolves.toBe('not an address');
+    expect((await helpdesk.strapi.db.query(TICKET).findOne({ where: { documentId: ticket.documentId } })).ccAddresses).toEqual(['colleague@example.test']);
+
+    await cc.getByRole('textbox', { name: 'Cc address' }).fill('Boss@Example.test');
+    await cc.getByRole('textbox', { name: 'Cc address' }).press('Enter');
+    await cc.getByRole('button', { name: 'Remove boss@example.test from Cc' }).waitFor();
+    await cc.getByRole('button', { name: 'Remove colleague@example.test from Cc' }).click();
+    await cc.getByRole('button', { name: 'Remove colleague@example.test from Cc' }).waitFor({ state: 'detached' });
+    expect((await helpdesk.strapi.db.query(TICKET).findOne({ where: { documentId: ticket.documentId } })).ccAddresses).toEqual(['boss@example.test']);
+    const lines = page.getByRole('list', { name: 'Conversation' }).locator('li[data-history]');
+    await lines.filter({ hasText: 'Ann Agent changed Cc from colleague@example.test, boss@example.test to boss@example.test' }).waitFor();
+
+    const reply = page.getByRole('region', { name: 'Reply' });
+    // the composer says who a public reply goes to
+    await reply.getByText("Mailed to the requester with boss@example.test on Cc, in the ticket's thread.").waitFor();
+    await reply.getByRole('textbox', { name: 'Reply' }).fill('Which VPN client version do you run?');
+    await reply.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByText('Reply sent').first().waitFor();
+    const sent = (await helpdesk.strapi.db.query(OUTBOX).findMany({ where: { ticket: { id: ticket.id }, templateKey: 'comment_notification' } })) as Array<MailRow & { cc: string[] | null }>;
+    expect(sent.map((mail) => [mail.to, mail.cc])).toEqual([['olga@example.test', ['boss@example.test']]]);
+
+    await page.getByText('Reply sent').first().waitFor({ state: 'hidden' });
+    await panel.screenshot('ticket-view-cc');
+    expect(panel.problems).toEqual([]);
+  });
 });

@@ -126,7 +126,7 @@ export const TicketView = () => {
           <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
             <Flex direction="column" alignItems="stretch" gap={6}>
               <Timeline items={view.timeline} />
-              <Composer nextStatuses={ticket.nextStatuses} onSend={sendReply} />
+              <Composer nextStatuses={ticket.nextStatuses} cc={ticket.ccAddresses} onSend={sendReply} />
             </Flex>
           </Grid.Item>
           <Grid.Item col={4} s={12} direction="column" alignItems="stretch">

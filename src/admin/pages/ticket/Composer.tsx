@@ -14,12 +14,14 @@ export interface ReplyDraft {
 interface ComposerProps {
   /** Statuses "Send and set status" offers (where the ticket may go from here). */
   nextStatuses: string[];
+  /** The ticket's Cc list: a public reply copies it. */
+  cc: string[];
   /** Sends the draft; resolves true when the server stored it (the composer then empties). */
   onSend: (draft: ReplyDraft) => Promise<boolean>;
 }
 
 /** The reply composer: a public reply (mailed to the requester) or an internal note, with files. */
-export const Composer = ({ nextStatuses, onSend }: ComposerProps) => {
+export const Composer = ({ nextStatuses, cc, onSend }: ComposerProps) => {
   const [body, setBody] = useState('');
   const [isInternal, setInternal] = useState(false);
   const [files, setFiles] = useState<File[]>([]);
@@ -64,7 +66,7 @@ export const Composer = ({ nextStatuses, onSend }: ComposerProps) => {
             </Tabs.List>
           </Tabs.Root>
           <Typography variant="pi" textColor={isInternal ? 'warning700' : 'neutral600'}>
-            {isInternal ? 'Only staff see internal notes; they are never mailed.' : 'Mailed to the requester, in the ticket\'s thread.'}
+            {isInternal ? 'Only staff see internal notes; they are never mailed.' : `Mailed to the requester${cc.length > 0 ? ` with ${cc.join(', ')} on Cc` : ''}, in the ticket's thread.`}
           </Typography>
         </Flex>
         <Field.Root name="body">

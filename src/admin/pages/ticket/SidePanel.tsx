@@ -6,6 +6,7 @@ import { agentLabel } from '../../lib/agents';
 import { ChoiceField } from '../../components/ChoiceField';
 import { StatusBadge } from '../../components/TicketBadges';
 import { TagEditor } from '../../components/TagEditor';
+import { CcEditor } from './CcEditor';
 import type { Agent, FieldChanges, TicketViewData } from './types';
 
 interface SidePanelProps {
@@ -15,7 +16,8 @@ interface SidePanelProps {
   busy: boolean;
   onStatus: (ticketStatus: string) => void;
   onAssign: (agent: number | 'me' | null) => void;
-  onFields: (changes: FieldChanges) => void;
+  /** Resolves true when the server took the change. */
+  onFields: (changes: FieldChanges) => Promise<boolean>;
 }
 
 const UNASSIGNED = 'unassigned';
@@ -84,6 +86,12 @@ export const SidePanel = ({ view, agents, busy, onStatus, onAssign, onFields }: 
             </Typography>
           </RouterLink>
         )}
+      </Section>
+
+      <Divider />
+
+      <Section title="Cc">
+        <CcEditor addresses={ticket.ccAddresses} disabled={busy} onChange={(ccAddresses) => onFields({ ccAddresses })} />
       </Section>
 
       <Divider />
