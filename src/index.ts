@@ -9,6 +9,7 @@ import { outboxService } from './services';
 import { ensureApiDocs, registerApiDocs } from './api-docs/openapi';
 import { ingestionStatusLine, readIngestionConfig } from './mail-ingestion/config';
 import { stopScheduledIngestion } from './mail-ingestion/scheduled';
+import { backfillCcFromParticipants } from './mail-ingestion/cc-list';
 import { registerBackOffice } from './back-office';
 import { ensureSupportAgentRole } from './access/support-agent-role';
 import { restrictAgentPickers } from './setup/relation-pickers';
@@ -41,6 +42,7 @@ export default {
     await ensureSupportAgentRole(strapi);
     await withdrawRefusedActions(strapi);
     await backfillContactDisplayNames(strapi);
+    await backfillCcFromParticipants(strapi);
     await ensurePublicGuestAccess(strapi);
     await ensureRequesterAccess(strapi);
     await applyAccountSettings(strapi);

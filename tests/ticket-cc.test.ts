@@ -41,6 +41,7 @@ describe("the ticket's Cc list", () => {
   let imap: DovecotServer;
   const sink = new SmtpSink();
   let ingest: () => Promise<unknown>;
+  let backfill: () => Promise<number>;
   let admin: { id: number; token: string };
   let ticket: TicketRow;
 
@@ -85,6 +86,7 @@ describe("the ticket's Cc list", () => {
     const dist = (file: string) => require(path.join(helpdesk.strapi.dirs.dist.src, 'mail-ingestion', file));
     const config = dist('config.js').readIngestionConfig() as IngestionConfig & { imap: ImapConfig };
     ingest = () => dist('pipeline.js').ingestMailbox(helpdesk.strapi, config);
+    backfill = () => dist('cc-list.js').backfillCcFromParticipants(helpdesk.strapi);
     admin = await helpdesk.admin('ann@helpdesk.test');
     await createAgent(helpdesk.strapi, { email: 'ann@helpdesk.test', password: PASSWORD, name: 'Ann Agent' });
 
@@ -194,6 +196,35 @@ describe("the ticket's Cc list", () => {
     }
     expect((await ticketNow()).ccAddresses).toEqual(before.ccAddresses);
     expect(await ccHistory()).toHaveLength(historyBefore);
+  });
+
+  it("upgrades a ticket from before the Cc list: its mails' participants become its list, once, so they keep writing publicly", async () => {
+    // as the previous version left it: no list, the participants on the inbound record of its first mail
+    const old = (await helpdesk.strapi.documents(TICKET).create({ data: { subject: 'Old printer ticket', email: 'pat@customer.test', source: 'email' } })) as unknown as TicketRow;
+    await helpdesk.strapi.db.query(TICKET).update({ where: { id: old.id }, data: { ccAddresses: null } });
+    await helpdesk.strapi.db.query('api::inbound-email.inbound-email').create({
+      data: {
+        messageId: '<old-printer@customer.test>',
+        outcome: 'ticket_created',
+        fromAddress: 'pat@customer.test',
+        subject: 'Old printer ticket',
+        participants: ['old.colleague@customer.test', SUPPORT, 'pat@customer.test'],
+        ticket: old.id,
+      },
+    });
+    expect(await backfill()).toBe(1);
+    expect((await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: old.id } })).ccAddresses).toEqual(['old.colleague@customer.test']);
+    // done once: the next boot finds nothing to do
+    expect(await backfill()).toBe(0);
+
+    const current = ticket;
+    ticket = old;
+    try {
+      await mailIn({ from: 'old.colleague@customer.test', subject: `Re: [${old.ticketNumber}] Old printer ticket`, text: 'Still jamming.' });
+      expect(await lastComment()).toMatchObject({ body: 'Still jamming.', isInternal: false, authorType: 'requester' });
+    } finally {
+      ticket = current;
+    }
   });
 
   it('is the server\'s: REST refuses it, and a ticket opened without mail (web form, API) starts with nobody on Cc', async () => {

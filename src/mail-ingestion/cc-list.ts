@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { TICKET } from '../uids';
+import { INBOUND_EMAIL, TICKET } from '../uids';
+import { isEmailAddress } from '../validation/email-address';
 import { runAs } from '../audit/actor';
 import { ccList, MAX_CC } from '../api/ticket/domain/cc-list';
 import { cachedLookup } from '../db/lookup-cache';
@@ -53,4 +54,35 @@ export async function addMailCc(strapi: Core.Strapi, match: TicketMatch, mail: P
   if (next.length === current.length) return;
   const actor = sender.role === 'staff' ? await staffActor(strapi, mail.from.address) : requesterActor(mail);
   await runAs(actor, () => strapi.documents(TICKET).update({ documentId: match.documentId, data: { ccAddresses: next } }));
+}
+
+/**
+ * Upgrade: before the Cc list, a ticket's participants were read from its inbound records (the To/Cc
+ * of its people's mails). At boot, a ticket with such records and no Cc list yet gets them as its list
+ * (without our own addresses and the requester), so nobody who wrote publicly before loses it. Written
+ * without hooks (no history row, no new activity time); a ticket with a list, even an empty one, is done.
+ */
+export async function backfillCcFromParticipants(strapi: Core.Strapi): Promise<number> {
+  const records = (await strapi.db.query(INBOUND_EMAIL).findMany({
+    where: {
+      ticket: { ccAddresses: { $null: true } },
+      $or: [{ outcome: 'ticket_created' }, { outcome: 'comment_added', comment: { isInternal: false } }],
+    },
+    select: ['participants'],
+    populate: { ticket: { select: ['id', 'email'] } },
+  })) as Array<{ participants: unknown; ticket: { id: number; email: string | null } | null }>;
+  const found = new Map<number, { email: string | null; addresses: string[] }>();
+  for (const record of records) {
+    if (!record.ticket) continue;
+    const entry = found.get(record.ticket.id) ?? { email: record.ticket.email, addresses: [] };
+    entry.addresses.push(...ccList(record.participants));
+    found.set(record.ticket.id, entry);
+  }
+  const isOwn = await ownAddresses(strapi);
+  for (const [id, { email, addresses }] of found) {
+    const ccAddresses = capped(addresses.map((address) => address.toLowerCase()).filter((address) => isEmailAddress(address) && !isOwn(address) && address !== email));
+    await strapi.db.query(TICKET).update({ where: { id }, data: { ccAddresses } });
+  }
+  if (found.size > 0) strapi.log.info(`[cc] ${found.size} tickets got their Cc list from the participants of their mails`);
+  return found.size;
 }
