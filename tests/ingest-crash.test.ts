@@ -86,6 +86,6 @@ describe('ingestion killed in the middle of a batch', () => {
     expect(records).toHaveLength(MAILS);
     expect(new Set(records.map((r) => r.messageId)).size).toBe(MAILS);
     expect(records.every((r) => r.outcome === 'ticket_created')).toBe(true);
-    expect(await helpdesk.strapi.db.query(OUTBOX).count({ where: { templateKey: 'auto_reply' } })).toBe(MAILS);
+    expect(await helpdesk.strapi.db.query(OUTBOX).count({ where: { templateKey: 'ticket_confirmation' } })).toBe(MAILS);
   });
 });

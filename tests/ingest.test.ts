@@ -120,7 +120,7 @@ describe('email-to-ticket ingestion', () => {
   it('adds a reply found by its headers as a requester comment, and reopens a resolved ticket', async () => {
     const ticket = await ticketBySubject('Printer is on fire');
     await helpdesk.strapi.documents(TICKET).update({ documentId: ticket.documentId, data: { ticketStatus: 'resolved' } });
-    const [autoReply] = (await helpdesk.strapi.db.query(OUTBOX).findMany({ where: { ticket: { id: ticket.id }, templateKey: 'auto_reply' } })) as Array<{ messageId: string }>;
+    const [autoReply] = (await helpdesk.strapi.db.query(OUTBOX).findMany({ where: { ticket: { id: ticket.id }, templateKey: 'ticket_confirmation' } })) as Array<{ messageId: string }>;
     const report = await receive(
       await build({
         from: 'nina@customer.test',
@@ -159,7 +159,7 @@ describe('email-to-ticket ingestion', () => {
   });
 
   it('ingests automatic mail without ever answering it', async () => {
-    const before = await helpdesk.strapi.db.query(OUTBOX).count({ where: { templateKey: 'auto_reply' } });
+    const before = await helpdesk.strapi.db.query(OUTBOX).count({ where: { templateKey: 'ticket_confirmation' } });
     await receive(
       await build({ from: 'someone@customer.test', to: SUPPORT, subject: 'Out of office', text: 'I am away', headers: { 'Auto-Submitted': 'auto-replied' } }),
       await build({ from: 'news@list.test', to: SUPPORT, subject: 'Weekly digest', text: 'News', headers: { 'List-Id': '<news.list.test>', Precedence: 'bulk' } }),
@@ -171,12 +171,12 @@ describe('email-to-ticket ingestion', () => {
       const record = await helpdesk.strapi.db.query(INBOUND).findOne({ where: { ticket: { id: ticket.id } } });
       expect(record.automatic).toBe(true);
     }
-    expect(await helpdesk.strapi.db.query(OUTBOX).count({ where: { templateKey: 'auto_reply' } })).toBe(before);
+    expect(await helpdesk.strapi.db.query(OUTBOX).count({ where: { templateKey: 'ticket_confirmation' } })).toBe(before);
   });
 
   it('marks our mail failed when its bounce comes back, and answers nobody', async () => {
     const ticket = await ticketBySubject('Printer is on fire');
-    const [autoReply] = (await helpdesk.strapi.db.query(OUTBOX).findMany({ where: { ticket: { id: ticket.id }, templateKey: 'auto_reply' } })) as Array<{ id: number; messageId: string }>;
+    const [autoReply] = (await helpdesk.strapi.db.query(OUTBOX).findMany({ where: { ticket: { id: ticket.id }, templateKey: 'ticket_confirmation' } })) as Array<{ id: number; messageId: string }>;
     const dsn = [
       'From: Mail Delivery System <MAILER-DAEMON@mx.customer.test>',
       `To: ${SUPPORT}`,
@@ -294,7 +294,7 @@ describe('email-to-ticket ingestion', () => {
   });
 
   it('quarantines a mail that fails while being applied, and ingests the rest of its batch once', async () => {
-    const outboxBefore = await helpdesk.strapi.db.query(OUTBOX).count({ where: { templateKey: 'auto_reply' } });
+    const outboxBefore = await helpdesk.strapi.db.query(OUTBOX).count({ where: { templateKey: 'ticket_confirmation' } });
     // A write that fails inside the batch's transaction, between two good mails: every mail that
     // parses is now written, so the failure comes from a Document Service middleware of this test
     // (a database refusing the row would look the same to the pipeline).
@@ -324,7 +324,7 @@ describe('email-to-ticket ingestion', () => {
     expect(await helpdesk.strapi.db.query(TICKET).count({ where: { subject: 'Bad sender' } })).toBe(0);
     const bad = await helpdesk.strapi.db.query(INBOUND).findOne({ where: { messageId: '<batch-bad@customer.test>' } });
     expect(bad).toMatchObject({ outcome: 'quarantined' });
-    expect(await helpdesk.strapi.db.query(OUTBOX).count({ where: { templateKey: 'auto_reply' } })).toBe(outboxBefore + 2);
+    expect(await helpdesk.strapi.db.query(OUTBOX).count({ where: { templateKey: 'ticket_confirmation' } })).toBe(outboxBefore + 2);
     expect((await listMessages(imap, 'INBOX')).every((message) => message.flags.includes('\\Seen'))).toBe(true);
   });
 

@@ -2,6 +2,7 @@ import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
 import { renderTemplate } from '../src/mail/render-template';
 import { DEFAULT_TEMPLATES, seedDefaultTemplates } from '../src/mail/default-templates';
+import { sampleVariables } from '../src/mail/template-catalog';
 import { replySubject, withTicketTag } from '../src/mail/ticket-mail';
 import type { Outbox } from '../src/outbox/outbox';
 
@@ -25,18 +26,64 @@ const guest = (email: string, overrides: Record<string, string> = {}) => ({
 describe('renderTemplate', () => {
   it('fills variables, escapes them in HTML only, and leaves unknown ones visible', () => {
     const rendered = renderTemplate(
-      { subject: 'Re: {subject} {nope}', textBody: 'Hi {guest_name}, {missing}', htmlBody: '<p>Hi {guest_name}</p>' },
+      { subject: 'Re: {subject} {nope}', body: '<p>Hi {guest_name}, {missing}</p>' },
       { subject: 'a\r\nBcc: x@y', guest_name: '<b>Tom</b> & "Jerry"' }
     );
     expect(rendered.subject).toBe('Re: a Bcc: x@y {nope}');
     expect(rendered.text).toBe('Hi <b>Tom</b> & "Jerry", {missing}');
-    expect(rendered.html).toBe('<p>Hi &lt;b&gt;Tom&lt;/b&gt; &amp; &quot;Jerry&quot;</p>');
+    expect(rendered.html).toBe('<p>Hi &lt;b&gt;Tom&lt;/b&gt; &amp; &quot;Jerry&quot;, {missing}</p>');
     expect(rendered.unknown.sort()).toEqual(['missing', 'nope']);
   });
 
-  it('makes an HTML body from the text body when the template has none', () => {
-    const rendered = renderTemplate({ subject: 's', textBody: 'Line 1\n<tag>', htmlBody: '' }, {});
-    expect(rendered.html).toContain('Line 1\n&lt;tag&gt;');
+  it('derives the text part from the one HTML body: paragraphs, line breaks, links, lists, tables; values as typed', () => {
+    const body = [
+      '<h2>Ticket {ticket_number}</h2>',
+      '<p>Hello {guest_name},<br>we are on it.</p>',
+      '<p>See <a href="{ticket_url}">your ticket</a> or <a href="{ticket_url}">{ticket_url}</a>.</p>',
+      '<ul><li>Status: {status}</li><li>Priority: {priority}</li></ul>',
+      '<table><tr><td>Subject</td><td>{subject}</td></tr></table>',
+      '<div style="white-space:pre-wrap">{description}</div>',
+    ].join('\n');
+    const rendered = renderTemplate(
+      { subject: 's', body },
+      {
+        ticket_number: 'TKT-2026-00001',
+        guest_name: 'Ann <Admin>',
+        ticket_url: 'https://help.example/t?a=1&b=2',
+        status: 'In progress',
+        priority: 'High',
+        subject: 'Printer & scanner',
+        description: 'Line one\nLine two',
+      }
+    );
+    expect(rendered.text).toBe(
+      [
+        'Ticket TKT-2026-00001',
+        '',
+        'Hello Ann <Admin>,',
+        'we are on it.',
+        '',
+        'See your ticket [https://help.example/t?a=1&b=2] or https://help.example/t?a=1&b=2.',
+        '',
+        ' * Status: In progress',
+        ' * Priority: High',
+        '',
+        'Subject   Printer & scanner',
+        '',
+        'Line one',
+        'Line two',
+      ].join('\n')
+    );
+    // in HTML every value is escaped, attribute values too, and a value's line breaks are kept
+    expect(rendered.html).toContain('<a href="https://help.example/t?a=1&amp;b=2">your ticket</a>');
+    expect(rendered.html).toContain('Hello Ann &lt;Admin&gt;,');
+    expect(rendered.html).toContain('Line one<br>Line two');
+  });
+
+  it('every seeded template uses only the variables the catalog gives it', () => {
+    for (const template of DEFAULT_TEMPLATES) {
+      expect(renderTemplate(template, sampleVariables(template.key)).unknown).toEqual([]);
+    }
   });
 });
 
@@ -110,8 +157,8 @@ describe('email templates and settings', () => {
   it('seeds the default templates on first boot', async () => {
     const confirmation = await helpdesk.strapi.db.query(TEMPLATE).findOne({ where: { key: 'ticket_confirmation' } });
     expect(confirmation).toMatchObject({ subject: '[{ticket_number}] We received your request: {subject}', enabled: true });
-    expect(confirmation.textBody).toContain('{guest_name}');
-    expect(confirmation.htmlBody).toContain('{ticket_number}');
+    expect(confirmation.body).toContain('<strong>{ticket_number}</strong>');
+    expect(confirmation).not.toHaveProperty('textBody');
   });
 
   it('uses a template edited in the admin panel, keeps unknown variables visible, logs them, and a reboot seed keeps the edit', async () => {
@@ -122,8 +169,7 @@ describe('email templates and settings', () => {
       body: {
         key: 'ticket_confirmation',
         subject: 'We got it: {subject} ({company_name})',
-        textBody: 'Dear {guest_name} {guest_surname}, ticket {ticket_number} is {status}. {no_such_variable}',
-        htmlBody: '<p>Dear {guest_name}, ticket <b>{ticket_number}</b> ({priority}). {no_such_variable}</p>',
+        body: '<p>Dear {guest_name} {guest_surname}, ticket <b>{ticket_number}</b> is {status} ({priority}). {no_such_variable}</p>',
         enabled: true,
       },
     });
@@ -142,8 +188,9 @@ describe('email templates and settings', () => {
 
     const [mail] = await deliverAll(1);
     expect(mail.parsed.subject).toBe(`[${data.ticketNumber}] We got it: Template check (Helpdesk)`);
-    expect(mail.parsed.text).toBe(`Dear Tom & Co Template, ticket ${data.ticketNumber} is New. {no_such_variable}`);
-    expect(mail.parsed.html).toContain(`<p>Dear Tom &amp; Co, ticket <b>${data.ticketNumber}</b> (Medium). {no_such_variable}</p>`);
+    // the text part is the edited body's words, not a text body of its own
+    expect(mail.parsed.text).toBe(`Dear Tom & Co Template, ticket ${data.ticketNumber} is New (Medium). {no_such_variable}`);
+    expect(mail.parsed.html).toContain(`<p>Dear Tom &amp; Co Template, ticket <b>${data.ticketNumber}</b> is New (Medium). {no_such_variable}</p>`);
     expect(warnings.some((w) => w.includes('{no_such_variable}'))).toBe(true);
   });
 

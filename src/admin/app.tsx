@@ -3,6 +3,7 @@ import type { StrapiApp } from '@strapi/strapi/admin';
 import { Discuss, PriceTag } from '@strapi/icons';
 import { helpdeskWidgets } from './widgets';
 import { TicketSidePanel } from './content-manager/TicketSidePanel';
+import { EmailTemplatePanel } from './content-manager/EmailTemplatePanel';
 import { INJECT_COLUMN_IN_TABLE, INJECT_LIST_VIEW_FILTERS, helpdeskListColumns, helpdeskListFilters } from './content-manager/list-view';
 import { ENUM_VALUE_LABELS } from '../back-office/contract';
 import { MANAGE_AGENTS, MANAGE_SETTINGS, WORK_TICKETS } from './lib/permissions';
@@ -53,8 +54,9 @@ export default {
     });
   },
   bootstrap(app: StrapiApp) {
-    const contentManager = app.getPlugin('content-manager').apis as { addEditViewSidePanel(panels: Array<typeof TicketSidePanel>): void };
-    contentManager.addEditViewSidePanel([TicketSidePanel]);
+    type SidePanel = typeof TicketSidePanel | typeof EmailTemplatePanel;
+    const contentManager = app.getPlugin('content-manager').apis as { addEditViewSidePanel(panels: SidePanel[]): void };
+    contentManager.addEditViewSidePanel([TicketSidePanel, EmailTemplatePanel]);
     app.registerHook(INJECT_COLUMN_IN_TABLE, helpdeskListColumns);
     app.registerHook(INJECT_LIST_VIEW_FILTERS, helpdeskListFilters);
   },

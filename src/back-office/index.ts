@@ -5,12 +5,13 @@ import { ticketViewRoutes } from './ticket-view/routes';
 import { dashboardRoutes } from './dashboard/routes';
 import { settingsRoutes } from './settings/routes';
 import { agentsRoutes } from './agents/routes';
+import { templateRoutes } from './templates/routes';
 
 /**
  * The back office: the admin panel's helpdesk screens (src/admin) talk to these admin-authenticated
  * routes, which call the same services as the REST API, so rules, history and mail are identical.
  */
-const ROUTES: AdminRoute[] = [...inboxRoutes, ...ticketViewRoutes, ...dashboardRoutes, ...settingsRoutes, ...agentsRoutes];
+const ROUTES: AdminRoute[] = [...inboxRoutes, ...ticketViewRoutes, ...dashboardRoutes, ...settingsRoutes, ...agentsRoutes, ...templateRoutes];
 
 interface ActionProvider {
   registerMany(actions: Array<{ section: string; category: string; displayName: string; uid: string }>): Promise<void>;

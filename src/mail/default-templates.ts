@@ -1,42 +1,20 @@
 import type { Core } from '@strapi/strapi';
 import { EMAIL_TEMPLATE } from '../uids';
 import { isUniqueViolation } from '../db/errors';
+import type { TemplateKey } from './template-catalog';
 
 export interface DefaultTemplate {
-  key: string;
+  key: TemplateKey;
   subject: string;
-  textBody: string;
-  htmlBody: string;
+  /** HTML with {variables} (see mail/template-catalog.ts); the text part is derived from it. */
+  body: string;
 }
-
-/** Variables every ticket mail can use (statuses, priorities and categories in words: "In progress"); see mail/ticket-mail.ts for where they come from. Some
- * templates have more: status_changed {old_status} {note}, assignment_notification {agent_name},
- * comment_notification {comment_body} {comment_author} {status_change} ("Status: moved from In progress to
- * Pending." when the reply moved the ticket, else empty); new_tickets_digest has only {ticket_count}
- * {ticket_list} {window_minutes} {company_name} {support_address}. */
-export const TICKET_VARIABLES = [
-  'guest_name', 'guest_surname', 'requester_email', 'ticket_number', 'subject', 'description',
-  'priority', 'status', 'category', 'company_name', 'ticket_url', 'support_address',
-] as const;
 
 export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
   {
     key: 'ticket_confirmation',
     subject: '[{ticket_number}] We received your request: {subject}',
-    textBody: [
-      'Hello {guest_name} {guest_surname},',
-      '',
-      'thank you for contacting {company_name}. We have received your request and opened ticket {ticket_number}.',
-      '',
-      'Subject: {subject}',
-      'Priority: {priority}',
-      'Status: {status}',
-      '',
-      'Reply to this email to add information to your ticket; please keep the ticket number in the subject.',
-      '',
-      '{company_name} support',
-    ].join('\n'),
-    htmlBody: [
+    body: [
       '<p>Hello {guest_name} {guest_surname},</p>',
       '<p>thank you for contacting {company_name}. We have received your request and opened ticket <strong>{ticket_number}</strong>.</p>',
       '<table><tr><td>Subject</td><td>{subject}</td></tr><tr><td>Priority</td><td>{priority}</td></tr><tr><td>Status</td><td>{status}</td></tr></table>',
@@ -47,18 +25,7 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
   {
     key: 'new_ticket_notification',
     subject: '[{ticket_number}] New ticket: {subject}',
-    textBody: [
-      'A new ticket was opened.',
-      '',
-      'Ticket: {ticket_number}',
-      'From: {guest_name} {guest_surname} <{requester_email}>',
-      'Priority: {priority}',
-      'Category: {category}',
-      'Subject: {subject}',
-      '',
-      '{description}',
-    ].join('\n'),
-    htmlBody: [
+    body: [
       '<p>A new ticket was opened.</p>',
       '<table><tr><td>Ticket</td><td>{ticket_number}</td></tr><tr><td>From</td><td>{guest_name} {guest_surname} &lt;{requester_email}&gt;</td></tr>',
       '<tr><td>Priority</td><td>{priority}</td></tr><tr><td>Category</td><td>{category}</td></tr><tr><td>Subject</td><td>{subject}</td></tr></table>',
@@ -66,42 +33,9 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     ].join('\n'),
   },
   {
-    key: 'auto_reply',
-    subject: '[{ticket_number}] {subject}',
-    textBody: [
-      'Hello {guest_name},',
-      '',
-      'thank you for your mail. We opened ticket {ticket_number} for it and will answer as soon as we can.',
-      '',
-      'Subject: {subject}',
-      'Status: {status}',
-      '',
-      'To add anything, reply to this mail and keep {ticket_number} in the subject.',
-      '',
-      '{company_name} support',
-    ].join('\n'),
-    htmlBody: [
-      '<p>Hello {guest_name},</p>',
-      '<p>thank you for your mail. We opened ticket <strong>{ticket_number}</strong> for it and will answer as soon as we can.</p>',
-      '<table><tr><td>Subject</td><td>{subject}</td></tr><tr><td>Status</td><td>{status}</td></tr></table>',
-      '<p>To add anything, reply to this mail and keep {ticket_number} in the subject.</p>',
-      '<p>{company_name} support</p>',
-    ].join('\n'),
-  },
-  {
     key: 'status_changed',
     subject: '[{ticket_number}] Your request is now {status}: {subject}',
-    textBody: [
-      'Hello {guest_name} {guest_surname},',
-      '',
-      'your ticket {ticket_number} ("{subject}") moved from {old_status} to {status}.',
-      '{note}',
-      '',
-      'Reply to this email if you have anything to add.',
-      '',
-      '{company_name} support',
-    ].join('\n'),
-    htmlBody: [
+    body: [
       '<p>Hello {guest_name} {guest_surname},</p>',
       '<p>your ticket <strong>{ticket_number}</strong> ("{subject}") moved from {old_status} to <strong>{status}</strong>.</p>',
       '<p style="white-space:pre-wrap">{note}</p>',
@@ -112,19 +46,7 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
   {
     key: 'assignment_notification',
     subject: '[{ticket_number}] Assigned to you: {subject}',
-    textBody: [
-      'Hello {agent_name},',
-      '',
-      'ticket {ticket_number} is now yours.',
-      '',
-      'Subject: {subject}',
-      'Priority: {priority}',
-      'Status: {status}',
-      'From: {guest_name} {guest_surname} <{requester_email}>',
-      '',
-      '{description}',
-    ].join('\n'),
-    htmlBody: [
+    body: [
       '<p>Hello {agent_name},</p>',
       '<p>ticket <strong>{ticket_number}</strong> is now yours.</p>',
       '<table><tr><td>Subject</td><td>{subject}</td></tr><tr><td>Priority</td><td>{priority}</td></tr><tr><td>Status</td><td>{status}</td></tr>',
@@ -136,8 +58,7 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     key: 'comment_notification',
     // the customer's own subject as a reply; the ticket number is added at the end ("Re: Printer jams [TKT-…]")
     subject: 'Re: {subject}',
-    textBody: ['{comment_body}', '', '{status_change}', '', '-- ', '{comment_author}, {company_name} support', 'Ticket {ticket_number}: {subject}'].join('\n'),
-    htmlBody: [
+    body: [
       '<div style="white-space:pre-wrap">{comment_body}</div>',
       '<p style="white-space:pre-wrap">{status_change}</p>',
       '<p>-- <br>{comment_author}, {company_name} support<br>Ticket {ticket_number}: {subject}</p>',
@@ -147,12 +68,7 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
     // the team's digest of the tickets that came in a burst after the first (see mail/team-digest.ts)
     key: 'new_tickets_digest',
     subject: '{ticket_count} more new tickets ({company_name})',
-    textBody: [
-      '{ticket_count} more tickets were opened in the last {window_minutes} minutes:',
-      '',
-      '{ticket_list}',
-    ].join('\n'),
-    htmlBody: [
+    body: [
       '<p>{ticket_count} more tickets were opened in the last {window_minutes} minutes:</p>',
       '<div style="font-family:monospace;white-space:pre-wrap">{ticket_list}</div>',
     ].join('\n'),

@@ -1,5 +1,13 @@
+import { compile } from 'html-to-text';
+
 /** Values a template may use as {name}. Missing values render as empty text. */
 export type TemplateVariables = Record<string, string | number | null | undefined>;
+
+/** A stored template: one body, HTML with {variables}; the mail's text part is derived from it. */
+export interface TemplateSource {
+  subject: string;
+  body: string;
+}
 
 export interface RenderedTemplate {
   subject: string;
@@ -29,21 +37,35 @@ function fill(template: string, variables: TemplateVariables, unknown: Set<strin
 export const textToHtml = (text: string): string =>
   `<div style="font-family:sans-serif;white-space:pre-wrap">${escapeHtml(text)}</div>`;
 
+/** A value in HTML: escaped, its line breaks kept whatever the element's white-space. */
+const htmlValue = (value: string): string => escapeHtml(value).replace(/\r?\n/g, '<br>');
+
 /**
- * Fills {variables} into a template's subject and bodies. Values are HTML-escaped in the HTML
- * body (and only there); a template without an HTML body gets one made from its text body.
+ * The text part, from the template's HTML before values go in: a value is then never read as HTML
+ * (a "<b>" someone typed stays as typed), and line breaks, links and lists of the template are kept.
+ * Mail clients wrap lines themselves; headings and header cells keep their case, so a {variable}
+ * in them is still found.
+ */
+const htmlToText = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+    { selector: 'img', format: 'skip' },
+  ],
+});
+
+/**
+ * Fills {variables} into a template's subject and body: values are HTML-escaped in the HTML part,
+ * as typed in the text part (derived from the body) and on one line in the subject.
  * An unknown placeholder is left as written, never an error.
  */
-export function renderTemplate(
-  template: { subject: string; textBody: string; htmlBody?: string | null },
-  variables: TemplateVariables
-): RenderedTemplate {
+export function renderTemplate(template: TemplateSource, variables: TemplateVariables): RenderedTemplate {
   const unknown = new Set<string>();
   const plain = (v: string) => v.replace(/[\r\n]+/g, ' ');
   const subject = fill(template.subject, variables, unknown, plain);
-  const text = fill(template.textBody, variables, unknown, (v) => v);
-  const html = template.htmlBody?.trim()
-    ? fill(template.htmlBody, variables, unknown, escapeHtml)
-    : textToHtml(text);
+  const html = fill(template.body, variables, unknown, htmlValue);
+  const text = fill(htmlToText(template.body), variables, unknown, (v) => v);
   return { subject, text, html, unknown: [...unknown] };
 }

@@ -5,7 +5,7 @@ import { EMAIL_TEMPLATE, OUTBOUND_EMAIL, TEAM_NOTIFICATION_BURST } from '../uids
 import { tableIn } from '../db/table';
 import { outboxService } from '../services';
 import { mailDomain } from './message-id';
-import { renderTemplate } from './render-template';
+import { renderTemplate, type TemplateSource } from './render-template';
 
 /** One ticket as the digest lists it. */
 export interface DigestEntry {
@@ -17,10 +17,7 @@ export interface DigestEntry {
 
 export const DIGEST_TEMPLATE_KEY = 'new_tickets_digest';
 
-interface StoredTemplate {
-  subject: string;
-  textBody: string;
-  htmlBody: string | null;
+interface StoredTemplate extends TemplateSource {
   enabled: boolean;
 }
 

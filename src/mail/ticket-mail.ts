@@ -3,7 +3,8 @@ import { ATTACHMENT, EMAIL_TEMPLATE, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET } fro
 import { currentInboundMail } from './inbound-context';
 import { outboxService, settingsService } from '../services';
 import type { HelpdeskSettings } from '../api/helpdesk-setting/services/helpdesk-setting';
-import { renderTemplate, type TemplateVariables } from './render-template';
+import { renderTemplate, type TemplateSource, type TemplateVariables } from './render-template';
+import type { TicketVariableName } from './template-catalog';
 import { cachedLookup } from '../db/lookup-cache';
 import { newMessageId } from './message-id';
 import { queueTeamDigestEntry, type DigestEntry } from './team-digest';
@@ -36,10 +37,7 @@ export interface TicketForMail {
   assignee?: { id: number; username: string; email: string } | null;
 }
 
-interface StoredTemplate {
-  subject: string;
-  textBody: string;
-  htmlBody: string | null;
+interface StoredTemplate extends TemplateSource {
   enabled: boolean;
 }
 
@@ -50,7 +48,7 @@ type AutoSubmitted = 'auto-replied' | 'auto-generated' | null;
 /** A stored enumeration value (a status, priority, category) in the words staff read in the admin panel. */
 export const valueWord = (value: string | null | undefined): string => (value ? ENUM_VALUE_LABELS[value] ?? value : '');
 
-export function ticketVariables(ticket: TicketForMail, settings: HelpdeskSettings): TemplateVariables {
+export function ticketVariables(ticket: TicketForMail, settings: HelpdeskSettings): Record<TicketVariableName, string> {
   const base = settings.publicBaseUrl?.replace(/\/+$/, '');
   return {
     guest_name: ticket.firstName ?? '',
@@ -209,15 +207,16 @@ function digestEntry(ticket: TicketForMail): DigestEntry {
   return { ticketNumber: ticket.ticketNumber, subject: ticket.subject, requester, priority: valueWord(ticket.priority) };
 }
 
-/** Mail for a new ticket, whatever its origin: the requester's confirmation (when auto-reply is on;
- * `auto_reply` in the thread of their mail for a ticket opened by email, and nothing at all when that
- * mail was automatic), the team's notification (when a support address is set), and the assignee's notice. */
+/** Mail for a new ticket, whatever its origin: the requester's confirmation (when auto-reply is on; one
+ * template for every origin, in the thread of their mail for a ticket opened by email, and nothing at
+ * all when that mail was automatic), the team's notification (when a support address is set), and the
+ * assignee's notice. */
 export async function queueTicketCreatedMails(strapi: Core.Strapi, ticket: TicketForMail): Promise<void> {
   const settings = await settingsService(strapi).current();
   const inbound = currentInboundMail();
   if (ticket.email && settings.autoReplyEnabled && !inbound?.automatic) {
     await queueTicketMail(strapi, {
-      key: inbound ? 'auto_reply' : 'ticket_confirmation',
+      key: 'ticket_confirmation',
       to: ticket.email,
       ticket,
       settings,
@@ -338,7 +337,7 @@ export async function queueReplyMail(strapi: Core.Strapi, reply: PendingReply): 
   const template = await cachedLookup(`email-template:comment_notification`, () =>
     strapi.db.query(EMAIL_TEMPLATE).findOne({ where: { key: 'comment_notification' } }) as Promise<StoredTemplate | null>
   );
-  const templateTellsStatus = Boolean(template && `${template.textBody}${template.htmlBody ?? ''}`.includes('{status_change}'));
+  const templateTellsStatus = Boolean(template?.body.includes('{status_change}'));
   const statusText = statusChange && !templateTellsStatus ? statusChange : '';
   const appendix = {
     text: [statusText && `\n${statusText}`, files.appendix?.text ?? ''].filter(Boolean).join('\n'),

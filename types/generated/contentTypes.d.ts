@@ -661,7 +661,7 @@ export interface ApiEmailTemplateEmailTemplate
   extends Struct.CollectionTypeSchema {
   collectionName: 'email_templates';
   info: {
-    description: 'Subject and bodies of the mails the helpdesk sends; {variables} are filled in';
+    description: 'Subject and body (HTML) of the mails the helpdesk sends; {variables} are filled in, the text part is derived from the HTML';
     displayName: 'Email template';
     pluralName: 'email-templates';
     singularName: 'email-template';
@@ -670,13 +670,13 @@ export interface ApiEmailTemplateEmailTemplate
     draftAndPublish: false;
   };
   attributes: {
+    body: Schema.Attribute.Text & Schema.Attribute.Required;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
     enabled: Schema.Attribute.Boolean &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<true>;
-    htmlBody: Schema.Attribute.Text;
     key: Schema.Attribute.String &
       Schema.Attribute.Required &
       Schema.Attribute.Unique &
@@ -695,7 +695,6 @@ export interface ApiEmailTemplateEmailTemplate
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 300;
       }>;
-    textBody: Schema.Attribute.Text & Schema.Attribute.Required;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
