@@ -170,5 +170,5 @@ function TemplateHelp() {
 /** On an email template's edit page: what it is for, its variables, a live preview and a test mail to oneself. */
 export const EmailTemplatePanel = ({ model }: EditViewContext) => {
   if (model !== EMAIL_TEMPLATE) return null;
-  return { title: 'Mail preview', content: <TemplateHelp /> };
+  return { title: 'Preview and variables', content: <TemplateHelp /> };
 };
