@@ -193,7 +193,7 @@ describe('email templates in the admin panel, in Chromium', () => {
     await page.getByTestId('template-preview-text').filter({ hasText: 'Hi Ada, BROWSER-EDIT for TKT-2026-00042.' }).waitFor();
 
     await page.setViewportSize({ width: 1440, height: 1400 });
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await panel.dismissBanner();
     await panel.screenshot('email-template-panel');
     // the harness's init script (localStorage, see helpers/browser.ts) runs in every frame, and the
