@@ -189,7 +189,7 @@ describe('email templates in the admin panel, in Chromium', () => {
     expect(sink.messages[0].parsed.text).toBe('Hi Ada, BROWSER-EDIT for TKT-2026-00042.');
 
     // the plain-text part, derived from the body
-    await page.getByText('Plain-text part').click();
+    await page.getByText('Plain-text part', { exact: true }).click();
     await page.getByTestId('template-preview-text').filter({ hasText: 'Hi Ada, BROWSER-EDIT for TKT-2026-00042.' }).waitFor();
 
     await page.setViewportSize({ width: 1440, height: 1400 });
