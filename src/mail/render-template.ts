@@ -56,6 +56,19 @@ const htmlToText = compile({
   ],
 });
 
+/** Converted bodies: a template changes rarely and every mail of it would convert it again (about 1 ms). */
+const textOfBody = new Map<string, string>();
+const TEXT_CACHE_SIZE = 100;
+
+function templateText(body: string): string {
+  let text = textOfBody.get(body);
+  if (text === undefined) {
+    if (textOfBody.size >= TEXT_CACHE_SIZE) textOfBody.clear();
+    textOfBody.set(body, (text = htmlToText(body)));
+  }
+  return text;
+}
+
 /**
  * Fills {variables} into a template's subject and body: values are HTML-escaped in the HTML part,
  * as typed in the text part (derived from the body) and on one line in the subject.
@@ -66,6 +79,6 @@ export function renderTemplate(template: TemplateSource, variables: TemplateVari
   const plain = (v: string) => v.replace(/[\r\n]+/g, ' ');
   const subject = fill(template.subject, variables, unknown, plain);
   const html = fill(template.body, variables, unknown, htmlValue);
-  const text = fill(htmlToText(template.body), variables, unknown, (v) => v);
+  const text = fill(templateText(template.body), variables, unknown, (v) => v);
   return { subject, text, html, unknown: [...unknown] };
 }
