@@ -37,6 +37,7 @@ function usePreview(draft: TemplateDraft) {
   const [problem, setProblem] = useState<string | null>(null);
   const { key, subject, body } = draft;
   useEffect(() => {
+    if (!isTemplateKey(key)) return undefined;
     let current = true;
     const timer = setTimeout(async () => {
       try {
@@ -105,7 +106,9 @@ function TemplateHelp() {
   if (!isTemplateKey(draft.key)) {
     return (
       <Typography variant="pi" textColor="neutral600">
-        The helpdesk sends no mail with the key “{draft.key}”: this template is kept for its words only. Mailed-in tickets get “ticket_confirmation”.
+        {draft.key
+          ? `The helpdesk sends no mail with the key “${draft.key}”: this template is kept for its words only (mailed-in tickets get “ticket_confirmation”).`
+          : `The key names the mail this template is for: ${Object.keys(TEMPLATE_KINDS).join(', ')}.`}
       </Typography>
     );
   }
