@@ -68,7 +68,7 @@ describe('renderTemplate', () => {
         ' * Status: In progress',
         ' * Priority: High',
         '',
-        'Subject   Printer & scanner',
+        'Subject: Printer & scanner',
         '',
         'Line one',
         'Line two',

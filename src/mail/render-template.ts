@@ -1,4 +1,4 @@
-import { compile } from 'html-to-text';
+import { compile, type DomNode, type FormatCallback } from 'html-to-text';
 
 /** Values a template may use as {name}. Missing values render as empty text. */
 export type TemplateVariables = Record<string, string | number | null | undefined>;
@@ -40,18 +40,41 @@ export const textToHtml = (text: string): string =>
 /** A value in HTML: escaped, its line breaks kept whatever the element's white-space. */
 const htmlValue = (value: string): string => escapeHtml(value).replace(/\r?\n/g, '<br>');
 
+const textOf = (node: DomNode): string => (node.type === 'text' ? node.data ?? '' : (node.children ?? []).map(textOf).join(''));
+const rowsOf = (node: DomNode): DomNode[] =>
+  (node.children ?? []).flatMap((child) => (child.name === 'tr' ? [child] : ['thead', 'tbody', 'tfoot'].includes(child.name ?? '') ? rowsOf(child) : []));
+
+/**
+ * A table in a mail is a list of labelled values ("Subject | Printer"): in text, one line per row,
+ * "Subject: Printer" (a label ending in ":" gets no second one), further cells after commas.
+ */
+const labelledRows: FormatCallback = (elem, walk, builder) => {
+  builder.openBlock({ leadingLineBreaks: 2 });
+  for (const row of rowsOf(elem)) {
+    const cells = row.children.filter((cell) => cell.name === 'td' || cell.name === 'th');
+    builder.openBlock({ leadingLineBreaks: 1 });
+    cells.forEach((cell, index) => {
+      if (index === 1) builder.addInline(/:\s*$/.test(textOf(cells[0])) ? ' ' : ': ');
+      else if (index > 1) builder.addInline(', ');
+      walk(cell.children, builder);
+    });
+    builder.closeBlock({ trailingLineBreaks: 1 });
+  }
+  builder.closeBlock({ trailingLineBreaks: 2 });
+};
+
 /**
  * The text part, from the template's HTML before values go in: a value is then never read as HTML
  * (a "<b>" someone typed stays as typed), and line breaks, links and lists of the template are kept.
- * Mail clients wrap lines themselves; headings and header cells keep their case, so a {variable}
- * in them is still found.
+ * Mail clients wrap lines themselves; headings keep their case, so a {variable} in them is still found.
  */
 const htmlToText = compile({
   wordwrap: false,
+  formatters: { labelledRows },
   selectors: [
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
     ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
-    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+    { selector: 'table', format: 'labelledRows' },
     { selector: 'img', format: 'skip' },
   ],
 });

@@ -26,7 +26,7 @@ export const TICKET_VARIABLES = {
   subject: { meaning: "The ticket's subject", sample: 'Printer on floor 3 jams' },
   description: { meaning: 'What the requester wrote when opening the ticket', sample: 'It jams on every second page.\nI tried another tray.' },
   priority: { meaning: 'Priority, in words ("High")', sample: PRIORITY_LABELS.high },
-  status: { meaning: 'Status, in words ("In progress")', sample: STATUS_LABELS.new },
+  status: { meaning: 'Status, in words ("In progress")', sample: STATUS_LABELS.open },
   category: { meaning: 'Category, in words ("Technical")', sample: CATEGORY_LABELS.technical },
   company_name: { meaning: 'Company name (Helpdesk settings)', sample: 'Acme' },
   support_address: { meaning: 'Team address (Helpdesk settings)', sample: 'support@acme.example' },
@@ -37,7 +37,7 @@ export type TicketVariableName = keyof typeof TICKET_VARIABLES;
 
 /** Variables only some templates have. */
 const EXTRA_VARIABLES = {
-  old_status: { meaning: 'The status before the change, in words', sample: STATUS_LABELS.open },
+  old_status: { meaning: 'The status before the change, in words', sample: STATUS_LABELS.new },
   note: { meaning: 'The note given with the status change (may be empty)', sample: 'Waiting for the spare part.' },
   agent_name: { meaning: 'The assigned agent', sample: 'sam' },
   comment_body: { meaning: "The staff reply's text", sample: 'Hello Ada,\nthe technician comes tomorrow at 9.' },
