@@ -106,7 +106,8 @@ describe('email-to-ticket ingestion', () => {
     expect(ticket.contact).toMatchObject({ email: 'nina@customer.test', firstName: 'Nina', lastName: 'Newcomer' });
 
     const [reply] = sink.messages.filter((m) => m.envelopeTo.includes('nina@customer.test'));
-    expect(reply.parsed.subject).toBe(`[${ticket.ticketNumber}] Printer is on fire`);
+    // the same confirmation a ticket from the web form gets, in the thread of the customer's mail
+    expect(reply.parsed.subject).toBe(`[${ticket.ticketNumber}] We received your request: Printer is on fire`);
     expect(reply.parsed.text).toContain(ticket.ticketNumber);
     expect(reply.parsed.inReplyTo).toBe('<first-mail@customer.test>');
     expect(reply.parsed.headers.get('auto-submitted')).toBe('auto-replied');
