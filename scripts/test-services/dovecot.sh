@@ -33,21 +33,26 @@ ours() {
 }
 
 # Fast stop. A graceful SIGTERM makes the master sleep a fixed second after signalling its children;
-# the data is throw-away, so the master is killed instead: its children (pids taken first) see the
-# master gone and exit by themselves, and we wait until all of them have.
+# the data is throw-away, so every process is killed instead. The master is frozen first: it forks
+# new processes (an imap process for a connection that just came in) at any time, and a child forked
+# after the list below would outlive the stop, keep its client's connection open and hold the ports.
+# An imap process whose master died also keeps serving its client until it logs out, so children are
+# killed, not left to exit by themselves. Then we wait until all of them are gone.
 stop_server() {
   local pid=$1 kids i p left
   ours "$pid" || return 0
+  kill -STOP "$pid" 2>/dev/null || true
   kids=$(ps -o pid= --ppid "$pid" 2>/dev/null | tr '\n' ' ' || true)
+  for p in $kids; do kill -KILL "$p" 2>/dev/null || true; done
   kill -KILL "$pid" 2>/dev/null || true
-  for i in $(seq 1 200); do
+  for i in $(seq 1 400); do
     left=0
     for p in $pid $kids; do if alive "$p"; then left=1; break; fi; done
     [ "$left" -eq 0 ] && return 0
     sleep 0.025
   done
-  echo "dovecot.sh: dovecot processes of $pid still running after 5 s, killing them" >&2
-  for p in $kids; do kill -KILL "$p" 2>/dev/null || true; done
+  echo "dovecot.sh: dovecot processes of $pid still running 10 s after SIGKILL" >&2
+  return 1
 }
 
 case "$cmd" in
@@ -132,7 +137,13 @@ case "$cmd" in
       [ "$ready" -eq 1 ] && break
 
       if ! alive "$pid" && grep -qi 'address already in use' "$dir/stdout.log" "$dir/dovecot.log"; then
-        echo "dovecot.sh: port $imap_port or $imaps_port was taken meanwhile, trying others" >&2
+        if [ -n "${DOVECOT_IMAP_PORT:-}" ]; then
+          # the given ports: another process holds one of them; give it a moment before trying again
+          echo "dovecot.sh: port $imap_port or $imaps_port is in use, trying again" >&2
+          sleep 0.5
+        else
+          echo "dovecot.sh: port $imap_port or $imaps_port was taken meanwhile, trying others" >&2
+        fi
         continue
       fi
       stop_server "$pid"
@@ -168,7 +179,9 @@ case "$cmd" in
     fi
     [ -f "$dir/dovecot.pid" ] || exit 0
     stop_server "$(cat "$dir/dovecot.pid")"
-    rm -f "$dir/dovecot.pid"
+    # Dovecot refuses to start while master.pid names a live process, and our killed master may be a
+    # zombie its new parent has not reaped yet: a start right after this stop would fail.
+    rm -f "$dir/dovecot.pid" "$dir/run/master.pid"
     ;;
   watch)
     # internal (see DOVECOT_WATCH_PID): dovecot.sh watch DIR DOVECOT_PID WATCHED_PID

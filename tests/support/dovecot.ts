@@ -1,5 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -29,8 +30,10 @@ export interface DovecotServer {
   dir: string;
   pid: number;
   /**
-   * Kills the server (every connection drops) and keeps its directory; resume() starts it again on
-   * the same ports, login and mail, as a restarted mail server would come back.
+   * Kills the server and keeps its directory: when it returns, every process is gone and every
+   * connection dropped (dovecot.sh freezes the master before killing its children, so no process
+   * forked meanwhile survives). resume() starts it again on the same ports, login and mail, as a
+   * restarted mail server would come back. To stop it in the middle of a fetch, see startImapRelay.
    */
   halt(): Promise<void>;
   resume(): Promise<void>;
@@ -110,6 +113,74 @@ export async function startDovecot(): Promise<DovecotServer> {
   return server;
 }
 
+/**
+ * A TCP relay between the product and the server, which can hold back the server's answer to a
+ * mail fetch. `holdFetch(n)` resolves once the n-th fetch of mail bodies from then on has been sent
+ * and its answer is being held: a test that halts the server then cuts that fetch, not the one
+ * before or after it, however fast or slow the run is. Everything else passes through; a held
+ * connection stays held until it closes (the server halted drops it, and the relay drops the
+ * product's side). Point IMAP_PORT at `port` (see imapEnv's `port` override).
+ */
+export interface ImapRelay {
+  port: number;
+  holdFetch(nth?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** imapflow's fetch of whole messages (`source: true`): `UID FETCH <set> (... BODY.PEEK[])`, or BINARY.PEEK[]. */
+const BODY_FETCH = /\bUID FETCH \S+ \([^\r\n]*\b(?:BODY|BINARY)\.PEEK\[\]/i;
+
+export async function startImapRelay(server: DovecotServer): Promise<ImapRelay> {
+  let hold: { remaining: number; held: () => void } | null = null;
+  const sockets = new Set<net.Socket>();
+  const relay = net.createServer((client) => {
+    const upstream = net.connect(server.port, server.host);
+    sockets.add(client).add(upstream);
+    let held = false;
+    let line = '';
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('data', (chunk: Buffer) => {
+      // whole command lines only: a command may arrive in pieces
+      const lines = (line + chunk.toString('latin1')).split('\r\n');
+      line = lines.pop() ?? '';
+      if (hold && lines.some((command) => BODY_FETCH.test(command))) {
+        hold.remaining -= 1;
+        if (hold.remaining === 0) {
+          held = true;
+          hold.held();
+          hold = null;
+        }
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!held) client.write(chunk);
+    });
+    for (const socket of [client, upstream]) {
+      socket.on('error', drop);
+      socket.on('close', drop);
+    }
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (relay.address() as net.AddressInfo).port,
+    holdFetch(nth = 1) {
+      return new Promise<void>((resolve) => {
+        hold = { remaining: nth, held: resolve };
+      });
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => relay.close(() => resolve()));
+    },
+  };
+}
+
 /** KEY=VALUE lines, as dovecot.sh prints them. */
 export function parseKeyValues(output: string): Record<string, string> {
   const values: Record<string, string> = {};
@@ -136,11 +207,11 @@ export function imapConfig(server: DovecotServer, overrides: Partial<ImapConfig>
   };
 }
 
-/** The same as environment variables, for a Strapi started by the tests. */
-export function imapEnv(server: DovecotServer): Record<string, string> {
+/** The same as environment variables, for a Strapi started by the tests (`port`: a relay's, say). */
+export function imapEnv(server: DovecotServer, port = server.port): Record<string, string> {
   return {
     IMAP_HOST: server.host,
-    IMAP_PORT: String(server.port),
+    IMAP_PORT: String(port),
     IMAP_USERNAME: server.user,
     IMAP_PASSWORD: server.password,
     IMAP_USE_SSL: 'false',
