@@ -17,3 +17,4 @@ export const LEASE = 'api::lease.lease' as const;
 export const RATE_LIMIT_COUNTER = 'api::rate-limit-counter.rate-limit-counter' as const;
 export const TEAM_NOTIFICATION_BURST = 'api::team-notification-burst.team-notification-burst' as const;
 export const CHALLENGE_SOLUTION = 'api::challenge-solution.challenge-solution' as const;
+export const MAIL_CHECK = 'api::mail-check.mail-check' as const;

@@ -258,3 +258,37 @@ export interface TestMailResult {
   code: string | null;
   messageId: string | null;
 }
+
+/**
+ * GET /helpdesk-admin/settings/mail/health: how the checks of the support mailbox go (the cron
+ * task's and "Check now"; recorded in the database, so every instance shows the same).
+ */
+export interface MailHealthView {
+  /** EMAIL_TO_TICKET_ENABLED as set. */
+  enabled: boolean;
+  /** Enabled and IMAP fully configured: the mailbox is checked every checkIntervalSeconds. */
+  active: boolean;
+  checkIntervalSeconds: number | null;
+  /** Why it is not active although enabled (missing or malformed variables). */
+  problems: string[];
+  /** The last check that read the mailbox (ISO 8601) and how many mails it read. */
+  lastSuccess: { at: string; mails: number } | null;
+  /** The last check that failed, and why (secrets masked). */
+  lastError: { at: string; message: string } | null;
+  /** The instance reading the mailbox now (its lease), or null: nobody. */
+  holder: IngestionHolderView | null;
+  /** Mails recorded since `since` (24 hours ago), by outcome: every outcome, in the schema's order. */
+  lastDay: { since: string; total: number; outcomes: Array<{ outcome: string; count: number }> };
+}
+
+/**
+ * POST /helpdesk-admin/settings/mail/check: one check ran now. `ok: false` with the error when it
+ * failed (the check ran; its finding is the answer); `health` as it is afterwards.
+ */
+export interface MailCheckResult {
+  ok: boolean;
+  /** Mails the check read. */
+  mails: number;
+  error: string | null;
+  health: MailHealthView;
+}

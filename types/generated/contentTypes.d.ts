@@ -900,6 +900,57 @@ export interface ApiLeaseLease extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface ApiMailCheckMailCheck extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_mail_checks';
+  info: {
+    description: 'How the scheduled checks of the support mailbox went: the last success and the last error, shared by every instance';
+    displayName: 'Mail check';
+    pluralName: 'mail-checks';
+    singularName: 'mail-check';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    lastError: Schema.Attribute.Text;
+    lastErrorAt: Schema.Attribute.DateTime;
+    lastSuccessAt: Schema.Attribute.DateTime;
+    lastSuccessMails: Schema.Attribute.Integer &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      >;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::mail-check.mail-check'
+    > &
+      Schema.Attribute.Private;
+    name: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 100;
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface ApiMailCursorMailCursor extends Struct.CollectionTypeSchema {
   collectionName: 'mail_cursors';
   info: {
@@ -959,6 +1010,7 @@ export interface ApiOutboundEmailOutboundEmail
     draftAndPublish: false;
   };
   attributes: {
+    attachments: Schema.Attribute.JSON;
     attempts: Schema.Attribute.Integer &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<0>;
@@ -1907,6 +1959,7 @@ declare module '@strapi/strapi' {
       'api::helpdesk-setting.helpdesk-setting': ApiHelpdeskSettingHelpdeskSetting;
       'api::inbound-email.inbound-email': ApiInboundEmailInboundEmail;
       'api::lease.lease': ApiLeaseLease;
+      'api::mail-check.mail-check': ApiMailCheckMailCheck;
       'api::mail-cursor.mail-cursor': ApiMailCursorMailCursor;
       'api::outbound-email.outbound-email': ApiOutboundEmailOutboundEmail;
       'api::rate-limit-counter.rate-limit-counter': ApiRateLimitCounterRateLimitCounter;

@@ -4,6 +4,7 @@ import { parseInput } from '../../validation/parse';
 import { settingsService } from '../../services';
 import { saveSettingsBody, testMailBody } from './validators';
 import { mailConfigView, sendTestMail } from './service';
+import { checkMailboxNow, mailHealthView } from './mail-health';
 
 /** GET /helpdesk-admin/settings: the settings staff edit. */
 export async function getSettings(ctx: AdminContext, strapi: Core.Strapi): Promise<void> {
@@ -31,4 +32,27 @@ export async function getMailConfig(ctx: AdminContext, strapi: Core.Strapi): Pro
 export async function postTestMail(ctx: AdminContext, strapi: Core.Strapi): Promise<void> {
   const { data } = parseInput(testMailBody, (ctx.request as { body?: unknown }).body);
   ctx.body = { data: await sendTestMail(strapi, data.to) };
+}
+
+/** GET /helpdesk-admin/settings/mail/health: the health panel's data. */
+export async function getMailHealth(ctx: AdminContext, strapi: Core.Strapi): Promise<void> {
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = { data: await mailHealthView(strapi) };
+}
+
+/** Strapi gives every context its error answers (`ctx.conflict`, ...) but does not type them. */
+type WithConflict = AdminContext & { conflict(message: string, details?: object): void };
+
+/**
+ * POST /helpdesk-admin/settings/mail/check: one check now. 200 when it ran (`ok: false` and the
+ * error when it failed); 409 with the reason when it did not: email to ticket is off, a check is
+ * already running here, or another instance reads the mailbox.
+ */
+export async function postMailCheck(ctx: AdminContext, strapi: Core.Strapi): Promise<void> {
+  const result = await checkMailboxNow(strapi);
+  if ('reason' in result) {
+    (ctx as WithConflict).conflict(result.message, { reason: result.reason, ...result.details });
+    return;
+  }
+  ctx.body = { data: result };
 }

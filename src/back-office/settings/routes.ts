@@ -1,5 +1,5 @@
 import { BACK_OFFICE_ACTIONS, type AdminRoute } from '../admin-route';
-import { getMailConfig, getSettings, postTestMail, putSettings } from './controller';
+import { getMailConfig, getMailHealth, getSettings, postMailCheck, postTestMail, putSettings } from './controller';
 
 const action = BACK_OFFICE_ACTIONS.settings;
 
@@ -8,4 +8,6 @@ export const settingsRoutes: AdminRoute[] = [
   { method: 'PUT', path: '/settings', action, handler: putSettings },
   { method: 'GET', path: '/settings/mail', action, handler: getMailConfig },
   { method: 'POST', path: '/settings/test-mail', action, handler: postTestMail },
+  { method: 'GET', path: '/settings/mail/health', action, handler: getMailHealth },
+  { method: 'POST', path: '/settings/mail/check', action, handler: postMailCheck },
 ];

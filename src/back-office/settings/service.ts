@@ -1,12 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import { readIngestionConfig, ingestionActive, IngestionConfigError } from '../../mail-ingestion/config';
+import { readIngestionConfig, ingestionActive, IngestionConfigError, type IngestionConfig } from '../../mail-ingestion/config';
 import { settingsService } from '../../services';
 import { leaseHolder } from '../../db/lease';
 import { LEASE_NAME } from '../../mail-ingestion/pipeline';
+import { maskSecrets, SECRET_MASK } from '../../security/mask-secrets';
 import type { IngestionHolderView, MailConfigView, TestMailResult } from '../contract';
-
-/** Shown instead of a secret that is set; secrets themselves never leave the server. */
-export const MASK = '********';
 
 interface EmailPluginConfig {
   provider?: string;
@@ -20,13 +18,27 @@ interface EmailPluginConfig {
   settings?: { defaultFrom?: string; defaultReplyTo?: string };
 }
 
-const masked = (secret: string | undefined | null): string | null => (secret ? MASK : null);
+const masked = (secret: string | undefined | null): string | null => (secret ? SECRET_MASK : null);
 
 /** Who reads the mailbox right now, from the ingestion lease. */
-async function ingestionHolder(strapi: Core.Strapi): Promise<IngestionHolderView | null> {
+export async function ingestionHolder(strapi: Core.Strapi): Promise<IngestionHolderView | null> {
   const holder = await leaseHolder(strapi, LEASE_NAME);
   if (!holder) return null;
   return { host: holder.host, pid: holder.pid, expiresAt: holder.expiresAt.toISOString(), heartbeatAt: holder.heartbeatAt?.toISOString() ?? null };
+}
+
+/** Email to ticket as the environment sets it: on or off, and why not when it is enabled. */
+export type EmailToTicketState = Omit<MailConfigView['emailToTicket'], 'holder'>;
+
+export function emailToTicketState(env: NodeJS.ProcessEnv = process.env): { config: IngestionConfig | null; state: EmailToTicketState } {
+  try {
+    const config = readIngestionConfig(env);
+    const problems = config.enabled && !config.imap ? config.missing.map((name) => `${name} is not set`) : [];
+    return { config, state: { enabled: config.enabled, active: ingestionActive(config), checkIntervalSeconds: config.checkIntervalSeconds, problems } };
+  } catch (error) {
+    if (!(error instanceof IngestionConfigError)) throw error;
+    return { config: null, state: { enabled: false, active: false, checkIntervalSeconds: null, problems: error.problems } };
+  }
 }
 
 export async function mailConfigView(strapi: Core.Strapi, env: NodeJS.ProcessEnv = process.env): Promise<MailConfigView> {
@@ -45,39 +57,23 @@ export async function mailConfigView(strapi: Core.Strapi, env: NodeJS.ProcessEnv
   };
 
   const imapPassword = masked(env.IMAP_PASSWORD);
-  try {
-    const config = readIngestionConfig(env);
-    return {
-      smtp,
-      imap: config.imap
-        ? {
-            host: config.imap.host,
-            port: config.imap.port,
-            user: config.imap.user,
-            password: imapPassword,
-            folder: config.imap.folder,
-            processedFolder: config.imap.processedFolder,
-            ssl: config.imap.secure,
-          }
-        : { host: env.IMAP_HOST?.trim() || null, port: null, user: env.IMAP_USERNAME?.trim() || null, password: imapPassword, folder: null, processedFolder: null, ssl: null },
-      emailToTicket: {
-        enabled: config.enabled,
-        active: ingestionActive(config),
-        checkIntervalSeconds: config.checkIntervalSeconds,
-        problems: config.enabled && !config.imap ? config.missing.map((name) => `${name} is not set`) : [],
-        holder,
-      },
-      supportEmail: config.supportEmail,
-    };
-  } catch (error) {
-    if (!(error instanceof IngestionConfigError)) throw error;
-    return {
-      smtp,
-      imap: { host: env.IMAP_HOST?.trim() || null, port: null, user: env.IMAP_USERNAME?.trim() || null, password: imapPassword, folder: null, processedFolder: null, ssl: null },
-      emailToTicket: { enabled: false, active: false, checkIntervalSeconds: null, problems: error.problems, holder },
-      supportEmail: null,
-    };
-  }
+  const { config, state } = emailToTicketState(env);
+  return {
+    smtp,
+    imap: config?.imap
+      ? {
+          host: config.imap.host,
+          port: config.imap.port,
+          user: config.imap.user,
+          password: imapPassword,
+          folder: config.imap.folder,
+          processedFolder: config.imap.processedFolder,
+          ssl: config.imap.secure,
+        }
+      : { host: env.IMAP_HOST?.trim() || null, port: null, user: env.IMAP_USERNAME?.trim() || null, password: imapPassword, folder: null, processedFolder: null, ssl: null },
+    emailToTicket: { ...state, holder },
+    supportEmail: config?.supportEmail ?? null,
+  };
 }
 
 interface SendInfo {
@@ -102,7 +98,7 @@ export async function sendTestMail(strapi: Core.Strapi, to: string): Promise<Tes
   // an SMTP server may echo what it was sent: no secret goes back to the browser, whatever it says
   const scrub = (text: string | undefined | null): string | null => {
     if (!text) return null;
-    return secrets.reduce((result, secret) => result.split(secret).join(MASK), text);
+    return maskSecrets(text, secrets);
   };
   const provider = strapi.plugin('email').provider as { send(options: Record<string, unknown>): Promise<SendInfo> };
   try {
