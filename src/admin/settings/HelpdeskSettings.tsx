@@ -4,6 +4,7 @@ import { Check } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { STATUS_LABELS, TICKET_STATUSES, type Priority } from '../lib/labels';
 import { MailConfigPanel } from './general/MailConfigPanel';
+import { MailHealthPanel } from './general/MailHealthPanel';
 import { SlaTable } from './general/SlaTable';
 import { TestMailPanel } from './general/TestMailPanel';
 import { problemOf, type HelpdeskSettings as Settings, type MailConfig } from './general/types';
@@ -203,6 +204,10 @@ const HelpdeskSettings = () => {
 
           <Section title="Test the outgoing mail" subtitle="Sends one mail now through the SMTP server below (not the outbox) and shows its answer.">
             <TestMailPanel defaultTo={load.mail.smtp.user?.includes('@') ? load.mail.smtp.user : ''} />
+          </Section>
+
+          <Section title="Mailbox health" subtitle="How the checks of the support mailbox (email to ticket) go, on every server of the helpdesk.">
+            <MailHealthPanel />
           </Section>
 
           <Section title="Mail configuration" subtitle="Read from the server's environment; change it there and restart. Passwords are never shown.">
