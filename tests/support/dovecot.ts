@@ -118,25 +118,30 @@ export async function startDovecot(): Promise<DovecotServer> {
  * mail fetch. `holdFetch(n)` resolves once the n-th fetch of mail bodies from then on has been sent
  * and its answer is being held: a test that halts the server then cuts that fetch, not the one
  * before or after it, however fast or slow the run is. Everything else passes through; a held
- * connection stays held until it closes (the server halted drops it, and the relay drops the
- * product's side). Point IMAP_PORT at `port` (see imapEnv's `port` override).
+ * connection stays held until it is released or closes (the server halted drops it, and the relay
+ * drops the product's side). Point IMAP_PORT at `port` (see imapEnv's `port` override).
  */
 export interface ImapRelay {
   port: number;
-  holdFetch(nth?: number): Promise<void>;
+  holdFetch(nth?: number): Promise<HeldFetch>;
   close(): Promise<void>;
+}
+
+export interface HeldFetch {
+  /** Passes on what was held and lets the connection run on. */
+  release(): void;
 }
 
 /** imapflow's fetch of whole messages (`source: true`): `UID FETCH <set> (... BODY.PEEK[])`, or BINARY.PEEK[]. */
 const BODY_FETCH = /\bUID FETCH \S+ \([^\r\n]*\b(?:BODY|BINARY)\.PEEK\[\]/i;
 
 export async function startImapRelay(server: DovecotServer): Promise<ImapRelay> {
-  let hold: { remaining: number; held: () => void } | null = null;
+  let hold: { remaining: number; held: (fetch: HeldFetch) => void } | null = null;
   const sockets = new Set<net.Socket>();
   const relay = net.createServer((client) => {
     const upstream = net.connect(server.port, server.host);
     sockets.add(client).add(upstream);
-    let held = false;
+    let held: Buffer[] | null = null;
     let line = '';
     const drop = () => {
       client.destroy();
@@ -151,15 +156,23 @@ export async function startImapRelay(server: DovecotServer): Promise<ImapRelay> 
       if (hold && lines.some((command) => BODY_FETCH.test(command))) {
         hold.remaining -= 1;
         if (hold.remaining === 0) {
-          held = true;
-          hold.held();
+          const chunks: Buffer[] = [];
+          held = chunks;
+          hold.held({
+            release() {
+              if (held !== chunks) return;
+              held = null;
+              for (const waiting of chunks) client.write(waiting);
+            },
+          });
           hold = null;
         }
       }
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (!held) client.write(chunk);
+      if (held) held.push(chunk);
+      else client.write(chunk);
     });
     for (const socket of [client, upstream]) {
       socket.on('error', drop);
@@ -170,7 +183,7 @@ export async function startImapRelay(server: DovecotServer): Promise<ImapRelay> 
   return {
     port: (relay.address() as net.AddressInfo).port,
     holdFetch(nth = 1) {
-      return new Promise<void>((resolve) => {
+      return new Promise<HeldFetch>((resolve) => {
         hold = { remaining: nth, held: resolve };
       });
     },
