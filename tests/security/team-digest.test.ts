@@ -69,7 +69,7 @@ describe('team notification digest (real SMTP sink, the outbox cron every 5 s)',
   it('seeds the digest template', async () => {
     const template = await helpdesk.strapi.db.query('api::email-template.email-template').findOne({ where: { key: 'new_tickets_digest' } });
     expect(template).toMatchObject({ enabled: true });
-    expect(template.textBody).toContain('{ticket_list}');
+    expect(template.body).toContain('{ticket_list}');
   });
 
   it('5 tickets in a burst: the first is mailed at once, the other 4 in one digest when the window ends', async () => {
