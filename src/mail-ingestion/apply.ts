@@ -14,7 +14,7 @@ import type { MultipartFile } from '../api/attachment/validators/attachment-uplo
 import type { Classification, FetchedMail, MailAttachment, Outcome, ParsedMail } from './types';
 import type { TicketMatch } from './thread';
 import { MailParseError } from './parse';
-import { CONVERSATION_ROLES, ownAddresses, requesterActor, staffActor, type Sender } from './sender';
+import { cachedOwnAddresses, CONVERSATION_ROLES, requesterActor, staffActor, type Sender } from './sender';
 import { addMailCc, ccOfNewTicket } from './cc-list';
 import { dedupeKeyOf, judge, recordedMails, type Seen } from './dedupe';
 
@@ -180,7 +180,8 @@ async function addComment(strapi: Core.Strapi, mail: ParsedMail, match: TicketMa
   return runAs(actor, () =>
     strapi.documents(COMMENT).create({
       data: {
-        ticket: match.documentId,
+        // by id: the ticket is known, no documentId to look up (nor a default locale)
+        ticket: match.ticketId,
         body: truncate(body, 50000),
         isInternal: note !== null,
         // verified staff write as staff; requesters and Cc'd participants as the requester side
@@ -198,7 +199,7 @@ async function addComment(strapi: Core.Strapi, mail: ParsedMail, match: TicketMa
  * (never the sender's own address either). Only such mails record any (see sender.ts).
  */
 async function participantsOf(strapi: Core.Strapi, mail: ParsedMail): Promise<string[]> {
-  const isOwn = await ownAddresses(strapi);
+  const isOwn = await cachedOwnAddresses(strapi);
   if (!mail.from || isOwn(mail.from.address)) return [];
   const addresses = [...mail.to, ...mail.cc].map(({ address }) => address);
   return [...new Set(addresses)].filter((address) => !isOwn(address) && address !== mail.from?.address);
@@ -280,6 +281,8 @@ async function record(
       ticket: applied.ticketId,
       comment: applied.commentId,
     },
+    // the query engine reads the row back after the insert: only its id, not the bodies
+    select: ['id'],
   })) as { id: number };
   return { ...applied, recordId: created.id };
 }
@@ -347,12 +350,11 @@ export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise
       });
       if (pending) await queueReplyMail(strapi, pending);
       await noteSkipped(strapi, match.documentId, skipped);
-      const ticket = (await strapi.db.query(TICKET).findOne({ where: { id: match.ticketId }, select: ['ticketNumber'] })) as { ticketNumber: string };
       const applied = {
         outcome: 'comment_added' as const,
         ticketId: match.ticketId,
         commentId: Number(comment.id),
-        summary: `${describeSender(sender)} on ${ticket.ticketNumber} (matched by ${match.via})${reusedLine}`,
+        summary: `${describeSender(sender)} on ${match.ticketNumber} (matched by ${match.via})${reusedLine}`,
       };
       const participants = CONVERSATION_ROLES.has(sender.role) ? await participantsOf(strapi, mail) : [];
       return record(strapi, input, applied, { matchedBy: match.via, skipped, participants, ...reused });

@@ -3,8 +3,7 @@ import { INBOUND_EMAIL, TICKET } from '../uids';
 import { isEmailAddress } from '../validation/email-address';
 import { runAs } from '../audit/actor';
 import { ccList, MAX_CC } from '../api/ticket/domain/cc-list';
-import { cachedLookup } from '../db/lookup-cache';
-import { ownAddresses, requesterActor, staffActor, type Sender, type SenderRole } from './sender';
+import { cachedOwnAddresses, ownAddresses, requesterActor, staffActor, type Sender, type SenderRole } from './sender';
 import type { TicketMatch } from './thread';
 import type { ParsedMail } from './types';
 
@@ -23,7 +22,7 @@ interface TicketPeople {
 
 /** The mail's To/Cc as Cc candidates: without our own addresses (mailbox, its +tags, SMTP_FROM, the team's), the sender and the requester. */
 async function mailCc(strapi: Core.Strapi, mail: ParsedMail, requester: Array<string | null | undefined>): Promise<string[]> {
-  const isOwn = await cachedLookup('own-addresses', () => ownAddresses(strapi));
+  const isOwn = await cachedOwnAddresses(strapi);
   const skipped = new Set([mail.from?.address, ...requester]);
   return [...mail.to, ...mail.cc].map(({ address }) => address).filter((address) => !isOwn(address) && !skipped.has(address));
 }

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { INBOUND_EMAIL, MAIL_CURSOR, OUTBOUND_EMAIL, TICKET } from '../uids';
+import { INBOUND_EMAIL, MAIL_CURSOR, OUTBOUND_EMAIL } from '../uids';
 import { isUniqueViolation } from '../db/errors';
 import { createLease, leaseHolder, type LeaseHolder } from '../db/lease';
 import { assertWithinBudget, MailBudgetExceeded, withinBudget } from './budget';
@@ -385,10 +385,7 @@ async function runStages(strapi: Core.Strapi, item: Prepared, known: Known, run:
   const match = await findTicketForMail(strapi, parsed);
   const seen = judge(known.recorded, parsed);
   if (run.dryRun) {
-    const label = match
-      ? ((await strapi.db.query(TICKET).findOne({ where: { id: match.ticketId }, select: ['ticketNumber'] })) as { ticketNumber: string }).ticketNumber
-      : null;
-    const decision = describeDecision(parsed, classification.automatic, classification.reasons, label, seen.duplicateOf !== null, isOwn);
+    const decision = describeDecision(parsed, classification.automatic, classification.reasons, match?.ticketNumber ?? null, seen.duplicateOf !== null, isOwn);
     return { outcome: null, line: `would ${decision} — ${parsed.messageId}` };
   }
   // who the sender is to the matched ticket, once per mail

@@ -41,14 +41,26 @@ export async function ownAddresses(strapi: Core.Strapi): Promise<(address: strin
   return (address) => own.has(withoutTag(address));
 }
 
-async function staffAccountExists(strapi: Core.Strapi, address: string): Promise<boolean> {
-  const agent = await strapi.db.query(UP_USER).findOne({
-    where: { email: address, blocked: { $ne: true }, role: { type: AGENT_ROLE_TYPE } },
-    select: ['id'],
+/** Our own addresses, read once per lookup scope (an ingestion batch). */
+export const cachedOwnAddresses = (strapi: Core.Strapi): Promise<(address: string) => boolean> =>
+  cachedLookup('own-addresses', () => ownAddresses(strapi));
+
+/**
+ * The addresses of staff accounts (agents not blocked, active admin users): two statements per
+ * lookup scope (an ingestion batch) instead of two per mail that names a ticket.
+ */
+async function staffAddresses(strapi: Core.Strapi): Promise<Set<string>> {
+  return cachedLookup('staff-addresses', async () => {
+    const agents = (await strapi.db.query(UP_USER).findMany({
+      where: { blocked: { $ne: true }, role: { type: AGENT_ROLE_TYPE } },
+      select: ['email'],
+    })) as Array<{ email: string | null }>;
+    const admins = (await strapi.db.query('admin::user').findMany({ where: { isActive: true }, select: ['email'] })) as Array<{ email: string | null }>;
+    return new Set([...agents, ...admins].flatMap((account) => (account.email ? [account.email] : [])));
   });
-  if (agent) return true;
-  return Boolean(await strapi.db.query('admin::user').findOne({ where: { email: address, isActive: true }, select: ['id'] }));
 }
+
+const staffAccountExists = async (strapi: Core.Strapi, address: string): Promise<boolean> => (await staffAddresses(strapi)).has(address);
 
 /**
  * Who the From address claims to be for a ticket, before any verification: our own address, the
@@ -59,7 +71,7 @@ export type ClaimedRole = Exclude<SenderRole, 'unverified_staff'>;
 
 export async function claimedRole(strapi: Core.Strapi, ticketId: number, address: string | undefined): Promise<ClaimedRole> {
   if (!address) return 'unknown';
-  const isOwn = await cachedLookup('own-addresses', () => ownAddresses(strapi));
+  const isOwn = await cachedOwnAddresses(strapi);
   if (isOwn(address)) return 'own';
   const ticket = (await strapi.db.query(TICKET).findOne({
     where: { id: ticketId },

@@ -7,6 +7,7 @@ import { claimedRole, type ClaimedRole } from './sender';
 export interface TicketMatch {
   ticketId: number;
   documentId: string;
+  ticketNumber: string;
   via: 'headers' | 'subject';
   /** The sender's claimed role for the ticket, when a legacy tag needed it (the sender stage reuses it). */
   claimed?: ClaimedRole;
@@ -24,7 +25,10 @@ const LEGACY_TAGS = [/\[TICKET-(\d+)\]/i, /\bTicket\s*#(\d+)\b/i, /(?:^|[\s(\[])
 interface TicketRef {
   id: number;
   documentId: string;
+  ticketNumber: string;
 }
+
+const TICKET_REF = ['id', 'documentId', 'ticketNumber'];
 
 /** The Message-IDs a mail answers, the direct parent first, then the thread from newest to oldest. */
 export function parentMessageIds(mail: ParsedMail): string[] {
@@ -38,18 +42,18 @@ async function matchByHeaders(strapi: Core.Strapi, mail: ParsedMail): Promise<Ti
   const sent = (await strapi.db.query(OUTBOUND_EMAIL).findMany({
     where: { messageId: { $in: ids }, ticket: { id: { $notNull: true } } },
     select: ['messageId'],
-    populate: { ticket: { select: ['id', 'documentId'] } },
+    populate: { ticket: { select: TICKET_REF } },
   })) as Array<{ messageId: string; ticket: TicketRef | null }>;
   const received = (await strapi.db.query(INBOUND_EMAIL).findMany({
     where: { messageId: { $in: ids }, ticket: { id: { $notNull: true } } },
     select: ['messageId'],
-    populate: { ticket: { select: ['id', 'documentId'] } },
+    populate: { ticket: { select: TICKET_REF } },
   })) as Array<{ messageId: string; ticket: TicketRef | null }>;
   const byId = new Map<string, TicketRef>();
   for (const row of [...sent, ...received]) if (row.ticket) byId.set(row.messageId, row.ticket);
   for (const id of ids) {
     const ticket = byId.get(id);
-    if (ticket) return { ticketId: ticket.id, documentId: ticket.documentId, via: 'headers' };
+    if (ticket) return { ticketId: ticket.id, documentId: ticket.documentId, ticketNumber: ticket.ticketNumber, via: 'headers' };
   }
   return null;
 }
@@ -59,19 +63,19 @@ async function matchBySubject(strapi: Core.Strapi, subject: string, sender: stri
   const tag = TICKET_TAG.exec(subject);
   if (tag) {
     const ticketNumber = `TKT-${tag[1]}-${tag[2]}`;
-    const ticket = (await strapi.db.query(TICKET).findOne({ where: { ticketNumber }, select: ['id', 'documentId'] })) as TicketRef | null;
-    if (ticket) return { ticketId: ticket.id, documentId: ticket.documentId, via: 'subject' };
+    const ticket = (await strapi.db.query(TICKET).findOne({ where: { ticketNumber }, select: TICKET_REF })) as TicketRef | null;
+    if (ticket) return { ticketId: ticket.id, documentId: ticket.documentId, ticketNumber: ticket.ticketNumber, via: 'subject' };
   }
   for (const pattern of LEGACY_TAGS) {
     const legacy = pattern.exec(subject);
     if (!legacy) continue;
     const id = Number(legacy[1]);
     if (!Number.isSafeInteger(id)) continue;
-    const ticket = (await strapi.db.query(TICKET).findOne({ where: { id }, select: ['id', 'documentId'] })) as TicketRef | null;
+    const ticket = (await strapi.db.query(TICKET).findOne({ where: { id }, select: TICKET_REF })) as TicketRef | null;
     // a staff address counts before it is verified: the apply stage keeps an unverified one to a note
     if (!ticket) continue;
     const claimed = await claimedRole(strapi, ticket.id, sender);
-    if (!['unknown', 'own'].includes(claimed)) return { ticketId: ticket.id, documentId: ticket.documentId, via: 'subject', claimed };
+    if (!['unknown', 'own'].includes(claimed)) return { ticketId: ticket.id, documentId: ticket.documentId, ticketNumber: ticket.ticketNumber, via: 'subject', claimed };
   }
   return null;
 }
