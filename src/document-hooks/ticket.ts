@@ -116,7 +116,8 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
         company: data.company as string | undefined,
         branch: data.branch as string | undefined,
       });
-      data.contact = contact.documentId;
+      // by id: Strapi would otherwise look the documentId up again, and the default locale with it
+      data.contact = contact.id;
     }
     const now = new Date();
     data.ticketNumber = await ticketNumberService(strapi).next(now);
