@@ -4,6 +4,9 @@
 //   node bench/ingest-server.js ingest    ingestMailbox() on the IMAP mailbox in IMAP_* (the
 //                                         product's pipeline, in-process, no HTTP), then what the
 //                                         database holds, per outcome.
+//                                         BENCH_PATHOLOGICAL_FOLDER: then the mails of that folder,
+//                                         one ingestMailbox run each, timed.
+//   node bench/ingest-server.js idle      boots and waits: Strapi's own RSS, without ingestion.
 //   node bench/ingest-server.js contact   BENCH_CONTACT_TICKETS tickets bulk-inserted for one
 //                                         contact, then BENCH_CREATES tickets created through the
 //                                         Document Service for that contact and for a fresh one
@@ -125,8 +128,36 @@ async function ingest(app, queries) {
     statements: queries ? queries.total() : null,
     topStatements: queries ? queries.top(Number(process.env.BENCH_TOP_STATEMENTS ?? 15)) : null,
   };
+  // the corpus's peak, before the pathological mix (which reports its own)
+  result.peakRss = process.resourceUsage().maxRSS * 1024;
+  if (process.env.BENCH_PATHOLOGICAL_FOLDER) result.pathological = await pathological(app, config, process.env.BENCH_PATHOLOGICAL_FOLDER);
   result.uploadsRemoved = await removeUploads(app);
   return result;
+}
+
+/**
+ * The pathological mix, one mail per ingestMailbox run (limit 1: nothing fetched ahead), so that
+ * each mail's time, fetch to commit, is its own.
+ */
+async function pathological(app, config, folder) {
+  const { ingestMailbox } = require(path.join(app.dirs.dist.src, 'mail-ingestion', 'pipeline.js'));
+  const mails = [];
+  for (;;) {
+    const lines = [];
+    const started = performance.now();
+    const report = await ingestMailbox(app, config, { folder, limit: 1, log: (line) => lines.push(line) });
+    await drain(app);
+    if (report.fetched === 0) break;
+    const line = lines.find((entry) => /^\[ingest\] uid \d+:/.test(entry)) ?? '';
+    mails.push({ ms: performance.now() - started, line: line.replace(/^\[ingest\] /, '') });
+  }
+  return mails;
+}
+
+/** A booted Strapi that does nothing: what of the ingesting process's RSS is Strapi's own. */
+async function idle() {
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  return { rss: process.memoryUsage().rss };
 }
 
 // ---- one contact with many tickets ------------------------------------------------------------
@@ -237,9 +268,10 @@ async function main() {
   let result;
   if (mode === 'ingest') result = await ingest(app, queries);
   else if (mode === 'contact') result = await contact(app);
+  else if (mode === 'idle') result = await idle();
   else throw new Error(`unknown mode ${mode}`);
   result.rssAfterBoot = rssAfterBoot;
-  result.peakRss = process.resourceUsage().maxRSS * 1024;
+  result.peakRss ??= process.resourceUsage().maxRSS * 1024;
   // a normal exit (no graceful destroy: the outbox would try to deliver), so --cpu-prof is written
   process.send({ type: 'result', result }, () => process.exit(0));
 }

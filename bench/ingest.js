@@ -11,19 +11,22 @@
 //    in-process (no HTTP); prints mails/s, the ratio to the floor, the child's peak RSS and what
 //    became of every mail (tickets, comments, automatic, duplicates, quarantined), which must add
 //    up to the corpus.
+//    Then a pathological mix (bench/ingest-pathological.js: deep HTML, large images, very long
+//    lines, many parts) from its own folder, one mail per run, and the slowest mail's time. A child
+//    that boots Strapi and ingests nothing gives the idle RSS printed beside the ingesting one.
 // 4. One contact with BENCH_CONTACT_TICKETS (100,000) tickets (bulk insert into tickets and
 //    tickets_contact_lnk as Strapi writes them): BENCH_CREATES (200) Document Service creates for
 //    that contact and for a fresh one, twice, interleaved, with the statements run on the link table
 //    (the max(ticket_ord) Strapi runs to append a ticket to the contact's list, while it has one).
 //
-// Usage: npm run bench:ingest -- [--mails N] [--contact-tickets N] [--skip-contact] [--skip-ingest]
+// Usage: npm run bench:ingest -- [--mails N] [--contact-tickets N] [--skip-contact] [--skip-ingest] [--skip-pathological]
 // Environment knobs (all optional; the flags win):
 //   BENCH_MAILS (1000)  BENCH_SEED (1)  BENCH_BATCH (INGEST_BATCH_SIZE for both, 100)
 //   BENCH_CONTACT_TICKETS (100000; 0 skips step 4)  BENCH_CREATES (200)
 //   BENCH_COUNT_QUERIES=1   SQL statements per mail, and the costliest statements
 //   BENCH_CPU_PROF=<dir>    run the ingesting child with --cpu-prof
 //   BENCH_INGEST_V8_FLAGS   V8 flags for the ingesting child (--max-old-space-size=200, say)
-//   BENCH_ENFORCE=1         exit 1 when a target (100 mails/s; 400 MB peak RSS) is missed
+//   BENCH_ENFORCE=1         exit 1 when a target (100 mails/s; 400 MB peak RSS; slowest mail 2 s) is missed
 const { BENCH_STRAPI_ENV } = require('./strapi-env');
 const fs = require('fs');
 const os = require('os');
@@ -32,10 +35,13 @@ const { fork } = require('child_process');
 const { parseArgs } = require('util');
 const corpus = require('./mail-corpus');
 const { measureFloor } = require('./ingest-floor');
+const { pathologicalMails } = require('./ingest-pathological');
 
 const appDir = path.resolve(__dirname, '..');
 const TARGET_RATE = 100;
 const TARGET_RSS_MB = 400;
+const TARGET_SLOWEST_MS = 2000;
+const PATHOLOGICAL_FOLDER = 'Pathological';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,6 +49,7 @@ const { values: args } = parseArgs({
     'contact-tickets': { type: 'string' },
     'skip-contact': { type: 'boolean', default: false },
     'skip-ingest': { type: 'boolean', default: false },
+    'skip-pathological': { type: 'boolean', default: false },
   },
 });
 const MAILS = Number(args.mails ?? process.env.BENCH_MAILS ?? 1000);
@@ -128,6 +135,18 @@ async function benchIngest() {
       await corpus.appendCorpus(server, 'INBOX', slice, { batchSize: BATCH });
     }
     console.log(`Dovecot on 127.0.0.1:${server.port}; APPEND ${MAILS} mails in ${Date.now() - t} ms`);
+    const pathological = args['skip-pathological'] ? [] : pathologicalMails();
+    if (pathological.length > 0) {
+      const built = [];
+      for (const mail of pathological) built.push(await mail.build());
+      await corpus.appendCorpus(server, PATHOLOGICAL_FOLDER, built, { batchSize: 1 });
+      console.log(`pathological mix: ${pathological.length} mails, ${(built.reduce((sum, mail) => sum + mail.length, 0) / 1024 / 1024).toFixed(1)} MB, in folder ${PATHOLOGICAL_FOLDER}`);
+    }
+
+    process.stdout.write('idle: a booted Strapi that ingests nothing ... ');
+    const idleDatabase = tempDatabase('idle');
+    const idle = await runServer('idle', strapiEnv(idleDatabase.file)).finally(() => idleDatabase.drop());
+    console.log(`peak RSS ${mb(idle.peakRss)}`);
 
     process.stdout.write('floor: fetch + parse, no database ... ');
     const floor = await measureFloor(server.env, { batch: BATCH, warmup: 1 });
@@ -143,6 +162,7 @@ async function benchIngest() {
         SUPPORT_EMAIL: SUPPORT,
         SMTP_FROM: SUPPORT,
         INGEST_BATCH_SIZE: String(BATCH),
+        ...(pathological.length > 0 ? { BENCH_PATHOLOGICAL_FOLDER: PATHOLOGICAL_FOLDER } : {}),
       })
     );
     const seconds = result.ms / 1000;
@@ -162,6 +182,7 @@ async function benchIngest() {
     console.log(`  floor (fetch + parse, warm)   ${String(Math.round(floor.mailsPerSecond)).padStart(8)} mails/s`);
     console.log(`  ratio floor / end to end      ${(floor.mailsPerSecond / endToEnd).toFixed(1).padStart(8)}`);
     console.log(`  peak RSS, ingesting process   ${mb(result.peakRss).padStart(8)} (${mb(result.rssAfterBoot)} after Strapi's boot)   target < ${TARGET_RSS_MB} MB: ${result.peakRss < TARGET_RSS_MB * 1024 * 1024 ? 'met' : 'NOT met'}`);
+    console.log(`  peak RSS, idle booted Strapi   ${mb(idle.peakRss).padStart(8)} (the same boot, no ingestion: what of the above is Strapi's own)`);
     console.log(`    while ingesting, largest: heap used ${mb(result.memory.heapUsed)}, heap ${mb(result.memory.heapTotal)}, external ${mb(result.memory.external)} (sampled every 50 ms)`);
     console.log(`  peak RSS, floor process       ${mb(floor.peakRss).padStart(8)}`);
     console.log(
@@ -177,8 +198,18 @@ async function benchIngest() {
       console.log(`  SQL statements: ${result.statements} (${(result.statements / MAILS).toFixed(1)} per mail); costliest:`);
       for (const q of result.topStatements) console.log(`    ${q.ms.toFixed(0).padStart(6)} ms ${String(q.count).padStart(6)}x  ${q.sql}`);
     }
+    let slowest = null;
+    if (pathological.length > 0) {
+      console.log(`  pathological mix, each mail ingested alone (fetch to commit):`);
+      result.pathological.forEach((mail, i) => {
+        console.log(`    ${mail.ms.toFixed(0).padStart(6)} ms  ${(pathological[i]?.label ?? '?').padEnd(58)} ${mail.line.slice(0, 90)}`);
+        if (!slowest || mail.ms > slowest.ms) slowest = { ...mail, label: pathological[i]?.label };
+      });
+      if (result.pathological.length !== pathological.length) throw new Error(`ingested ${result.pathological.length} of the ${pathological.length} pathological mails`);
+      console.log(`  slowest mail                  ${slowest.ms.toFixed(0).padStart(8)} ms (${slowest.label})   target < ${TARGET_SLOWEST_MS} ms: ${slowest.ms < TARGET_SLOWEST_MS ? 'met' : 'NOT met'}`);
+    }
     if (counted !== MAILS || result.inbound !== MAILS) throw new Error('the outcomes do not add up to the corpus');
-    return { endToEnd, floor: floor.mailsPerSecond, peakRss: result.peakRss };
+    return { endToEnd, floor: floor.mailsPerSecond, peakRss: result.peakRss, slowestMs: slowest?.ms ?? 0 };
   } finally {
     await server.stop().catch(() => {});
     database.drop();
@@ -223,7 +254,7 @@ async function main() {
   let missed = false;
   if (!args['skip-ingest'] && MAILS > 0) {
     const ingest = await benchIngest();
-    missed ||= ingest.endToEnd < TARGET_RATE || ingest.peakRss >= TARGET_RSS_MB * 1024 * 1024;
+    missed ||= ingest.endToEnd < TARGET_RATE || ingest.peakRss >= TARGET_RSS_MB * 1024 * 1024 || ingest.slowestMs >= TARGET_SLOWEST_MS;
   }
   if (CONTACT_TICKETS > 0) await benchContact();
   if (process.env.BENCH_ENFORCE === '1' && missed) process.exitCode = 1;
