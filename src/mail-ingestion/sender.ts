@@ -62,13 +62,13 @@ async function staffAddresses(strapi: Core.Strapi): Promise<Set<string>> {
 
 const staffAccountExists = async (strapi: Core.Strapi, address: string): Promise<boolean> => (await staffAddresses(strapi)).has(address);
 
+export type ClaimedRole = Exclude<SenderRole, 'unverified_staff'>;
+
 /**
  * Who the From address claims to be for a ticket, before any verification: our own address, the
  * requester (the ticket's address or its contact's), a staff account, a participant (an address on
  * the ticket's Cc list, its one source: see mail-ingestion/cc-list.ts), or nobody.
  */
-export type ClaimedRole = Exclude<SenderRole, 'unverified_staff'>;
-
 export async function claimedRole(strapi: Core.Strapi, ticketId: number, address: string | undefined): Promise<ClaimedRole> {
   if (!address) return 'unknown';
   const isOwn = await cachedOwnAddresses(strapi);
