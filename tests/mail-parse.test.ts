@@ -212,7 +212,7 @@ describe('parseMail: HTML', () => {
     expect(mail.safeHtml).toBe('<p>html <b>version</b></p>');
   });
 
-  it('sanitises: scripts, handlers, styles, remote and relative images and unsafe links go; formatting, tables, safe links and cid/data images stay', async () => {
+  it('sanitises: scripts, handlers, style sheets, relative images and unsafe links go; formatting, tables, safe links and cid/data images stay; remote images are parked', async () => {
     const pixel = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
     const html = [
       '<html><head><title>Newsletter</title><style>p { color: red }</style><script>alert("head")</script></head>',
@@ -240,8 +240,11 @@ describe('parseMail: HTML', () => {
     ].join('\n');
     const mail = await parseMail(await compose({ from: 'news@example.com', subject: 'html', html, text: 'text version' }));
     const safe = mail.safeHtml ?? '';
-    expect(safe).not.toMatch(/<script|alert\(|onclick|onload|style|class=|<iframe|<form|<input|steal/i);
-    expect(safe).not.toContain('tracker.example');
+    expect(safe).not.toMatch(/<script|alert\(|onclick|onload|<style|style=|class=|<iframe|<form|<input|steal/i);
+    // the remote images stay, unloaded: no src, their address parked for "Show images"
+    expect(safe).toContain('<img width="1" height="1" data-remote-src="https://tracker.example/open.gif?u=1" />');
+    expect(safe).toContain('<img data-remote-src="http://tracker.example/open2.gif" />');
+    expect(safe).not.toMatch(/\ssrc="https?:|open3|url\(/);
     expect(safe).not.toContain('pixel.gif');
     expect(safe).not.toContain('Newsletter');
     expect(safe).not.toMatch(/data:text|svg/);
@@ -251,7 +254,7 @@ describe('parseMail: HTML', () => {
     expect(safe).toContain('<p>Hello <strong>there</strong> <em>you</em></p>');
     expect(safe).toContain('<img src="cid:logo@helpdesk.example" alt="logo" />');
     expect(safe).toContain(`<img src="${pixel}" alt="dot" />`);
-    expect(safe.match(/<img/g)).toHaveLength(2);
+    expect(safe.match(/<img/g)).toHaveLength(4);
     expect(safe).toContain('<a href="https://example.com/docs" target="_blank" rel="noopener noreferrer nofollow">docs</a>');
     expect(safe).toContain('<a href="http://example.com/plain" target="_blank" rel="noopener noreferrer nofollow">plain</a>');
     expect(safe).toContain('<a href="mailto:support@helpdesk.example" target="_blank" rel="noopener noreferrer nofollow">mail us</a>');
@@ -259,6 +262,59 @@ describe('parseMail: HTML', () => {
     expect(safe).toContain('<a>relative</a>');
     expect(safe).toContain('<table border="1"><tr><th colspan="2">Head</th></tr><tr><td>a</td><td>b</td></tr></table>');
     expect(safe).toContain('<ul><li>one</li></ul>');
+  });
+});
+
+describe('parseMail: the HTML shown in the ticket view', () => {
+  const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
+  it('keeps tables, lists and safe inline styles; drops positioning, url(), expressions and unknown properties', async () => {
+    const html = [
+      '<table style="border-collapse: collapse; width: 100%; position: absolute; top: 0" bgcolor="#f6f6f9" cellpadding="4">',
+      '<tr><th style="text-align: left; border-bottom: 2px solid #4945ff; color: rgb(73, 69, 255)">Browser</th><th>Version</th></tr>',
+      '<tr><td style="padding: 4px 8px; font-weight: bold; background: url(https://tracker.example/bg.gif)">Chrome</td>',
+      '<td style="width: expression(alert(1)); font-style: italic; z-index: 99; background-color: #fff0f0">131</td></tr>',
+      '</table>',
+      '<ol start="3"><li style="color: var(--x); margin-left: -999px">first</li><li style="color: u\\rl(x)">second</li></ol>',
+      '<p style="font-family: \'Segoe UI\', Arial, sans-serif; font-size: 13px; transform: scale(9); float: left">Thanks</p>',
+    ].join('');
+    const mail = await parseMail(await compose({ from: 'ann@example.com', subject: 'table', html }));
+    expect(mail.safeHtml).toBe(
+      [
+        '<table style="border-collapse:collapse;width:100%" bgcolor="#f6f6f9" cellpadding="4">',
+        '<tr><th style="text-align:left;border-bottom:2px solid #4945ff;color:rgb(73, 69, 255)">Browser</th><th>Version</th></tr>',
+        '<tr><td style="padding:4px 8px;font-weight:bold">Chrome</td>',
+        '<td style="font-style:italic;background-color:#fff0f0">131</td></tr>',
+        '</table>',
+        '<ol start="3"><li>first</li><li>second</li></ol>',
+        '<p style="font-family:\'Segoe UI\', Arial, sans-serif;font-size:13px">Thanks</p>',
+      ].join('')
+    );
+  });
+
+  it('names the stored part of each cid: image (by file name and which part of that name), and parks remote images', async () => {
+    const mail = await parseMail(
+      await compose({
+        from: 'ann@example.com',
+        subject: 'screenshots',
+        html: '<p>Before <img src="cid:one@mail"> after <img src="cid:two@mail" alt="after"> logo <img src="https://cdn.example/logo.png" alt="Logo"> gone <img src="cid:missing@mail"></p>',
+        attachments: [
+          { filename: 'image.png', content: PNG, cid: 'one@mail', contentDisposition: 'inline' },
+          { filename: 'image.png', content: PNG, cid: 'two@mail', contentDisposition: 'inline' },
+          { filename: 'report.pdf', content: Buffer.from('%PDF-1.4\n'), contentType: 'application/pdf' },
+        ],
+      })
+    );
+    expect(mail.safeHtml).toBe(
+      '<p>Before <img src="cid:one@mail" data-inline-file="image.png" data-inline-index="0" /> ' +
+        'after <img src="cid:two@mail" alt="after" data-inline-file="image.png" data-inline-index="1" /> ' +
+        'logo <img alt="Logo" data-remote-src="https://cdn.example/logo.png" /> gone <img src="cid:missing@mail" /></p>'
+    );
+    expect(mail.attachments.map((part) => [part.filename, part.inline])).toEqual([
+      ['image.png', true],
+      ['image.png', true],
+      ['report.pdf', false],
+    ]);
   });
 });
 
@@ -294,7 +350,7 @@ describe('parseMail: visibleText', () => {
       })
     );
     expect(mail.visibleText).toBe('Thanks, that fixed it!');
-    expect(mail.safeHtml).toContain('<blockquote>Please restart the router.</blockquote>');
+    expect(mail.safeHtml).toContain('<blockquote style="margin:0px 0px 0px 0.8ex">Please restart the router.</blockquote>');
   });
 
   it('strips an Outlook-style reply: "-----Original Message-----", "From: … Sent: …" with or without an address', async () => {
@@ -445,7 +501,7 @@ describe('parseMail: attachments', () => {
     expect(shot).toEqual({ filename: 'screenshot.png', contentType: 'image/png', size: png.length, content: png, inline: true, contentId: 'shot@ann.example' });
     expect(invoice).toEqual({ filename: 'invoice.pdf', contentType: 'application/pdf', size: pdf.length, content: pdf, inline: false, contentId: null });
     expect(Buffer.isBuffer(invoice.content)).toBe(true);
-    expect(mail.safeHtml).toBe('<p>See <img src="cid:shot@ann.example" alt="screenshot" /></p>');
+    expect(mail.safeHtml).toBe('<p>See <img src="cid:shot@ann.example" alt="screenshot" data-inline-file="screenshot.png" data-inline-index="0" /></p>');
   });
 
   it('names unnamed parts attachment-N.<ext>, keeps only the last segment of a path-like name, and reads Content-ID without brackets', async () => {

@@ -19,54 +19,173 @@ export async function htmlToText(html: string): Promise<string> {
   return (await simpleParser(wrapped, { keepCidLinks: true, skipTextToHtml: true })).text ?? '';
 }
 
-/** cid: (an inline part of this mail) or a raster data: image. Anything else is a remote load. */
-const SAFE_IMAGE_SOURCE = /^(?:cid:|data:image\/(?:png|jpe?g|gif|webp|bmp)[;,])/i;
+/** A raster data: image (inline in the HTML itself). */
+const DATA_IMAGE = /^data:image\/(?:png|jpe?g|gif|webp|bmp)[;,]/i;
+/** A remote image: kept, not loaded (see REMOTE_IMAGE_ATTRIBUTE). */
+const REMOTE_IMAGE = /^https?:\/\/[^\s]+$/i;
 const SAFE_LINK = /^(?:https?:|mailto:)/i;
 
-const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p', 'br', 'div', 'span', 'b', 'strong', 'i', 'em', 'u', 's', 'strike', 'del', 'ins', 'sub', 'sup',
-    'small', 'font', 'center', 'blockquote', 'pre', 'code', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-    'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'a', 'img',
-    'table', 'caption', 'colgroup', 'col', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td',
-  ],
-  allowedAttributes: {
-    '*': ['dir', 'lang'],
-    a: ['href', 'title', 'name', 'target', 'rel'],
-    img: ['src', 'alt', 'title', 'width', 'height'],
-    font: ['color', 'face', 'size'],
-    ol: ['start', 'type'],
-    table: ['border', 'cellpadding', 'cellspacing', 'width', 'align'],
-    col: ['span', 'width'],
-    colgroup: ['span', 'width'],
-    th: ['colspan', 'rowspan', 'align', 'valign', 'width', 'scope'],
-    td: ['colspan', 'rowspan', 'align', 'valign', 'width'],
-  },
-  // no style or class: CSS can load remote images (background: url(…)) and restyle the page
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['cid', 'data'] },
-  allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
-  allowProtocolRelative: false,
-  disallowedTagsMode: 'discard',
-  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'template'],
-  transformTags: {
-    a: (tagName, attribs) => {
-      const href = (attribs.href ?? '').replace(/[\x00-\x20]+/g, '');
-      const kept: sanitizeHtml.Attributes = {};
-      if (attribs.title) kept.title = attribs.title;
-      if (attribs.name) kept.name = attribs.name;
-      if (SAFE_LINK.test(href)) {
-        kept.href = href;
-        kept.target = '_blank';
-        kept.rel = 'noopener noreferrer nofollow';
-      }
-      return { tagName, attribs: kept };
-    },
-  },
-  // an <img> whose source is not cid:/data:image goes entirely (tracking pixels, relative paths)
-  exclusiveFilter: (frame) => frame.tag === 'img' && !SAFE_IMAGE_SOURCE.test((frame.attribs.src ?? '').trim()),
+/**
+ * Where a remote image's address goes instead of `src`: nothing loads it until staff ask ("Show
+ * images" in the ticket view copies it back); tracking pixels stay unseen by default.
+ */
+export const REMOTE_IMAGE_ATTRIBUTE = 'data-remote-src';
+/**
+ * An inline (cid:) image names the mail part it shows: its file name and which of the mail's parts
+ * with that name it is (0 for the first), since the stored attachments know their names, not
+ * their Content-IDs. The ticket view points it at that stored file.
+ */
+export const INLINE_FILE_ATTRIBUTE = 'data-inline-file';
+export const INLINE_INDEX_ATTRIBUTE = 'data-inline-index';
+
+/** A mail part as the sanitiser needs it to resolve cid: references. */
+export interface MailPart {
+  filename: string;
+  contentId: string | null;
+}
+
+/*
+ * Inline styles: what mail layouts use to look as written (colours, type, alignment, borders,
+ * spacing, sizes), each value checked against a pattern without parentheses except rgb()/hsl(), so
+ * no url(), expression() or var(); no position, float, transform, z-index or background images.
+ */
+const LENGTH = String.raw`-?\d*\.?\d+(?:px|pt|em|rem|ex|ch|%|cm|mm|in|vw|vh)?`;
+const COLOR = String.raw`(?:#[0-9a-f]{3,8}|(?:rgb|rgba|hsl|hsla)\([\d\s.,%/]+\)|[a-z]+)`;
+const BORDER_STYLE = 'none|hidden|solid|dashed|dotted|double|groove|ridge|inset|outset';
+const BORDER_WIDTH = 'thin|medium|thick';
+const words = (pattern: string): RegExp[] => [new RegExp(`^(?:${pattern})$`, 'i')];
+const list = (item: string): RegExp[] => [new RegExp(`^(?:${item})(?:\\s+(?:${item}))*$`, 'i')];
+const NON_NEGATIVE = String.raw`\d*\.?\d+(?:px|pt|em|rem|ex|ch|%|cm|mm|in|vw|vh)?`;
+const SIZE = words(`${NON_NEGATIVE}|auto|none|inherit`);
+const SPACING = list(`${NON_NEGATIVE}|auto|0`);
+const BORDER = list(`${NON_NEGATIVE}|${BORDER_WIDTH}|${BORDER_STYLE}|${COLOR}`);
+
+const ALLOWED_STYLES: Record<string, RegExp[]> = {
+  color: words(COLOR),
+  'background-color': words(COLOR),
+  'font-weight': words('normal|bold|bolder|lighter|[1-9]00'),
+  'font-style': words('normal|italic|oblique'),
+  'font-size': words(`${NON_NEGATIVE}|xx-small|x-small|small|medium|large|x-large|xx-large|smaller|larger`),
+  'font-family': [/^[\w\s,'"-]+$/],
+  'line-height': words(`${NON_NEGATIVE}|normal`),
+  'text-align': words('left|right|center|justify|start|end'),
+  'text-decoration': list('none|underline|overline|line-through|solid|double|dotted|dashed|wavy'),
+  'text-transform': words('none|uppercase|lowercase|capitalize'),
+  'vertical-align': words('top|middle|bottom|baseline|text-top|text-bottom|sub|super'),
+  'white-space': words('normal|nowrap|pre|pre-wrap|pre-line'),
+  'letter-spacing': words(`${LENGTH}|normal`),
+  'text-indent': words(LENGTH),
+  border: BORDER,
+  'border-top': BORDER,
+  'border-right': BORDER,
+  'border-bottom': BORDER,
+  'border-left': BORDER,
+  'border-color': list(COLOR),
+  'border-style': list(BORDER_STYLE),
+  'border-width': list(`${NON_NEGATIVE}|${BORDER_WIDTH}`),
+  'border-collapse': words('collapse|separate'),
+  'border-spacing': SPACING,
+  'border-radius': SPACING,
+  padding: SPACING,
+  'padding-top': SPACING,
+  'padding-right': SPACING,
+  'padding-bottom': SPACING,
+  'padding-left': SPACING,
+  margin: SPACING,
+  'margin-top': SPACING,
+  'margin-right': SPACING,
+  'margin-bottom': SPACING,
+  'margin-left': SPACING,
+  width: SIZE,
+  'min-width': SIZE,
+  'max-width': SIZE,
+  height: SIZE,
+  'min-height': SIZE,
+  'max-height': SIZE,
+  display: words('none|block|inline|inline-block|table|table-row|table-cell'),
 };
 
-export function sanitizeMailHtml(html: string): string {
-  return sanitizeHtml(html, SANITIZE_OPTIONS).trim();
+/** Table attributes mail layouts use; none of them loads anything. */
+const CELL_ATTRIBUTES = ['colspan', 'rowspan', 'align', 'valign', 'width', 'height', 'bgcolor', 'scope'];
+
+function sanitizeOptions(parts: readonly MailPart[]): sanitizeHtml.IOptions {
+  const inline = inlineReferences(parts);
+  return {
+    allowedTags: [
+      'p', 'br', 'div', 'span', 'b', 'strong', 'i', 'em', 'u', 's', 'strike', 'del', 'ins', 'sub', 'sup',
+      'small', 'big', 'font', 'center', 'blockquote', 'pre', 'code', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+      'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'a', 'img',
+      'table', 'caption', 'colgroup', 'col', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td',
+    ],
+    allowedAttributes: {
+      '*': ['dir', 'lang', 'style', 'align'],
+      a: ['href', 'title', 'name', 'target', 'rel'],
+      img: ['src', 'alt', 'title', 'width', 'height', REMOTE_IMAGE_ATTRIBUTE, INLINE_FILE_ATTRIBUTE, INLINE_INDEX_ATTRIBUTE],
+      font: ['color', 'face', 'size'],
+      ol: ['start', 'type'],
+      table: ['border', 'cellpadding', 'cellspacing', 'width', 'bgcolor'],
+      tr: ['bgcolor', 'valign'],
+      col: ['span', 'width'],
+      colgroup: ['span', 'width'],
+      th: CELL_ATTRIBUTES,
+      td: CELL_ATTRIBUTES,
+    },
+    // no class (restyling by the panel's own rules) and only the inline styles above
+    allowedStyles: { '*': ALLOWED_STYLES },
+    allowedSchemes: ['http', 'https', 'mailto'],
+    allowedSchemesByTag: { img: ['cid', 'data'] },
+    allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
+    allowProtocolRelative: false,
+    disallowedTagsMode: 'discard',
+    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'template'],
+    transformTags: {
+      a: (tagName, attribs) => {
+        const href = (attribs.href ?? '').replace(/[\x00-\x20]+/g, '');
+        const kept: sanitizeHtml.Attributes = {};
+        if (attribs.title) kept.title = attribs.title;
+        if (attribs.name) kept.name = attribs.name;
+        if (SAFE_LINK.test(href)) {
+          kept.href = href;
+          kept.target = '_blank';
+          kept.rel = 'noopener noreferrer nofollow';
+        }
+        if (attribs.style) kept.style = attribs.style;
+        return { tagName, attribs: kept };
+      },
+      img: (tagName, attribs) => {
+        const { src = '', [REMOTE_IMAGE_ATTRIBUTE]: _remote, [INLINE_FILE_ATTRIBUTE]: _file, [INLINE_INDEX_ATTRIBUTE]: _index, ...rest } = attribs;
+        const source = src.trim();
+        if (REMOTE_IMAGE.test(source)) return { tagName, attribs: { ...rest, [REMOTE_IMAGE_ATTRIBUTE]: source } };
+        if (DATA_IMAGE.test(source)) return { tagName, attribs: { src: source, ...rest } };
+        if (!/^cid:/i.test(source)) return { tagName, attribs: rest };
+        const part = inline.get(source.slice(4).replace(/^<|>$/g, ''));
+        const named: sanitizeHtml.Attributes = part ? { [INLINE_FILE_ATTRIBUTE]: part.filename, [INLINE_INDEX_ATTRIBUTE]: String(part.index) } : {};
+        return { tagName, attribs: { src: source, ...rest, ...named } };
+      },
+    },
+    // an <img> left with nothing to show goes (relative paths, svg or other data: types, no source)
+    exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src && !frame.attribs[REMOTE_IMAGE_ATTRIBUTE],
+  };
+}
+
+/** Content-ID → the part's file name and its index among the parts with that name. */
+function inlineReferences(parts: readonly MailPart[]): Map<string, { filename: string; index: number }> {
+  const seen = new Map<string, number>();
+  const references = new Map<string, { filename: string; index: number }>();
+  for (const part of parts) {
+    const index = seen.get(part.filename) ?? 0;
+    seen.set(part.filename, index + 1);
+    if (part.contentId && !references.has(part.contentId)) references.set(part.contentId, { filename: part.filename, index });
+  }
+  return references;
+}
+
+/**
+ * The mail's HTML reduced to an allow-list: formatting, tables, lists, safe inline styles, links
+ * (opening in a new tab), data: images, cid: images naming their part (`parts`: the mail's
+ * attachments in order), remote images parked in REMOTE_IMAGE_ATTRIBUTE. No script, event handler,
+ * style sheet, class, form, frame or object.
+ */
+export function sanitizeMailHtml(html: string, parts: readonly MailPart[] = []): string {
+  return sanitizeHtml(html, sanitizeOptions(parts)).trim();
 }

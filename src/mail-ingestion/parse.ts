@@ -83,6 +83,7 @@ async function toParsedMail(source: Buffer, parsed: MailparserMail, options: Par
   const needsText = !parsed.text?.trim() && html !== null && !parsed.textConversionError;
   const text = needsText ? await htmlToText(html) : parsed.text ?? '';
   const messageId = ownId ?? generatedMessageId(source);
+  const attachments = parsed.attachments.map((attachment, index) => toAttachment(attachment, index, options.maxAttachmentBytes));
   const senderHeader = parsed.headers.get('sender');
   const requester = requesterAddress(
     addressEntries(parsed.from, true),
@@ -106,8 +107,8 @@ async function toParsedMail(source: Buffer, parsed: MailparserMail, options: Par
     authenticationResults: headerValues(parsed.headerLines, 'authentication-results'),
     text,
     visibleText: visibleText(text),
-    safeHtml: html === null ? null : sanitizeMailHtml(html),
-    attachments: parsed.attachments.map((attachment, index) => toAttachment(attachment, index, options.maxAttachmentBytes)),
+    safeHtml: html === null ? null : sanitizeMailHtml(html, attachments),
+    attachments,
   };
 }
 

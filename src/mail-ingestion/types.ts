@@ -64,7 +64,7 @@ export interface ParsedMail {
   text: string;
   /** The new part of the text: quoted reply chain and signature stripped. */
   visibleText: string;
-  /** The HTML part sanitised with an allow-list, remote images removed; null when there is none. */
+  /** The HTML part sanitised with an allow-list (html.ts: remote images kept unloaded, cid: images naming their part); null when there is none. */
   safeHtml: string | null;
   attachments: MailAttachment[];
 }
