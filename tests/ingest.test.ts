@@ -253,7 +253,9 @@ describe('email-to-ticket ingestion', () => {
     );
     expect((await ticketBySubject('HTML only')).description).toMatch(/the portal is down/);
     const record = await helpdesk.strapi.db.query(INBOUND).findOne({ where: { subject: 'HTML only' } });
-    expect(record.htmlBody).not.toContain('tracker.test');
+    // the tracking pixel is kept unloaded (no src) until staff click "Show images" in the ticket view
+    expect(record.htmlBody).toContain('<img data-remote-src="https://tracker.test/pixel.gif" />');
+    expect(record.htmlBody).not.toMatch(/\ssrc="https:/);
     expect((await ticketBySubject('Grüße aus Köln')).description).toContain('Café geschlossen');
     expect((await ticketBySubject('Shift_JIS')).description).toContain('こんにちは');
   });
