@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { CSP_DEFAULTS } from '@strapi/utils';
 import { attachmentLimits, multipartErrorHandler } from '../src/api/attachment/domain/attachment-policy';
 import { corsOrigin, corsPolicy } from '../src/security/cors';
 
@@ -6,7 +7,17 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   // strapi::logger's request line, with secrets in query strings (confirmation links) masked
   'global::request-log',
   'strapi::errors',
-  'strapi::security',
+  // Strapi's policy, and images from anywhere: a customer's mail shows its remote images when staff
+  // click "Show images" (the ticket view's mail frame has its own stricter policy until then)
+  {
+    name: 'strapi::security',
+    config: {
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: { ...CSP_DEFAULTS, 'img-src': [...CSP_DEFAULTS['img-src'], 'http:', 'https:'], upgradeInsecureRequests: null },
+      },
+    },
+  },
   // only listed origins may read responses with credentials (CORS_ORIGINS; see src/security/cors.ts)
   { name: 'strapi::cors', config: { origin: corsOrigin(corsPolicy(env)), credentials: true } },
   'strapi::poweredBy',
