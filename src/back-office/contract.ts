@@ -162,7 +162,22 @@ export interface TimelineAttachment {
 export type MessageKind = 'opening' | 'customer' | 'public_reply' | 'internal_note';
 
 export type TimelineItem =
-  | { type: 'message'; kind: MessageKind; id: string; at: string; author: string; body: string; attachments: TimelineAttachment[] }
+  | {
+      type: 'message';
+      kind: MessageKind;
+      id: string;
+      at: string;
+      author: string;
+      body: string;
+      /**
+       * The mail's HTML when the message came as an HTML mail, sanitised at ingestion
+       * (src/mail-ingestion/html.ts: remote images unloaded in data-remote-src, inline images
+       * naming their file in data-inline-file); null: show `body`.
+       */
+      html: string | null;
+      /** The message's files: the mail's attachments and inline images, or the files sent with a reply. */
+      attachments: TimelineAttachment[];
+    }
   | { type: 'event'; id: string; at: string; action: string; text: string; note: string | null }
   | { type: 'attachment'; id: string; at: string; author: string; attachment: TimelineAttachment };
 

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { ATTACHMENT, COMMENT, TICKET, TICKET_HISTORY } from '../../uids';
+import { ATTACHMENT, COMMENT, INBOUND_EMAIL, TICKET, TICKET_HISTORY } from '../../uids';
 import { ticketWorkflowService } from '../../services';
 import { agentForAdmin } from '../../access/staff-identity';
 import { attachmentUploadService, type AttachmentRecord } from '../../api/attachment/services/attachment-upload';
@@ -52,11 +52,25 @@ interface CommentRow {
   createdAt: string | Date;
 }
 
+/**
+ * A file of the mail that opened the ticket: ingestion stores those on the ticket alone (there is
+ * no comment), as the system. Files staff or requesters add to the ticket name their uploader.
+ */
+const fromOpeningMail = (ticket: TicketRow, file: AttachmentRow): boolean => ticket.source === 'email' && file.uploadedByType === 'system';
+
 interface AttachmentRow {
   id: number;
   documentId: string;
+  uploadedByType: string | null;
   uploadedByName: string | null;
   createdAt: string | Date;
+  comment: { id: number } | null;
+}
+
+/** The mail a ticket or comment came from, as ingestion recorded it (sanitised HTML). */
+interface InboundRow {
+  htmlBody: string | null;
+  outcome: string;
   comment: { id: number } | null;
 }
 
@@ -127,7 +141,7 @@ export const ticketViewService = (strapi: Core.Strapi) => {
   }
 
   async function timeline(ticket: TicketRow, requesterName: string): Promise<TimelineItem[]> {
-    const [comments, files, history] = await Promise.all([
+    const [comments, files, history, mails] = await Promise.all([
       strapi.db.query(COMMENT).findMany({
         where: { ticket: { id: ticket.id } },
         select: ['id', 'documentId', 'body', 'isInternal', 'authorType', 'authorName', 'createdAt'],
@@ -135,7 +149,7 @@ export const ticketViewService = (strapi: Core.Strapi) => {
       }) as Promise<CommentRow[]>,
       strapi.db.query(ATTACHMENT).findMany({
         where: { ticket: { id: ticket.id } },
-        select: ['id', 'documentId', 'uploadedByName', 'createdAt'],
+        select: ['id', 'documentId', 'uploadedByType', 'uploadedByName', 'createdAt'],
         populate: { comment: { select: ['id'] } },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       }) as Promise<AttachmentRow[]>,
@@ -143,7 +157,16 @@ export const ticketViewService = (strapi: Core.Strapi) => {
         where: { ticket: { id: ticket.id }, action: { $notIn: [...SHOWN_ELSEWHERE] } },
         orderBy: [{ timestamp: 'asc' }, { id: 'asc' }],
       }) as Promise<HistoryRow[]>,
+      // the HTML of the mails the ticket and its comments came from (the inbound log keeps it, server-written)
+      strapi.db.query(INBOUND_EMAIL).findMany({
+        where: { ticket: { id: ticket.id }, outcome: { $in: ['ticket_created', 'comment_added'] }, htmlBody: { $notNull: true } },
+        select: ['htmlBody', 'outcome'],
+        populate: { comment: { select: ['id'] } },
+      }) as Promise<InboundRow[]>,
     ]);
+    const openingHtml = mails.find((mail) => mail.outcome === 'ticket_created')?.htmlBody ?? null;
+    const htmlOf = new Map(mails.flatMap((mail) => (mail.comment ? [[mail.comment.id, mail.htmlBody] as const] : [])));
+    const openingFiles: TimelineAttachment[] = [];
     // names, sizes and download URLs as the attachment route answers them (signed for a private bucket)
     const records = new Map((await attachments().readRecords(files.map((file) => file.id))).map((record) => [record.id, record]));
     const filesOf = new Map<number, TimelineAttachment[]>();
@@ -155,7 +178,8 @@ export const ticketViewService = (strapi: Core.Strapi) => {
         at: iso(ticket.createdAt),
         author: requesterName,
         body: ticket.description ?? '',
-        attachments: [],
+        html: openingHtml,
+        attachments: openingFiles,
       },
     ];
     for (const file of files) {
@@ -163,6 +187,8 @@ export const ticketViewService = (strapi: Core.Strapi) => {
       if (!record) continue;
       if (file.comment) {
         filesOf.set(file.comment.id, [...(filesOf.get(file.comment.id) ?? []), toAttachment(record)]);
+      } else if (fromOpeningMail(ticket, file)) {
+        openingFiles.push(toAttachment(record));
       } else {
         items.push({ type: 'attachment', id: `attachment-${file.documentId}`, at: iso(file.createdAt), author: file.uploadedByName ?? 'System', attachment: toAttachment(record) });
       }
@@ -175,6 +201,8 @@ export const ticketViewService = (strapi: Core.Strapi) => {
         at: iso(comment.createdAt),
         author: comment.authorName ?? (comment.authorType === 'requester' ? requesterName : 'System'),
         body: comment.body,
+        // a system note quoting a mail (an unknown sender's) keeps its text, with the heading saying why
+        html: comment.authorType === 'system' ? null : htmlOf.get(comment.id) ?? null,
         attachments: filesOf.get(comment.id) ?? [],
       });
     }

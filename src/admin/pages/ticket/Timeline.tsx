@@ -1,7 +1,10 @@
+import { useMemo, useState } from 'react';
 import { Box, Flex, Typography } from '@strapi/design-system';
 import { Paperclip } from '@strapi/icons';
 import type { MessageKind, TimelineAttachment, TimelineItem } from './types';
 import { formatBytes, formatMoment } from './format';
+import { mailDocument } from './mail-html';
+import { MailBody } from './MailBody';
 
 /** How each kind of message looks: who it is from is readable at a glance, internal notes stand apart. */
 const KIND_STYLE: Record<MessageKind, { label: string; background: string; borderColor: string; marginLeft: number; marginRight: number }> = {
@@ -29,8 +32,51 @@ const AttachmentLink = ({ file }: { file: TimelineAttachment }) => (
   </Flex>
 );
 
+const isImage = (file: TimelineAttachment): boolean => Boolean(file.url && file.mime?.startsWith('image/'));
+
+/** An image file as a preview that opens the file; the name below it. */
+const ImagePreview = ({ file }: { file: TimelineAttachment }) => (
+  <Flex tag="figure" direction="column" alignItems="flex-start" gap={1} margin={0} data-attachment={file.name} data-preview>
+    <a href={file.url ?? undefined} target="_blank" rel="noopener noreferrer" aria-label={`Open ${file.name}`}>
+      <Box borderColor="neutral200" hasRadius padding={1} background="neutral100">
+        <img src={file.url ?? undefined} alt={file.name} style={{ display: 'block', maxWidth: '16rem', maxHeight: '10rem', objectFit: 'contain' }} />
+      </Box>
+    </a>
+    <Typography tag="figcaption" variant="pi" textColor="neutral600">
+      {[file.name, formatBytes(file.size)].filter(Boolean).join(', ')}
+    </Typography>
+  </Flex>
+);
+
+/** The message's files: images as previews, the others as links; none that the mail shows in its text. */
+const MessageFiles = ({ files }: { files: TimelineAttachment[] }) => {
+  if (files.length === 0) return null;
+  const images = files.filter(isImage);
+  const others = files.filter((file) => !isImage(file));
+  return (
+    <Flex direction="column" alignItems="flex-start" gap={2} paddingTop={3} aria-label="Files">
+      {images.length > 0 && (
+        <Flex gap={3} wrap="wrap" alignItems="flex-end">
+          {images.map((file) => (
+            <ImagePreview key={file.id} file={file} />
+          ))}
+        </Flex>
+      )}
+      {others.map((file) => (
+        <AttachmentLink key={file.id} file={file} />
+      ))}
+    </Flex>
+  );
+};
+
 const Message = ({ item }: { item: Extract<TimelineItem, { type: 'message' }> }) => {
   const style = KIND_STYLE[item.kind];
+  const [imagesShown, setImagesShown] = useState(false);
+  const mail = useMemo(
+    () => (item.html === null ? null : { ...mailDocument(item.html, item.attachments, imagesShown, getComputedStyle(document.body).fontFamily), imagesShown }),
+    [item.html, item.attachments, imagesShown]
+  );
+  const listed = mail ? item.attachments.filter((file) => !mail.shownInline.has(file.id)) : item.attachments;
   return (
     <Box
       tag="article"
@@ -55,16 +101,14 @@ const Message = ({ item }: { item: Extract<TimelineItem, { type: 'message' }> })
           <time dateTime={item.at}>{formatMoment(item.at)}</time>
         </Typography>
       </Flex>
-      <Typography tag="p" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-        {item.body}
-      </Typography>
-      {item.attachments.length > 0 && (
-        <Flex direction="column" alignItems="flex-start" gap={1} paddingTop={3}>
-          {item.attachments.map((file) => (
-            <AttachmentLink key={file.id} file={file} />
-          ))}
-        </Flex>
+      {mail ? (
+        <MailBody title={`${style.label} from ${item.author}`} mail={mail} onShowImages={() => setImagesShown(true)} />
+      ) : (
+        <Typography tag="p" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+          {item.body}
+        </Typography>
       )}
+      <MessageFiles files={listed} />
     </Box>
   );
 };
