@@ -52,12 +52,6 @@ interface CommentRow {
   createdAt: string | Date;
 }
 
-/**
- * A file of the mail that opened the ticket: ingestion stores those on the ticket alone (there is
- * no comment), as the system. Files staff or requesters add to the ticket name their uploader.
- */
-const fromOpeningMail = (ticket: TicketRow, file: AttachmentRow): boolean => ticket.source === 'email' && file.uploadedByType === 'system';
-
 interface AttachmentRow {
   id: number;
   documentId: string;
@@ -66,6 +60,12 @@ interface AttachmentRow {
   createdAt: string | Date;
   comment: { id: number } | null;
 }
+
+/**
+ * A file of the mail that opened the ticket: ingestion stores those on the ticket alone (there is
+ * no comment), as the system. Files staff or requesters add to the ticket name their uploader.
+ */
+const fromOpeningMail = (ticket: TicketRow, file: AttachmentRow): boolean => ticket.source === 'email' && file.uploadedByType === 'system';
 
 /** The mail a ticket or comment came from, as ingestion recorded it (sanitised HTML). */
 interface InboundRow {

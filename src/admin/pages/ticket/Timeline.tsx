@@ -38,8 +38,9 @@ const isImage = (file: TimelineAttachment): boolean => Boolean(file.url && file.
 const ImagePreview = ({ file }: { file: TimelineAttachment }) => (
   <Flex tag="figure" direction="column" alignItems="flex-start" gap={1} margin={0} data-attachment={file.name} data-preview>
     <a href={file.url ?? undefined} target="_blank" rel="noopener noreferrer" aria-label={`Open ${file.name}`}>
-      <Box borderColor="neutral200" hasRadius padding={1} background="neutral100">
-        <img src={file.url ?? undefined} alt={file.name} style={{ display: 'block', maxWidth: '16rem', maxHeight: '10rem', objectFit: 'contain' }} />
+      {/* one frame size for every preview, the image fitted inside it */}
+      <Box borderColor="neutral200" hasRadius padding={1} background="neutral100" width="16rem" height="10rem">
+        <img src={file.url ?? undefined} alt={file.name} style={{ display: 'block', width: '100%', height: '100%', objectFit: 'contain' }} />
       </Box>
     </a>
     <Typography tag="figcaption" variant="pi" textColor="neutral600">
