@@ -394,19 +394,9 @@ describe('parseMail: visibleText', () => {
     expect(visibleText(`${long}\n\nOn Mon, Nov 23, 2026 at 10:00 AM Bob <bob@example.com> wrote:\n> ${long}\n> short\n`)).toBe(long);
   });
 
-  it('stays fast on text crafted against the quote-header regexes, and keeps a long mail whole', () => {
-    const crafted = [
-      '2026 from <a '.repeat(80_000),
-      'abc. x skrev y\n'.repeat(70_000),
-      ('12:12 2012 " <'.repeat(28) + '\n').repeat(3_000),
-    ];
-    for (const text of crafted) {
-      const started = Date.now();
-      expect(visibleText(text)).toBe(text.trim());
-      expect(Date.now() - started).toBeLessThan(2_000);
-    }
+  it('strips the signature of a long mail too (crafted input: tests/mail-reply-text.test.ts)', () => {
     const longMail = `${'A long first message from a person. '.repeat(300)}\n\n-- \nAnn`;
-    expect(visibleText(longMail)).toBe(longMail.trim());
+    expect(visibleText(longMail)).toBe('A long first message from a person. '.repeat(300).trim());
   });
 });
 
