@@ -6,6 +6,13 @@
  * nested or unbounded repetition: the cost is linear in the text whatever it holds.
  */
 
+/**
+ * Longer than this, a line is prose (a disclaimer, a paragraph), not a name, title or phone; and no
+ * regex below is tried on it (some have runs of optional spaces, quadratic on a long line).
+ */
+const SIGNATURE_LINE_CHARS = 200;
+const isShort = (line: string): boolean => line.length <= SIGNATURE_LINE_CHARS;
+
 /** A signature is a short block: more lines than this after its first line is content. */
 const SIGNATURE_MAX_LINES = 10;
 /** Footer, delimited signature, closing phrase, "-Name": a mail has not more layers than this. */
@@ -14,8 +21,8 @@ const SIGNATURE_ROUNDS = 4;
 const DELIMITED_SIGNATURE_MAX_LINES = 30;
 /** A name-and-contacts paragraph with no closing phrase above it is at most this long. */
 const CONTACT_CARD_MAX_LINES = 6;
-/** Longer than this, a line is prose (a disclaimer, a paragraph), not a name, title or phone. */
-const SIGNATURE_LINE_CHARS = 80;
+/** Longer than this, a line of a signature block is prose. */
+const BLOCK_LINE_CHARS = 80;
 
 /** `-- ` (RFC 3676) or a bare `--` on its own line: everything after it is the signature. */
 const STANDARD_DELIMITER = /^--[ \t]?$/;
@@ -39,12 +46,12 @@ const MOBILE_FOOTER = new RegExp(
       'Verstuurd vanaf [\\p{L}\\d .-]{1,40}',
       '(?:Sendt|Skickat) fra(?:n)? [\\p{L}\\d .-]{1,40}',
     ].join('|') +
-    ')[ \\t]*(?:<[^<>\\s]{1,200}>|\\([^()\\s]{1,200}\\))?[ \\t]*$',
+    ')(?:[ \\t]*(?:<[^<>\\s]{1,200}>|\\([^()\\s]{1,200}\\)))?[ \\t]*$',
   'iu'
 );
 
 /** "Sent from my iPhone" and the like: nothing of the reply comes below it. */
-export const isMobileFooter = (line: string): boolean => MOBILE_FOOTER.test(line.trim());
+export const isMobileFooter = (line: string): boolean => isShort(line) && MOBILE_FOOTER.test(line.trim());
 
 /**
  * A closing phrase alone on its line ("Best regards,", "Regards, Roman", "Cheers 🎉"). Those that
@@ -80,7 +87,7 @@ const EMAIL = /[^\s@<>()]{1,64}@[^\s@<>()]{1,255}\.[a-z]{2,}/i;
 const URL = /(?:https?:\/\/|www\.)\S/i;
 const PHONE = /(?:^|[\s(])(?:\+\d|\(\d)[\d ()./-]{6,20}\d|\b(?:tel|phone|ph|mobile|mob|fax|t|f|m|p)\.?[ \t]*:?[ \t]*\+?\d[\d ()./-]{6,20}\d|\b\d{3}[ .-]\d{3}[ .-]\d{4}\b/i;
 /** A line of contact details: an address, a link or a phone number. */
-const isContactLine = (line: string): boolean => EMAIL.test(line) || URL.test(line) || PHONE.test(line);
+const isContactLine = (line: string): boolean => isShort(line) && (EMAIL.test(line) || URL.test(line) || PHONE.test(line));
 
 const isBlank = (line: string): boolean => line.trim() === '';
 
@@ -88,7 +95,7 @@ const POSTSCRIPT = /^[ \t]*P\.?[ \t]?S\b/i;
 
 /** Prose (a postscript always is): six words or more, or a few words ending a sentence in lower case ("it works now."). */
 function isSentence(line: string): boolean {
-  if (POSTSCRIPT.test(line)) return true;
+  if (!isShort(line) || POSTSCRIPT.test(line)) return true;
   if (isContactLine(line)) return false;
   const words = line.trim().split(/\s+/);
   return words.length >= 6 || (words.length >= 3 && /(?:^|\s)\p{Ll}[\p{L}'’-]*[.?!]$/u.test(line.trim()));
@@ -101,7 +108,7 @@ function isSignatureBlock(lines: string[], from: number, end: number): boolean {
     const line = lines[index];
     if (isBlank(line)) continue;
     count += 1;
-    if (count > SIGNATURE_MAX_LINES || line.length > SIGNATURE_LINE_CHARS || isSentence(line)) return false;
+    if (count > SIGNATURE_MAX_LINES || line.length > BLOCK_LINE_CHARS || isSentence(line)) return false;
   }
   return true;
 }
@@ -127,7 +134,7 @@ function signatureStart(lines: string[], end: number): number {
   if (last < 0) return end;
   const hasContentBefore = (index: number) => lastContentLine(lines, index) >= 0;
   const lastLine = lines[last];
-  if ((isMobileFooter(lastLine) || DASH_NAME.test(lastLine)) && hasContentBefore(last)) return last;
+  if ((isMobileFooter(lastLine) || (isShort(lastLine) && DASH_NAME.test(lastLine))) && hasContentBefore(last)) return last;
 
   // the last `-- ` line, else the highest rule or closing phrase that heads a short block
   let start = end;
@@ -138,7 +145,7 @@ function signatureStart(lines: string[], end: number): number {
     seen += 1;
     if (!hasContentBefore(index)) break;
     if (STANDARD_DELIMITER.test(line)) return index;
-    if (seen > SIGNATURE_MAX_LINES + 1) continue;
+    if (seen > SIGNATURE_MAX_LINES + 1 || !isShort(line)) continue;
     const heads =
       (RULE_LINE.test(line) && index < last) ||
       STANDALONE_CLOSING.test(line) ||
