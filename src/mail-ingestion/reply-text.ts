@@ -29,8 +29,12 @@ const SEPARATOR = /^[ \t]*[-_=*—–~]{2}[-_=*—–~ \t]*$/;
 
 /** "On <date>, <name> wrote:" and its translations, the verb last or before the name. */
 const WROTE = "wrote|schrieb|a (?:é|e)crit|escribi(?:ó|o)|schreef|het volgende geschreven|skrev|ha scritto|scritto|napisa(?:ł|l)(?:a|\\(a\\))?|pisze|escreveu|kirjoitti|(?:đ|d)(?:ã|a) vi(?:ế|e)t|написал(?:а)?|写道";
-const WROTE_LAST = new RegExp(`(?:^|[\\s,>"])(?:${WROTE})[ \\t]*(?:[:：][ \\t]*)?(?:-{2,}[ \\t]*)?$`, 'iu');
-const WROTE_THEN_NAME = new RegExp(`(?:^|\\s)(?:${WROTE})[ \\t][^\\n]{1,250}[:：][ \\t]*$`, 'iu');
+/** The verb last: tried from WROTE_LAST_CHARS before the end (the `g` flag lets it start there). */
+const WROTE_LAST = new RegExp(`(?<![\\p{L}])(?:${WROTE})[ \\t]*(?:[:：][ \\t]*)?(?:-{2,}[ \\t]*)?$`, 'giu');
+const WROTE_LAST_CHARS = 60;
+/** The verb, then the name and a colon at the end (checked apart): "… schrieb Max <max@example.de>:". */
+const WROTE_BEFORE_NAME = new RegExp(`(?<![\\p{L}])(?:${WROTE})[ \\t]`, 'iu');
+const ENDS_WITH_COLON = /[:：][ \t]*$/;
 /** A header names a time or a year, or an address; "Yesterday at 10:30 my colleague wrote:" names no address. */
 const HEADER_DETAIL = /@|\d{1,2}[:.]\d{2}|\b(?:19|20)\d{2}\b/;
 /** Without an address, a header starts the way clients start one: "On", "Am", "Le", a date, "tir. 18.". */
@@ -78,7 +82,9 @@ function isWroteHeader(candidate: string): boolean {
   if (candidate.length > QUOTE_HEADER_CHARS) return false;
   if (ANDROID_WROTE.test(candidate) || DATE_NAME_ADDRESS.test(candidate)) return true;
   const detailed = candidate.includes('@') || (HEADER_START.test(candidate) && HEADER_DETAIL.test(candidate));
-  return detailed && (WROTE_LAST.test(candidate) || WROTE_THEN_NAME.test(candidate));
+  if (!detailed) return false;
+  WROTE_LAST.lastIndex = Math.max(0, candidate.length - WROTE_LAST_CHARS);
+  return WROTE_LAST.test(candidate) || (ENDS_WITH_COLON.test(candidate) && WROTE_BEFORE_NAME.test(candidate));
 }
 
 /**
