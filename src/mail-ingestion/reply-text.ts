@@ -74,6 +74,8 @@ const FORWARD_MARKER = new RegExp(
   'i'
 );
 
+const TRAILING_SPACES = /(?<![ \t])[ \t]+$/gm;
+
 const unquote = (line: string): string => line.replace(QUOTE_MARKS, '').trim();
 const isBlank = (line: string): boolean => line.trim() === '';
 
@@ -185,7 +187,9 @@ function replyLines(lines: string[]): Reply {
     kept.push(line);
     index += 1;
   }
-  return { lines: index >= scanned ? kept.concat(lines.slice(index)) : kept };
+  if (index < scanned) return { lines: kept };
+  // nothing was cut: the lines as they came (no copy of a long mail)
+  return { lines: kept.length === index ? lines : kept.concat(lines.slice(index)) };
 }
 
 /**
@@ -194,11 +198,9 @@ function replyLines(lines: string[]): Reply {
  */
 export function visibleText(text: string): string {
   const full = text.trim();
-  const reply = replyLines(text.replace(/\r\n?/g, '\n').split('\n'));
+  const reply = replyLines((text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).split('\n'));
   const lines = reply.forwardAt === undefined ? withoutSignature(reply.lines) : reply.lines;
-  const visible = lines
-    .map((line) => line.trimEnd())
-    .join('\n')
-    .trim();
+  // spaces at line ends go; the lookbehind starts a match only where a run of spaces starts (linear)
+  const visible = lines.join('\n').replace(TRAILING_SPACES, '').trim();
   return visible || full;
 }
