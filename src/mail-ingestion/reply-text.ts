@@ -125,13 +125,24 @@ function isOutlookHeaderAt(plain: string[], index: number): boolean {
   return window.some((line) => (FROM_FIELD.test(line) || OTHER_FIELD.test(line)) && /@/.test(line));
 }
 
-/** The index after the "> " block starting at lines[index]: blank lines inside it and lines a client wrapped out of it included. */
+/** A quoted line this long was probably wrapped by the client: the unquoted line under it is its rest. */
+const WRAPPED_QUOTE_CHARS = 60;
+
+/**
+ * The index after the "> " block starting at lines[index], with the blank lines inside it and the
+ * rest of a long quoted line the client wrapped without its ">" (not a short answer between quotes).
+ */
 function quoteBlockEnd(lines: string[], index: number): number {
   let end = index;
   while (end < lines.length) {
     if (QUOTED.test(lines[end])) end += 1;
-    else if (end + 1 < lines.length && QUOTED.test(lines[end + 1]) && (isBlank(lines[end]) || QUOTED.test(lines[end - 1]))) end += 1;
-    else break;
+    else if (
+      end + 1 < lines.length &&
+      QUOTED.test(lines[end + 1]) &&
+      (isBlank(lines[end]) || (QUOTED.test(lines[end - 1]) && lines[end - 1].length >= WRAPPED_QUOTE_CHARS))
+    ) {
+      end += 1;
+    } else break;
   }
   return end;
 }
@@ -150,14 +161,15 @@ interface Reply {
 /**
  * The lines of the reply: a quote header ("On … wrote:" in many languages, wrapped over up to
  * three lines, or Outlook's From/Sent block, or "-----Original Message-----", or a phone's "Sent
- * from my iPhone" above the original) ends it, except
- * that text after an "On … wrote:" and its "> " block goes on (an answer below or between
- * quotes). "> " blocks of two lines or more go. A forward marker before any quote keeps the rest.
+ * from my iPhone" above the original) ends it, except that text after an "On … wrote:" and its
+ * "> " block goes on (an answer below or between quotes). "> " blocks go: of two lines or more,
+ * or any below such a header. A forward marker before any quote keeps the rest.
  */
 function replyLines(lines: string[]): Reply {
   const scanned = Math.min(lines.length, REPLY_SCAN_LINES);
   const plain = lines.slice(0, scanned + HEADER_LINES + FIELD_WINDOW).map(unquote);
   const kept: string[] = [];
+  let answering = false; // below an "On … wrote:" and its quote: answers between quotes
   let index = 0;
   while (index < scanned) {
     const line = lines[index];
@@ -168,6 +180,7 @@ function replyLines(lines: string[]): Reply {
       let next = index + wrote;
       while (next < lines.length && isBlank(lines[next])) next += 1;
       if (next < lines.length && QUOTED.test(lines[next])) {
+        answering = true;
         index = quoteBlockEnd(lines, next);
         continue;
       }
@@ -179,7 +192,7 @@ function replyLines(lines: string[]): Reply {
     }
     if (QUOTED.test(line)) {
       const end = quoteBlockEnd(lines, index);
-      if (end - index >= 2) {
+      if (end - index >= 2 || answering) {
         index = end;
         continue;
       }
