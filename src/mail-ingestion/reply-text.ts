@@ -39,6 +39,8 @@ const ENDS_WITH_COLON = /[:：][ \t]*$/;
 const HEADER_DETAIL = /@|\d{1,2}[:.]\d{2}|\b(?:19|20)\d{2}\b/;
 /** Without an address, a header starts the way clients start one: "On", "Am", "Le", a date, "tir. 18.". */
 const HEADER_START = /^(?:-{2,}[ \t]*)?(?:(?:On|Am|Le|El|Op|Den|På|Il|Em|In data|W dniu|Dnia|Vào)[ \t]|\d|\p{L}{2,4}\.?[ \t]\d)/iu;
+/** A sentence ends inside it ("On Monday the VPN failed at 10:30. Ann wrote:"): prose, not a header ("Nov. 2026" is not one). */
+const SENTENCE_INSIDE = /\p{Ll}{3}[.!?][ \t]+\p{Lu}/u;
 /** "---- John Smith wrote ----" (Android). */
 const ANDROID_WROTE = /^-{2,}[ \t].{1,100}[ \t]wrote[ \t]-{2,}$/i;
 /** "2014-10-17 11:28 GMT+03:00 Postmaster <postmaster@…>:", "2022年1月1日(金) 9:00 名前 <a@b.jp>:" */
@@ -84,7 +86,7 @@ function isWroteHeader(candidate: string): boolean {
   if (candidate.length > QUOTE_HEADER_CHARS) return false;
   if (ANDROID_WROTE.test(candidate) || DATE_NAME_ADDRESS.test(candidate)) return true;
   const detailed = candidate.includes('@') || (HEADER_START.test(candidate) && HEADER_DETAIL.test(candidate));
-  if (!detailed) return false;
+  if (!detailed || SENTENCE_INSIDE.test(candidate)) return false;
   WROTE_LAST.lastIndex = Math.max(0, candidate.length - WROTE_LAST_CHARS);
   return WROTE_LAST.test(candidate) || (ENDS_WITH_COLON.test(candidate) && WROTE_BEFORE_NAME.test(candidate));
 }
@@ -147,6 +149,13 @@ function quoteBlockEnd(lines: string[], index: number): number {
   return end;
 }
 
+/** The reply's last line ends with a colon ("Our invoice:"): the From/To lines after it are the customer's. */
+function introducesNext(kept: string[]): boolean {
+  let index = kept.length - 1;
+  while (index >= 0 && isBlank(kept[index])) index -= 1;
+  return index >= 0 && /[:：][ \t]*$/.test(kept[index]);
+}
+
 /** Drops blank and separator lines at the end of kept (the rule above a quote header). */
 function dropTrailingSeparators(kept: string[]): void {
   while (kept.length > 0 && (isBlank(kept[kept.length - 1]) || SEPARATOR.test(kept[kept.length - 1]))) kept.pop();
@@ -186,7 +195,8 @@ function replyLines(lines: string[]): Reply {
       }
       break;
     }
-    if (ORIGINAL_MESSAGE.test(line) || isOutlookHeaderAt(plain, index) || (isMobileFooter(line) && kept.some((k) => !isBlank(k)))) {
+    const outlook = isOutlookHeaderAt(plain, index) && !introducesNext(kept);
+    if (ORIGINAL_MESSAGE.test(line) || outlook || (isMobileFooter(line) && kept.some((k) => !isBlank(k)))) {
       dropTrailingSeparators(kept);
       break;
     }

@@ -121,6 +121,23 @@ function isName(lines: string[], from: number): boolean {
   return !STANDALONE_CLOSING.test(line) && !CLOSING_NEEDING_A_NAME.test(line);
 }
 
+/** The message introduces what follows lines[index] ("… our site contact:", "The error is:"): it is content. */
+function isIntroduced(lines: string[], index: number): boolean {
+  const before = lastContentLine(lines, index);
+  return before >= 0 && /[:：][ \t]*$/.test(lines[before]);
+}
+
+/** "John Doe", "Ann E. Example", "Jan de Vries": a few capitalised words, no digits. */
+const NAME = /^[ \t]*\p{Lu}[\p{L}.'’-]{0,30}(?:[ \t]+(?:\p{Lu}[\p{L}.'’-]{0,30}|de|van|von|der|den|la|le|da|di|del|y)){0,4}[ \t,]*$/u;
+
+/** After a rule line: a name first, or contact details somewhere (not "Error 500 at /api"). */
+function isNameOrContacts(lines: string[], from: number, end: number): boolean {
+  let first = from;
+  while (first < end && isBlank(lines[first])) first += 1;
+  if (first < end && isShort(lines[first]) && NAME.test(lines[first])) return true;
+  return lines.slice(from, end).some(isContactLine);
+}
+
 /** The index of the last non-blank line before `end`, or -1. */
 function lastContentLine(lines: string[], end: number): number {
   let index = end - 1;
@@ -147,7 +164,7 @@ function signatureStart(lines: string[], end: number): number {
     if (STANDARD_DELIMITER.test(line)) return index;
     if (seen > SIGNATURE_MAX_LINES + 1 || !isShort(line)) continue;
     const heads =
-      (RULE_LINE.test(line) && index < last) ||
+      (RULE_LINE.test(line) && index < last && !isIntroduced(lines, index) && isNameOrContacts(lines, index + 1, last + 1)) ||
       STANDALONE_CLOSING.test(line) ||
       (CLOSING_NEEDING_A_NAME.test(line) && index < last && isName(lines, index + 1));
     if (heads && isSignatureBlock(lines, index + 1, last + 1)) start = index;
@@ -160,10 +177,8 @@ function signatureStart(lines: string[], end: number): number {
   const size = last + 1 - paragraph;
   if (size < 2 || size > CONTACT_CARD_MAX_LINES || paragraph === 0 || !isBlank(lines[paragraph - 1])) return end;
   const contacts = lines.slice(paragraph, last + 1).filter(isContactLine).length;
-  const before = lastContentLine(lines, paragraph);
-  // "… our site contact:" above it makes it part of the message
-  const introduced = before >= 0 && lines[before].trimEnd().endsWith(':');
-  return contacts >= 2 && before >= 0 && !introduced && isSignatureBlock(lines, paragraph, last + 1) ? paragraph : end;
+  const signed = contacts >= 2 && hasContentBefore(paragraph) && !isIntroduced(lines, paragraph);
+  return signed && isSignatureBlock(lines, paragraph, last + 1) ? paragraph : end;
 }
 
 /**
