@@ -49,6 +49,7 @@ describe('visibleText: signatures without "-- "', () => {
     ['-Abhishek Kona'],
     ['Sent from my iPhone'],
     ['Von meinem iPhone gesendet'],
+    ['Skickat från min iPhone'],
     ['Best regards,\nJohn\n\n--\nJohn Doe\nSenior Developer\n\nSent from my iPhone'],
     ['Gina Example\ngina@example.com\n(555) 346-9947\nwww.example.com'],
   ])('strips %j', (signature) => {

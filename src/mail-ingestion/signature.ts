@@ -2,8 +2,8 @@
  * Parse stage, reply text: the signature at the end of a reply, with or without a `-- ` line. Pure;
  * reply-text.ts calls it on what is left once the quoted history is gone.
  *
- * Every rule looks only at the last few lines, one line at a time, with regexes that have no
- * nested or unbounded repetition: the cost is linear in the text whatever it holds.
+ * Every rule looks only at the last few lines, one line at a time, and only at lines of at most
+ * SIGNATURE_LINE_CHARS: the cost does not grow with the text whatever it holds.
  */
 
 /**
@@ -44,7 +44,7 @@ const MOBILE_FOOTER = new RegExp(
       'Inviato da [\\p{L}\\d .-]{1,40}',
       'Verzonden (?:vanaf|met) [\\p{L}\\d .-]{1,40}',
       'Verstuurd vanaf [\\p{L}\\d .-]{1,40}',
-      '(?:Sendt|Skickat) fra(?:n)? [\\p{L}\\d .-]{1,40}',
+      '(?:Sendt fra|Skickat från) [\\p{L}\\d .-]{1,40}',
     ].join('|') +
     ')(?:[ \\t]*(?:<[^<>\\s]{1,200}>|\\([^()\\s]{1,200}\\)))?[ \\t]*$',
   'iu'
