@@ -11,7 +11,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tests/tsconfig.json' }] },
   // ES-module-only packages, handed over from Node's own loader (see the file)
-  moduleNameMapper: { '^email-reply-parser$': '<rootDir>/tests/support/email-reply-parser.js' },
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
   testTimeout: 120000,
   workerIdleMemoryLimit: '1GB',
