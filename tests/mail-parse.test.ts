@@ -204,6 +204,23 @@ describe('parseMail: HTML', () => {
     expect(mail.attachments.map((attachment) => attachment.filename)).toEqual(['vpn.log']);
   });
 
+  it("reads an HTML-only mail's table as columns and leaves a tracking pixel's address out of its text", async () => {
+    const mail = await parseMail(
+      await compose({
+        from: 'ann@example.com',
+        subject: 'Upload fails',
+        html:
+          '<p>What I tried:</p><table><tr><th>Browser</th><th>Result</th></tr><tr><td>Chrome 131</td><td>empty file</td></tr>' +
+          '<tr><td>Firefox 133</td><td>works</td></tr></table><ul><li>cleared the cache</li><li>restarted</li></ul>' +
+          '<img src="https://tracker.example/open.gif?u=42" width="1" height="1">',
+      })
+    );
+    expect(mail.text).not.toContain('BrowserResult');
+    expect(mail.text).not.toContain('tracker.example');
+    expect(mail.text).toMatch(/Browser\s+Result\n\s*Chrome 131\s+empty file\n\s*Firefox 133\s+works/);
+    expect(mail.text).toContain('cleared the cache');
+  });
+
   it('keeps the text part of a text + HTML mail as the text', async () => {
     const mail = await parseMail(
       await compose({ from: 'ann@example.com', subject: 'both', text: 'plain version\n', html: '<p>html <b>version</b></p>' })

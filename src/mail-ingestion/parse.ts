@@ -61,7 +61,7 @@ export async function parseMail(source: Buffer, options: ParseOptions = {}): Pro
   try {
     // keepCidLinks: inline images stay `cid:` references to their attachment instead of being
     // copied into the HTML as data: URLs (the bytes are in `attachments` already)
-    parsed = await simpleParser(source, { keepCidLinks: true });
+    parsed = await simpleParser(source, { keepCidLinks: true, skipHtmlToText: true });
   } catch (error) {
     throw new MailParseError('unparseable', `the MIME parser failed: ${errorMessage(error)}`, { cause: error });
   }
@@ -80,8 +80,7 @@ async function toParsedMail(source: Buffer, parsed: MailparserMail, options: Par
   const headers = headerRecord(parsed.headerLines);
   const ownId = messageIds(parsed.messageId ?? '')[0];
   const html = typeof parsed.html === 'string' ? parsed.html : null;
-  const needsText = !parsed.text?.trim() && html !== null && !parsed.textConversionError;
-  const text = needsText ? await htmlToText(html) : parsed.text ?? '';
+  const text = !parsed.text?.trim() && html !== null ? htmlToText(html) : parsed.text ?? '';
   const messageId = ownId ?? generatedMessageId(source);
   const attachments = parsed.attachments.map((attachment, index) => toAttachment(attachment, index, options.maxAttachmentBytes));
   const senderHeader = parsed.headers.get('sender');
