@@ -116,8 +116,8 @@ describe("the ticket's Cc list", () => {
     const view = await backOffice('GET', '');
     expect(view.status).toBe(200);
     expect(view.body.data.ticket.ccAddresses).toEqual([COLLEAGUE]);
-    // the auto-reply is automatic: it goes to the requester alone (copying strangers' addresses invites loops)
-    expect((await outboxRows('auto_reply')).map((row) => [row.to, row.cc])).toEqual([[REQUESTER, null]]);
+    // the confirmation is automatic: it goes to the requester alone (copying strangers' addresses invites loops)
+    expect((await outboxRows('ticket_confirmation')).map((row) => [row.to, row.cc])).toEqual([[REQUESTER, null]]);
   });
 
   it('sends a public reply to the requester with the Cc list copied, as one mail; an internal note mails nobody', async () => {
