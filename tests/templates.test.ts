@@ -35,6 +35,11 @@ describe('renderTemplate', () => {
     expect(rendered.unknown.sort()).toEqual(['missing', 'nope']);
   });
 
+  it('keeps a signature separator "-- " whole in the text part, so mail clients still see the signature', () => {
+    const rendered = renderTemplate({ subject: 's', body: '<p>Thanks for writing.</p><p>-- <br>{company_name} support</p>' }, { company_name: 'Acme' });
+    expect(rendered.text).toBe('Thanks for writing.\n\n-- \nAcme support');
+  });
+
   it('derives the text part from the one HTML body: paragraphs, line breaks, links, lists, tables; values as typed', () => {
     const body = [
       '<h2>Ticket {ticket_number}</h2>',

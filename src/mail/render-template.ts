@@ -87,7 +87,8 @@ function templateText(body: string): string {
   let text = textOfBody.get(body);
   if (text === undefined) {
     if (textOfBody.size >= TEXT_CACHE_SIZE) textOfBody.clear();
-    textOfBody.set(body, (text = htmlToText(body)));
+    // the converter trims line ends; a signature separator is "-- " with its space (RFC 3676)
+    textOfBody.set(body, (text = htmlToText(body).replace(/^--$/gm, '-- ')));
   }
   return text;
 }
