@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
@@ -284,6 +286,20 @@ describe('email-to-ticket ingestion', () => {
     expect(record.skippedAttachments).toEqual([
       expect.objectContaining({ filename: 'huge.pdf', size: 300 * 1024, reason: expect.stringMatching(/limit/) }),
     ]);
+  });
+
+  it("keeps a customer's photo as sent: the same bytes, no re-encoded or resized copies", async () => {
+    const pixels = Buffer.alloc(600 * 450 * 3);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 7919) % 251; // busy enough not to compress away
+    const photo = await sharp(pixels, { raw: { width: 600, height: 450, channels: 3 } }).jpeg({ quality: 70 }).toBuffer();
+    expect(photo.length).toBeLessThan(200 * 1024);
+    await receive(await build({ from: 'photo@customer.test', to: SUPPORT, subject: 'Broken screen', text: 'See the photo.', attachments: [{ filename: 'screen.jpg', content: photo, contentType: 'image/jpeg' }] }));
+    const ticket = await ticketBySubject('Broken screen');
+    const [attachment] = await helpdesk.strapi.db.query(ATTACHMENT).findMany({ where: { ticket: { id: ticket.id } }, populate: { file: true } });
+    expect(attachment.file).toMatchObject({ width: 600, height: 450, mime: 'image/jpeg' });
+    expect(attachment.file.formats ?? {}).toEqual({});
+    const stored = fs.readFileSync(path.join(helpdesk.strapi.dirs.static.public, attachment.file.url));
+    expect(stored.equals(photo)).toBe(true);
   });
 
   it('quarantines a mail it cannot read, keeps its raw source, and goes on with the next', async () => {

@@ -9,6 +9,7 @@ import { withInboundMail } from '../mail/inbound-context';
 import { withReplyScope } from '../mail/reply-scope';
 import { queueReplyMail } from '../mail/ticket-mail';
 import { attachmentUploadService } from '../api/attachment/services/attachment-upload';
+import { withImagesAsReceived } from '../api/attachment/domain/image-processing';
 import { deniedTypeReason, executableKind, formatBytes } from '../api/attachment/domain/attachment-policy';
 import type { MultipartFile } from '../api/attachment/validators/attachment-upload';
 import type { Classification, FetchedMail, MailAttachment, Outcome, ParsedMail } from './types';
@@ -79,10 +80,11 @@ async function storeAttachments(
       fs.writeFileSync(filepath, part.content);
       accepted.push({ filepath, originalFilename: part.filename, mimetype: part.contentType, size: part.size });
     }
-    // one at a time: a part the upload plugin refuses (a corrupt image, say) is skipped, not the mail
+    // one at a time: a part the upload plugin refuses is skipped, not the mail; images are kept as
+    // sent (no re-encoding or resized copies: each decodes the whole image inside this transaction)
     for (const file of accepted) {
       try {
-        await uploads.attach({ ...target, files: [file] });
+        await withImagesAsReceived(() => uploads.attach({ ...target, files: [file] }));
       } catch (error) {
         skipped.push({ filename: file.originalFilename ?? 'attachment', size: file.size, reason: error instanceof Error ? error.message : String(error) });
       }

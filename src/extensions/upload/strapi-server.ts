@@ -3,6 +3,7 @@ import { env, errors } from '@strapi/utils';
 import { API_UPLOADER_ATTRIBUTE, isOwnUpload, recordApiUploaders, restCaller } from '../../api/attachment/domain/file-ownership';
 import { imagePixelRefusal } from '../../api/attachment/domain/file-content';
 import { imagePixelLimit } from '../../api/attachment/domain/attachment-policy';
+import { imagesStoredAsReceived } from '../../api/attachment/domain/image-processing';
 import { UP_USER } from '../../uids';
 
 interface UploadContext {
@@ -47,10 +48,19 @@ function refuseRecordLink(body: unknown, where: string): void {
 /** The image service's steps that decode a whole image with sharp. */
 const DECODING_STEPS = ['isFaultyImage', 'optimize', 'generateThumbnail', 'generateResponsiveFormats'] as const;
 
+/** What each decoding step gives for an image stored as received: valid, unchanged, no copies. */
+const AS_RECEIVED: Record<(typeof DECODING_STEPS)[number], (file: ImageFile) => Promise<unknown>> = {
+  isFaultyImage: async () => false,
+  optimize: async (file) => file,
+  generateThumbnail: async () => null,
+  generateResponsiveFormats: async () => [],
+};
+
 /**
  * An image past IMAGE_MAX_PIXELS is refused (400) before the upload plugin decodes it, whatever
  * route it came by (REST, the admin media library, ticket attachments, mail): its check
  * (isFaultyImage), optimisation and formats each decode it whole. The size is read from the header.
+ * Inside withImagesAsReceived (a mail's files) those steps are skipped: the image is kept as sent.
  */
 function guardImageDecoding(service: ImageService): ImageService {
   const guarded: ImageService = { ...service };
@@ -60,6 +70,7 @@ function guardImageDecoding(service: ImageService): ImageService {
     guarded[step] = async (file, ...rest) => {
       const refusal = file.filepath ? await imagePixelRefusal(file.filepath) : null;
       if (refusal) throw new errors.ValidationError(`"${file.name ?? 'image'}": ${refusal}`);
+      if (imagesStoredAsReceived()) return AS_RECEIVED[step](file);
       return original(file, ...rest);
     };
   }
