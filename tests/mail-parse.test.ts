@@ -221,6 +221,13 @@ describe('parseMail: HTML', () => {
     expect(mail.text).toContain('cleared the cache');
   });
 
+  it('reads an HTML-only mail nested 20,000 deep: a ticket, not a quarantined mail', async () => {
+    const html = `${'<div>'.repeat(20000)}deep words${'</div>'.repeat(20000)}${'<blockquote><table>'.repeat(5000)}`;
+    const mail = await parseMail(await compose({ from: 'ann@example.com', subject: 'Deep', html }));
+    expect(mail.safeHtml).toContain('deep words');
+    expect(typeof mail.text).toBe('string');
+  });
+
   it('keeps the text part of a text + HTML mail as the text', async () => {
     const mail = await parseMail(
       await compose({ from: 'ann@example.com', subject: 'both', text: 'plain version\n', html: '<p>html <b>version</b></p>' })

@@ -12,6 +12,8 @@ import sanitizeHtml from 'sanitize-html';
  */
 const convertHtml = compile({
   wordwrap: false,
+  // its walk recurses: 20,000 nested <div> overflowed the stack (text deeper than this is left out)
+  limits: { maxDepth: 256 },
   selectors: [
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
     ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
