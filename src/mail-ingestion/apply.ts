@@ -80,15 +80,27 @@ async function storeAttachments(
       fs.writeFileSync(filepath, part.content);
       accepted.push({ filepath, originalFilename: part.filename, mimetype: part.contentType, size: part.size });
     }
-    // one at a time: a part the upload plugin refuses is skipped, not the mail; images are kept as
-    // sent (no re-encoding or resized copies: each decodes the whole image inside this transaction)
-    for (const file of accepted) {
-      try {
-        await withImagesAsReceived(() => uploads.attach({ ...target, files: [file] }));
-      } catch (error) {
-        skipped.push({ filename: file.originalFilename ?? 'attachment', size: file.size, reason: error instanceof Error ? error.message : String(error) });
+    const relations = { ticket: target.ticketDocumentId, ...(target.commentDocumentId ? { comment: target.commentDocumentId } : {}) };
+    // images are kept as sent (no re-encoding or resized copies: each decodes the whole image inside
+    // this transaction); all files stored in one go, and when the upload plugin refuses one (it
+    // stores all or none), one at a time, so that the refused part is skipped, not the mail
+    await withImagesAsReceived(async () => {
+      const all = await uploads.store(accepted).catch(() => null);
+      if (all) {
+        await uploads.link(all, relations).catch(async (error: unknown) => {
+          await uploads.discard(all);
+          throw error;
+        });
+        return;
       }
-    }
+      for (const file of accepted) {
+        try {
+          await uploads.attach({ ...target, files: [file] });
+        } catch (error) {
+          skipped.push({ filename: file.originalFilename ?? 'attachment', size: file.size, reason: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
