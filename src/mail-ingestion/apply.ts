@@ -15,8 +15,8 @@ import type { MultipartFile } from '../api/attachment/validators/attachment-uplo
 import type { Classification, FetchedMail, MailAttachment, Outcome, ParsedMail } from './types';
 import type { TicketMatch } from './thread';
 import { MailParseError } from './parse';
-import { cachedOwnAddresses, CONVERSATION_ROLES, requesterActor, staffActor, type Sender } from './sender';
-import { addMailCc, ccOfNewTicket } from './cc-list';
+import { CONVERSATION_ROLES, requesterActor, staffActor, type Sender } from './sender';
+import { addMailCc, ccOfNewTicket, mailParticipants } from './cc-list';
 import { dedupeKeyOf, judge, recordedMails, type Seen } from './dedupe';
 
 /** What the apply stage did with one mail. */
@@ -208,17 +208,6 @@ async function addComment(strapi: Core.Strapi, mail: ParsedMail, match: TicketMa
   );
 }
 
-/**
- * The participants a mail from one of the ticket's people adds: its To/Cc without our own addresses
- * (never the sender's own address either). Only such mails record any (see sender.ts).
- */
-async function participantsOf(strapi: Core.Strapi, mail: ParsedMail): Promise<string[]> {
-  const isOwn = await cachedOwnAddresses(strapi);
-  if (!mail.from || isOwn(mail.from.address)) return [];
-  const addresses = [...mail.to, ...mail.cc].map(({ address }) => address);
-  return [...new Set(addresses)].filter((address) => !isOwn(address) && address !== mail.from?.address);
-}
-
 const describeSender = (sender: Sender): string => {
   const note = internalNote(sender, '');
   if (!note) return sender.role === 'staff' ? `staff comment (${sender.verification})` : 'comment';
@@ -370,7 +359,7 @@ export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise
         commentId: Number(comment.id),
         summary: `${describeSender(sender)} on ${match.ticketNumber} (matched by ${match.via})${reusedLine}`,
       };
-      const participants = CONVERSATION_ROLES.has(sender.role) ? await participantsOf(strapi, mail) : [];
+      const participants = CONVERSATION_ROLES.has(sender.role) ? await mailParticipants(strapi, mail) : [];
       return record(strapi, input, applied, { matchedBy: match.via, skipped, participants, ...reused });
     }
 
@@ -384,7 +373,7 @@ export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise
       commentId: null,
       summary: `new ticket ${ticket.ticketNumber}${mail.from ? '' : ` (${NO_REPLY_ADDRESS.toLowerCase()})`}${reusedLine}${classification.automatic ? ` (automatic mail, no auto-reply: ${classification.reasons.join('; ')})` : ''}`,
     };
-    return record(strapi, input, applied, { skipped, participants: await participantsOf(strapi, mail), ...reused });
+    return record(strapi, input, applied, { skipped, participants: await mailParticipants(strapi, mail), ...reused });
   });
 }
 

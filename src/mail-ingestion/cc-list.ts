@@ -27,6 +27,16 @@ async function mailCc(strapi: Core.Strapi, mail: ParsedMail, requester: Array<st
   return [...mail.to, ...mail.cc].map(({ address }) => address).filter((address) => !isOwn(address) && !skipped.has(address));
 }
 
+/**
+ * The people a mail from one of the ticket's people names (recorded on its inbound record): its
+ * To/Cc without our own addresses and the sender's; none when the sender is one of ours.
+ */
+export async function mailParticipants(strapi: Core.Strapi, mail: ParsedMail): Promise<string[]> {
+  const isOwn = await cachedOwnAddresses(strapi);
+  if (!mail.from || isOwn(mail.from.address)) return [];
+  return [...new Set(await mailCc(strapi, mail, []))];
+}
+
 /** Each address once, in order, at most MAX_CC (a mail's longer list is cut, not refused). */
 const capped = (addresses: string[]): string[] => [...new Set(addresses)].slice(0, MAX_CC);
 

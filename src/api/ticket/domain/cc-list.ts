@@ -36,4 +36,4 @@ export function checkCcList(value: unknown, requester: string | null | undefined
 }
 
 /** Cc as history shows it: "ann@example.com, bob@example.com" (null when there is none). */
-export const ccText = (value: unknown): string | null => (ccList(value).length > 0 ? ccList(value).join(', ') : null);
+export const ccText = (value: unknown): string | null => ccList(value).join(', ') || null;
