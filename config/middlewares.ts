@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { CSP_DEFAULTS } from '@strapi/utils';
 import { attachmentLimits, multipartErrorHandler } from '../src/api/attachment/domain/attachment-policy';
+import { stampPartOrder } from '../src/api/attachment/domain/multipart-files';
 import { corsOrigin, corsPolicy } from '../src/security/cors';
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
@@ -42,7 +43,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   {
     name: 'strapi::body',
     config: {
-      formidable: { maxFileSize: attachmentLimits(env).maxRequestBytes },
+      // stampPartOrder: a field's files keep the order they were sent (formidable lists them as they finish)
+      formidable: { maxFileSize: attachmentLimits(env).maxRequestBytes, onFileBegin: stampPartOrder },
       onError: multipartErrorHandler(attachmentLimits(env)),
     },
   },

@@ -124,8 +124,8 @@ describe('ticket attachments (local provider)', () => {
     ], { fields: { comment: comment.documentId } });
 
     expect(response.status).toBe(201);
-    // the body parser hands files over in the order they finished writing, not the order sent
-    const records = [...(response.body.data as AttachmentRecord[])].sort((x, y) => String(x.filename).localeCompare(String(y.filename)));
+    // in the order the form sent them
+    const records = response.body.data as AttachmentRecord[];
     expect(records).toEqual([
       { id: expect.any(Number), documentId: expect.any(String), filename: 'error log.txt', size: 17, mimeType: 'text/plain', url: expect.stringMatching(/^\/uploads\/.+\.txt$/) },
       { id: expect.any(Number), documentId: expect.any(String), filename: 'screenshot.png', size: expect.any(Number), mimeType: 'image/png', url: expect.stringMatching(/^\/uploads\/.+\.png$/) },
@@ -146,7 +146,7 @@ describe('ticket attachments (local provider)', () => {
       [Number(ticket.id), Number(comment.id), 'agent', 'attach-agent'],
       [Number(ticket.id), Number(comment.id), 'agent', 'attach-agent'],
     ]);
-    expect((await historyOf(ticket.id)).map((row) => [row.newValue, row.actorType]).sort()).toEqual([
+    expect((await historyOf(ticket.id)).map((row) => [row.newValue, row.actorType])).toEqual([
       ['error log.txt', 'agent'],
       ['screenshot.png', 'agent'],
     ]);
@@ -160,6 +160,24 @@ describe('ticket attachments (local provider)', () => {
     const readBack = await helpdesk.request('GET', `/api/attachments/${records[0].documentId}?populate=file`, { token: agent.jwt });
     expect(readBack.status).toBe(200);
     expect(readBack.body.data).toMatchObject({ filename: 'error log.txt', file: { url: records[0].url } });
+  });
+
+  it('keeps the order the files were sent, whichever finishes writing first', async () => {
+    const ticket = await newTicket();
+    const sent = [
+      { name: 'large.txt', type: 'text/plain', content: 'a line of a large log\n'.repeat(20_000) },
+      { name: 'small-1.txt', type: 'text/plain', content: 'one' },
+      { name: 'small-2.txt', type: 'text/plain', content: 'two' },
+      { name: 'small-3.txt', type: 'text/plain', content: 'three' },
+      { name: 'small-4.txt', type: 'text/plain', content: 'four' },
+    ];
+    // formidable lists a field's files as their temp files finish writing: over 20 requests of 5
+    // files, some finish out of order (without the fix, this failed in the first run)
+    for (let round = 0; round < 20; round++) {
+      const response = await postFiles(ticket.documentId, sent);
+      expect(response.status).toBe(201);
+      expect((response.body.data as AttachmentRecord[]).map((record) => record.filename)).toEqual(sent.map((file) => file.name));
+    }
   });
 
   it('answers 404 for an unknown ticket and 400 for a comment of another ticket, storing nothing', async () => {

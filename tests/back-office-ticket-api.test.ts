@@ -384,8 +384,8 @@ describe('back office: ticket view API', () => {
     const reply = response.body.data.timeline.at(-1);
     if (reply?.type !== 'message') throw new Error('expected the reply last');
     expect(reply.kind).toBe('public_reply');
-    // in the order the body parser finished writing them, which is not always the form's
-    const [manualFile, photoFile] = [...reply.attachments].sort((a, b) => a.name.localeCompare(b.name));
+    // in the order the form sent them
+    const [manualFile, photoFile] = reply.attachments;
     expect([manualFile, photoFile].map((file) => [file.name, file.mime])).toEqual([
       ['manual.txt', 'text/plain'],
       ['photo.png', 'image/png'],

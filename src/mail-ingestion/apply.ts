@@ -11,7 +11,7 @@ import { queueReplyMail } from '../mail/ticket-mail';
 import { attachmentUploadService } from '../api/attachment/services/attachment-upload';
 import { withImagesAsReceived } from '../api/attachment/domain/image-processing';
 import { deniedTypeReason, executableKind, formatBytes } from '../api/attachment/domain/attachment-policy';
-import type { MultipartFile } from '../api/attachment/validators/attachment-upload';
+import type { MultipartFile } from '../api/attachment/domain/multipart-files';
 import type { Classification, FetchedMail, MailAttachment, Outcome, ParsedMail } from './types';
 import type { TicketMatch } from './thread';
 import { MailParseError } from './parse';

@@ -1,19 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import type { AdminContext } from '../admin-route';
-import type { MultipartFile } from '../../api/attachment/validators/attachment-upload';
-import { fieldValidationError } from '../../validation/parse';
+import { filesField, type MultipartFile } from '../../api/attachment/domain/multipart-files';
 import { ticketViewService } from './service';
 import { validateAssign, validateFields, validateNewTicket, validateReply, validateStatus } from './validators';
 
-const isMultipartFile = (value: unknown): value is MultipartFile =>
-  typeof value === 'object' && value !== null && typeof (value as MultipartFile).filepath === 'string';
-
 /** The reply's files: multipart field `files` (one or more); any other file field is refused. */
 function replyFiles(ctx: AdminContext): MultipartFile[] {
-  const files = (ctx.request as { files?: Record<string, unknown> }).files ?? {};
-  const other = Object.keys(files).find((field) => field !== 'files');
-  if (other) throw fieldValidationError(other, `${other} is not a known field: send files as "files"`);
-  return ([] as unknown[]).concat(files.files ?? []).filter(isMultipartFile);
+  return filesField((ctx.request as { files?: Record<string, unknown> }).files);
 }
 
 /** Every action answers the ticket view as it is now, so the page shows what the server stored. */

@@ -4,7 +4,7 @@ import { ATTACHMENT, COMMENT, INBOUND_EMAIL, TICKET, TICKET_HISTORY } from '../.
 import { ticketWorkflowService } from '../../services';
 import { agentForAdmin } from '../../access/staff-identity';
 import { attachmentUploadService, type AttachmentRecord } from '../../api/attachment/services/attachment-upload';
-import type { MultipartFile } from '../../api/attachment/validators/attachment-upload';
+import type { MultipartFile } from '../../api/attachment/domain/multipart-files';
 import { DONE_STATUSES, TRANSITIONS, isTicketStatus } from '../../api/ticket/domain/ticket-rules';
 import { fieldValidationError } from '../../validation/parse';
 import { ccList } from '../../api/ticket/domain/cc-list';

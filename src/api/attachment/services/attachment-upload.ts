@@ -4,7 +4,8 @@ import { ATTACHMENT, COMMENT, TICKET } from '../../../uids';
 import { fieldValidationError } from '../../../validation/parse';
 import { attachmentLimits, type AttachmentLimits } from '../domain/attachment-policy';
 import { withFreshUploads } from '../domain/file-ownership';
-import { checkAttachmentFiles, type MultipartFile, type TicketAttachmentRequest } from '../validators/attachment-upload';
+import { checkAttachmentFiles, type TicketAttachmentRequest } from '../validators/attachment-upload';
+import type { MultipartFile } from '../domain/multipart-files';
 
 /** What the route answers for each new attachment. */
 export interface AttachmentRecord {

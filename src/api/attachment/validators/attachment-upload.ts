@@ -4,16 +4,8 @@ import { errors, z } from '@strapi/utils';
 import { fieldValidationError, parseInput } from '../../../validation/parse';
 import { deniedTypeReason, formatBytes, type AttachmentLimits } from '../domain/attachment-policy';
 import { fileContentRefusal, imagePixelRefusal, readHead } from '../domain/file-content';
+import { filesField, type MultipartFile } from '../domain/multipart-files';
 
-/** A file as Strapi's body parser (formidable) hands it over, already in a temp file. */
-export interface MultipartFile {
-  filepath: string;
-  originalFilename: string | null;
-  mimetype: string | null;
-  size: number;
-  /** Set from the content by the upload plugin's check; the upload service stores it as the file's mime. */
-  detectedMimeType?: string;
-}
 
 export interface TicketAttachmentRequest {
   ticketDocumentId: string;
@@ -23,9 +15,6 @@ export interface TicketAttachmentRequest {
 
 const documentId = z.string().trim().min(1).max(64);
 const bodySchema = z.object({ comment: documentId.optional() }).strict();
-
-const isMultipartFile = (value: unknown): value is MultipartFile =>
-  typeof value === 'object' && value !== null && typeof (value as MultipartFile).filepath === 'string';
 
 /** The route's params, fields and files: `files` (one or more) and an optional `comment`. */
 export function validateTicketAttachmentRequest(
@@ -37,11 +26,7 @@ export function validateTicketAttachmentRequest(
   const ticketDocumentId = documentId.safeParse(params.documentId);
   if (!ticketDocumentId.success) throw new errors.NotFoundError('Ticket not found');
 
-  const otherFileFields = Object.keys(files ?? {}).filter((field) => field !== 'files');
-  if (otherFileFields.length > 0) {
-    throw fieldValidationError(otherFileFields[0], `${otherFileFields[0]} is not a known field: send files as "files"`);
-  }
-  const uploaded = ([] as unknown[]).concat(files?.files ?? []).filter(isMultipartFile);
+  const uploaded = filesField(files);
   if (uploaded.length === 0) {
     throw fieldValidationError('files', 'at least one file is required (multipart/form-data, field "files")');
   }

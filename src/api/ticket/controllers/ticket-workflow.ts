@@ -3,23 +3,12 @@ import type { Context } from 'koa';
 import { COMMENT, TICKET } from '../../../uids';
 import { ticketWorkflowService } from '../../../services';
 import { validateAssign, validateComment, validateStatusChange } from '../validators/ticket-workflow';
-import { fieldValidationError } from '../../../validation/parse';
-import type { MultipartFile } from '../../attachment/validators/attachment-upload';
+import { filesField } from '../../attachment/domain/multipart-files';
 
 interface WorkflowContext extends Context {
   params: { documentId: string };
   state: { user?: { id: number }; auth?: unknown };
   request: Context['request'] & { files?: Record<string, unknown> };
-}
-
-const isMultipartFile = (value: unknown): value is MultipartFile =>
-  typeof value === 'object' && value !== null && typeof (value as MultipartFile).filepath === 'string';
-
-/** A comment's files: multipart field `files` (one or more); any other file field is refused. */
-function commentFiles(files: Record<string, unknown> | undefined): MultipartFile[] {
-  const other = Object.keys(files ?? {}).find((field) => field !== 'files');
-  if (other) throw fieldValidationError(other, `${other} is not a known field: send files as "files"`);
-  return ([] as unknown[]).concat(files?.files ?? []).filter(isMultipartFile);
 }
 
 /** Staff actions on one ticket: validate, call the workflow service, answer what the caller may see. */
@@ -47,7 +36,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** POST /api/tickets/:documentId/comments { data: { body, isInternal?, ticketStatus?, note? } } (JSON, or multipart with `files`): one reply action, one mail */
     async addComment(ctx: WorkflowContext) {
-      const files = commentFiles(ctx.request.files);
+      const files = filesField(ctx.request.files);
       const input = validateComment(ctx.request.body);
       const comment = await ticketWorkflowService(strapi).reply(ctx.params.documentId, input, files);
       await answer(ctx, COMMENT, comment, 201);

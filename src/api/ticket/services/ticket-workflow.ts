@@ -9,7 +9,7 @@ import { canMove, isTicketStatus, type TicketStatus } from '../domain/ticket-rul
 import { withReplyScope } from '../../../mail/reply-scope';
 import { queueReplyMail } from '../../../mail/ticket-mail';
 import { attachmentUploadService, type StoredUpload } from '../../attachment/services/attachment-upload';
-import type { MultipartFile } from '../../attachment/validators/attachment-upload';
+import type { MultipartFile } from '../../attachment/domain/multipart-files';
 
 /** A reply action: the comment, optionally a new status (and its note) and files. */
 export interface ReplyInput extends CommentInput {
