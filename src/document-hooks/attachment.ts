@@ -10,11 +10,16 @@ import { fileContentRefusal, storedFileHead } from '../api/attachment/domain/fil
 import { API_UPLOADER_ATTRIBUTE, UPLOAD_FILE, freshUploadBytes, restCaller } from '../api/attachment/domain/file-ownership';
 import type { DocumentHook, StoredEntry } from './types';
 
+interface TicketRef {
+  id: number;
+  ticketNumber: string | null;
+}
+
 interface AttachmentRow {
   id: number;
   filename: string | null;
-  ticket: { id: number } | null;
-  comment: { id: number; ticket: { id: number } | null } | null;
+  ticket: TicketRef | null;
+  comment: { id: number; ticket: TicketRef | null } | null;
   file: { id: number; name: string; size: number | string; mime: string } | null;
 }
 
@@ -32,20 +37,20 @@ const loadAttachment = async (strapi: Core.Strapi, id: number) =>
   (await strapi.db.query(ATTACHMENT).findOne({
     where: { id },
     populate: {
-      ticket: { select: ['id'] },
-      comment: { select: ['id'], populate: { ticket: { select: ['id'] } } },
+      ticket: { select: ['id', 'ticketNumber'] },
+      comment: { select: ['id'], populate: { ticket: { select: ['id', 'ticketNumber'] } } },
       file: { select: ['id', 'name', 'size', 'mime'] },
     },
   })) as AttachmentRow | null;
 
 /** The stored attachment and its ticket; a comment given with it must be on that same ticket. */
-function withTicket(attachment: AttachmentRow | null): { attachment: AttachmentRow; ticketId: number } {
-  const ticketId = attachment?.ticket?.id ?? attachment?.comment?.ticket?.id;
-  if (!attachment || !ticketId) throw fieldValidationError('ticket', 'ticket is required');
-  if (attachment.comment && attachment.comment.ticket?.id !== ticketId) {
+function withTicket(attachment: AttachmentRow | null): { attachment: AttachmentRow; ticket: TicketRef } {
+  const ticket = attachment?.ticket ?? attachment?.comment?.ticket;
+  if (!attachment || !ticket) throw fieldValidationError('ticket', 'ticket is required');
+  if (attachment.comment && attachment.comment.ticket?.id !== ticket.id) {
     throw fieldValidationError('comment', 'comment must be a comment on the same ticket');
   }
-  return { attachment, ticketId };
+  return { attachment, ticket };
 }
 
 /** The first bytes of a media library file; a file whose content cannot be read is not attached unchecked. */
@@ -133,11 +138,11 @@ export const attachmentHook: DocumentHook = async (strapi, call, next) => {
 
   return strapi.db.transaction(async ({ trx }) => {
     const created = (await next()) as StoredEntry;
-    const { attachment, ticketId } = withTicket(await loadAttachment(strapi, created.id));
+    const { attachment, ticket } = withTicket(await loadAttachment(strapi, created.id));
     await assertFileMayBeAttached(strapi, trx, attachment);
 
     const facts: Record<string, unknown> = {};
-    if (!attachment.ticket) facts.ticket = ticketId;
+    if (!attachment.ticket) facts.ticket = ticket.id;
     if (attachment.file) {
       facts.filename = attachment.filename ?? attachment.file.name;
       facts.mimeType = attachment.file.mime;
@@ -146,8 +151,8 @@ export const attachmentHook: DocumentHook = async (strapi, call, next) => {
     if (Object.keys(facts).length > 0) {
       await strapi.db.query(ATTACHMENT).update({ where: { id: created.id }, data: facts });
     }
-    await strapi.db.query(TICKET).update({ where: { id: ticketId }, data: { lastActivityAt: new Date() } });
-    await historyService(strapi).record(ticketId, actor, [
+    await strapi.db.query(TICKET).update({ where: { id: ticket.id }, data: { lastActivityAt: new Date() }, select: ['id'] });
+    await historyService(strapi).record(ticket, actor, [
       { action: 'attachment_added', fieldName: 'attachments', newValue: String(facts.filename ?? attachment.filename ?? created.documentId) },
     ]);
     return created;

@@ -50,7 +50,7 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
       throw fieldValidationError('ticket', 'ticket is required');
     }
 
-    await historyService(strapi).record(comment.ticket.id, actor, [
+    await historyService(strapi).record(comment.ticket, actor, [
       {
         action: 'commented',
         fieldName: 'comments',

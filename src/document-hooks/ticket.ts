@@ -137,7 +137,7 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
       assertAssigneeIsAgent(ticket);
       changes.push({ action: 'assigned', fieldName: 'assignee', oldValue: null, newValue: trackedValues(ticket).assignee });
     }
-    await historyService(strapi).record(created.id, actor, changes);
+    await historyService(strapi).record({ id: created.id, ticketNumber: String(data.ticketNumber) }, actor, changes);
     await queueTicketCreatedMails(strapi, ticket);
     return created;
   });
@@ -260,7 +260,7 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
       const changes = diffTrackedFields(trackedValues(before), trackedValues(after)).map((change) =>
         change.action === 'status_changed' ? { ...change, note } : change
       );
-      await historyService(strapi).record(before.id, actor, changes);
+      await historyService(strapi).record(before, actor, changes);
       // a move made with a public reply is told in that reply's one mail
       const statusInReply = before.ticketStatus !== after.ticketStatus && statusGoesWithReply(before.id, before.ticketStatus, after.ticketStatus, note);
       await queueTicketUpdatedMails(strapi, before, after, note, statusInReply);
@@ -326,7 +326,7 @@ async function deleteTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
   return strapi.db.transaction(async ({ trx }) => {
     const ticket = await loadTicket(strapi, { documentId }, trx);
     if (ticket) {
-      await historyService(strapi).record(ticket.id, await resolveActor(strapi), [
+      await historyService(strapi).record(ticket, await resolveActor(strapi), [
         { action: 'deleted', oldValue: ticket.ticketStatus, newValue: null, note: ticket.subject ?? null },
       ]);
     }

@@ -128,6 +128,8 @@ export function createOutbox(strapi: Core.Strapi, policy: OutboxPolicy) {
           attempts: 0,
           nextAttemptAt: mail.notBefore ?? new Date(),
         },
+        // the query engine reads the row back after the insert: only its id, not the bodies
+        select: ['id'],
       });
       // a mail for later is left to the cron task
       if (!mail.notBefore) onCommit(() => kick());

@@ -6,15 +6,20 @@ import type { HistoryChange } from '../../ticket/domain/ticket-rules';
 
 /** Writes history rows. They go through the query engine, not the Document Service, because
  * the Document Service refuses history writes from everyone (see document-hooks/read-only). */
+/** A ticket by id, or with its number when the caller has it (nothing to look up then). */
+export type HistoryTicket = number | { id: number; ticketNumber: string | null };
+
 export const historyActions = (strapi: Core.Strapi) => ({
   /** Rows on a ticket. Each carries the ticket's number as text, so that the rows of a deleted
    * ticket (whose relation is gone) still say which ticket they were about. */
-  async record(ticketId: number, actor: Actor, changes: HistoryChange[]): Promise<void> {
+  async record(ticket: HistoryTicket, actor: Actor, changes: HistoryChange[]): Promise<void> {
     if (changes.length === 0) return;
-    const ticket = (await strapi.db.query(TICKET).findOne({ where: { id: ticketId }, select: ['ticketNumber'] })) as {
-      ticketNumber: string | null;
-    } | null;
-    await writeRows(strapi, { ticket: ticketId, ticketNumber: ticket?.ticketNumber ?? null }, actor, changes);
+    const known =
+      typeof ticket === 'number'
+        ? ((await strapi.db.query(TICKET).findOne({ where: { id: ticket }, select: ['id', 'ticketNumber'] })) as { id: number; ticketNumber: string | null } | null)
+        : ticket;
+    const id = typeof ticket === 'number' ? ticket : ticket.id;
+    await writeRows(strapi, { ticket: id, ticketNumber: known?.ticketNumber ?? null }, actor, changes);
   },
 
   /** Rows on a contact (one per changed field): who changed a requester's details, and from what. */
@@ -44,6 +49,8 @@ async function writeRows(
         actorName: actor.name,
         timestamp,
       },
+      // the query engine reads the row back after the insert: only its id
+      select: ['id'],
     });
   }
 }
