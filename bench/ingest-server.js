@@ -78,7 +78,14 @@ function timeStrapiCreates(app) {
       byType.set(ctx.uid, entry);
     }
   });
-  return { reset: () => byType.clear(), read: () => Object.fromEntries(byType) };
+  return { reset: () => byType.clear(), read: () => Object.fromEntries([...byType].map(([uid, entry]) => [uid, { ...entry }])) };
+}
+
+/** The heap still in use after a full collection (the child runs with --expose-gc): what is kept, not garbage. */
+function liveHeap() {
+  global.gc();
+  global.gc();
+  return process.memoryUsage().heapUsed;
 }
 
 /** Lets Strapi's post-commit work (entry.create re-reads, outbox kicks) run before a clock stops. */
@@ -110,6 +117,7 @@ async function ingest(app, queries) {
   const config = readIngestionConfig();
   queries?.reset();
   const strapiCreates = timeStrapiCreates(app);
+  const liveHeapBefore = liveHeap();
   const rssBefore = process.memoryUsage().rss;
   // the largest heap, external memory and RSS seen while ingesting, sampled every 50 ms
   const memory = { heapUsed: 0, heapTotal: 0, external: 0, rss: 0 };
@@ -127,6 +135,7 @@ async function ingest(app, queries) {
   // the load while this stays about the same
   const cpu = process.cpuUsage(cpuBefore);
   const cpuMs = (cpu.user + cpu.system) / 1000;
+  const liveHeapAfter = liveHeap();
 
   const count = (uid, where = {}) => app.db.query(uid).count({ where });
   const rows = await app.db.connection(app.db.metadata.get(INBOUND).tableName).select('outcome', 'automatic').count({ n: '*' }).groupBy('outcome', 'automatic');
@@ -149,6 +158,7 @@ async function ingest(app, queries) {
     inbound: await count(INBOUND),
     attachments: await count('api::attachment.attachment'),
     strapiCreates: strapiCreates.read(),
+    liveHeap: { before: liveHeapBefore, after: liveHeapAfter },
     statements: queries ? queries.total() : null,
     topStatements: queries ? queries.top(Number(process.env.BENCH_TOP_STATEMENTS ?? 15)) : null,
   };
