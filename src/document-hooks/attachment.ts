@@ -80,6 +80,9 @@ async function assertFileMayBeAttached(
     return;
   }
   const fileId = attachment.file.id;
+  // a file uploaded in this very call (by the attachment service, in this transaction) was checked
+  // before it was stored, and nothing else can have attached it yet
+  if (freshUploadBytes(fileId) !== undefined) return;
   // On PostgreSQL, lock the file so that two requests attaching it are checked one after the other.
   if (isPostgres(strapi)) await tableIn(strapi, trx, UPLOAD_FILE).where('id', fileId).forUpdate().select('id');
   const file = (await strapi.db.query(UPLOAD_FILE).findOne({
@@ -89,15 +92,11 @@ async function assertFileMayBeAttached(
   })) as FileRow | null;
   if (!file) throw fieldValidationError('file', 'file must be a file you uploaded');
 
-  if (caller) {
-    const uploadedNow = freshUploadBytes(fileId) !== undefined;
-    const uploadedByCaller = caller.userId !== null && file[API_UPLOADER_ATTRIBUTE]?.id === caller.userId;
-    if (!uploadedNow && !uploadedByCaller) throw fieldValidationError('file', 'file must be a file you uploaded');
+  if (caller && !(caller.userId !== null && file[API_UPLOADER_ATTRIBUTE]?.id === caller.userId)) {
+    throw fieldValidationError('file', 'file must be a file you uploaded');
   }
 
-  // a file uploaded in this very call was checked before it was stored; any other is read back
-  const head = freshUploadBytes(fileId) !== undefined ? Buffer.alloc(0) : await storedHead(strapi, file);
-  const denied = fileContentRefusal([file.name, file.ext], [file.mime], head);
+  const denied = fileContentRefusal([file.name, file.ext], [file.mime], await storedHead(strapi, file));
   if (denied) throw fieldValidationError('file', `"${file.name}": ${denied}`);
 
   const elsewhere = await strapi.db.query(ATTACHMENT).count({
@@ -149,7 +148,7 @@ export const attachmentHook: DocumentHook = async (strapi, call, next) => {
       facts.size = sizeInBytes(attachment.file);
     }
     if (Object.keys(facts).length > 0) {
-      await strapi.db.query(ATTACHMENT).update({ where: { id: created.id }, data: facts });
+      await strapi.db.query(ATTACHMENT).update({ where: { id: created.id }, data: facts, select: ['id'] });
     }
     await strapi.db.query(TICKET).update({ where: { id: ticket.id }, data: { lastActivityAt: new Date() }, select: ['id'] });
     await historyService(strapi).record(ticket, actor, [
