@@ -198,6 +198,26 @@ describe('staff workflow', () => {
       expect((await mails(ticket.id, 'assignment_notification')).map((m) => m.to)).toEqual(['otto@example.test']);
     });
 
+    it('refuses a blocked agent as a new assignee from the Content Manager and the REST action, and keeps a ticket editable whose agent was blocked since', async () => {
+      const leaver = await helpdesk.agent('leaver@example.test');
+      const kept = await newTicket();
+      const cm = (documentId: string) => `/content-manager/collection-types/${TICKET}/${documentId}`;
+      expect((await helpdesk.request('PUT', cm(kept.documentId), { token: admin.token, body: { assignee: { connect: [{ id: leaver.id }] } } })).status).toBe(200);
+      await helpdesk.strapi.db.query('plugin::users-permissions.user').update({ where: { id: leaver.id }, data: { blocked: true } });
+
+      const fresh = await newTicket();
+      const viaPanel = await helpdesk.request('PUT', cm(fresh.documentId), { token: admin.token, body: { assignee: { connect: [{ id: leaver.id }] } } });
+      expect(viaPanel.status).toBe(400);
+      expect(viaPanel.body.error.details.errors[0]).toMatchObject({ path: ['assignee'], message: 'assignee must be an active user with the Agent role' });
+      const viaRest = await post(`/api/tickets/${fresh.documentId}/assign`, { data: { agent: leaver.id } });
+      expect(viaRest.status).toBe(400);
+      expect((await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: fresh.id }, populate: { assignee: true } })).assignee).toBeNull();
+
+      // the ticket the agent kept: other fields still change, and it can be handed to an active agent
+      expect((await helpdesk.request('PUT', cm(kept.documentId), { token: admin.token, body: { priority: 'high' } })).status).toBe(200);
+      expect((await post(`/api/tickets/${kept.documentId}/assign`, { data: { agent: otherAgent.id } })).status).toBe(200);
+    });
+
     it('refuses a non-agent, an unknown user and an unknown ticket, changing nothing', async () => {
       const ticket = await newTicket();
       const plain = await helpdesk.strapi.plugin('users-permissions').service('user').add({

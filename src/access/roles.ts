@@ -4,6 +4,18 @@ import { UP_PERMISSION, UP_ROLE, UP_USER } from '../uids';
 
 export const AGENT_ROLE_TYPE = 'agent';
 
+/**
+ * The one rule for who is an agent now (assignable, listed, a staff sender): the Agent role and not
+ * blocked, a missing flag counting as not blocked. As a query filter and as a check on a loaded user.
+ */
+export const ACTIVE_AGENT_WHERE = {
+  role: { type: AGENT_ROLE_TYPE },
+  $or: [{ blocked: false }, { blocked: { $null: true } }],
+};
+
+export const isActiveAgent = (user: { blocked?: boolean | null; role?: { type?: string | null } | null } | null | undefined): boolean =>
+  Boolean(user && user.role?.type === AGENT_ROLE_TYPE && user.blocked !== true);
+
 /** What staff using the REST API may do. */
 export const AGENT_PERMISSIONS = [
   'api::ticket.ticket.find',

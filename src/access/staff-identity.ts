@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { UP_USER } from '../uids';
-import { AGENT_ROLE_TYPE } from './roles';
+import { ACTIVE_AGENT_WHERE } from './roles';
 
 /**
  * One staff identity: an admin-panel user and a users-permissions account with the Agent role
@@ -14,23 +14,19 @@ export interface StaffAgent {
   email: string;
 }
 
-const ACTIVE_AGENT = {
-  role: { type: AGENT_ROLE_TYPE },
-  $or: [{ blocked: false }, { blocked: { $null: true } }],
-};
 const AGENT_FIELDS = ['id', 'documentId', 'username', 'email'];
 
 /** The agent account of an admin user, or null when the admin is not (yet) an agent. */
 export async function agentForAdmin(strapi: Core.Strapi, admin: { email?: string | null }): Promise<StaffAgent | null> {
   const email = admin.email?.trim().toLowerCase();
   if (!email) return null;
-  return (await strapi.db.query(UP_USER).findOne({ where: { ...ACTIVE_AGENT, email }, select: AGENT_FIELDS })) as StaffAgent | null;
+  return (await strapi.db.query(UP_USER).findOne({ where: { ...ACTIVE_AGENT_WHERE, email }, select: AGENT_FIELDS })) as StaffAgent | null;
 }
 
 /** Everybody a ticket can be assigned to, by name. */
 export async function listAgents(strapi: Core.Strapi): Promise<StaffAgent[]> {
   return (await strapi.db.query(UP_USER).findMany({
-    where: ACTIVE_AGENT,
+    where: ACTIVE_AGENT_WHERE,
     select: AGENT_FIELDS,
     orderBy: [{ username: 'asc' }, { id: 'asc' }],
   })) as StaffAgent[];

@@ -22,6 +22,7 @@ import { priorityRank } from '../api/ticket/domain/priority-rank';
 import { normalizeTags } from '../api/ticket/domain/tags';
 import { ccText, checkCcList, ccList } from '../api/ticket/domain/cc-list';
 import { ownAddresses } from '../mail-ingestion/sender';
+import { isActiveAgent } from '../access/roles';
 import { CREATE_ONLY_TICKET_FIELDS, SERVER_STAMPED_TICKET_FIELDS } from '../api/ticket/domain/server-owned';
 import { queueTicketCreatedMails, queueTicketUpdatedMails, type TicketForMail } from '../mail/ticket-mail';
 import { statusGoesWithReply } from '../mail/reply-scope';
@@ -35,7 +36,7 @@ export interface TicketRow extends TicketForMail {
   createdAt: string | Date;
   isGuest: boolean;
   source: string;
-  assignee: { id: number; username: string; email: string; role?: { type: string } | null } | null;
+  assignee: { id: number; username: string; email: string; blocked?: boolean | null; role?: { type: string } | null } | null;
   tags: unknown;
 }
 
@@ -49,7 +50,7 @@ async function loadTicket(strapi: Core.Strapi, where: { documentId: string } | {
   }
   return (await strapi.db.query(TICKET).findOne({
     where,
-    populate: { assignee: { select: ['id', 'username', 'email'], populate: { role: { select: ['type'] } } } },
+    populate: { assignee: { select: ['id', 'username', 'email', 'blocked'], populate: { role: { select: ['type'] } } } },
   })) as TicketRow | null;
 }
 
@@ -72,10 +73,10 @@ function trackedValues(ticket: TicketRow): TrackedValues {
   };
 }
 
-function assertAssigneeIsAgent(ticket: TicketRow): void {
-  if (ticket.assignee && ticket.assignee.role?.type !== 'agent') {
-    throw fieldValidationError('assignee', 'assignee must be a user with the Agent role');
-  }
+/** A newly set assignee must be an active agent (a ticket kept by an agent blocked since stays editable). */
+function assertAssigneeIsAgent(ticket: TicketRow, before: TicketRow | null = null): void {
+  if (!ticket.assignee || ticket.assignee.id === before?.assignee?.id) return;
+  if (!isActiveAgent(ticket.assignee)) throw fieldValidationError('assignee', 'assignee must be an active user with the Agent role');
 }
 
 /** Server-owned values of a new ticket, from who is creating it. */
@@ -255,7 +256,7 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
     if (linksBefore) await assertRecordKept(strapi, before.id, linksBefore, actor);
     const after = await loadTicket(strapi, { id: before.id });
     if (after) {
-      assertAssigneeIsAgent(after);
+      assertAssigneeIsAgent(after, before);
       const note = currentChangeNote() ?? null;
       const changes = diffTrackedFields(trackedValues(before), trackedValues(after)).map((change) =>
         change.action === 'status_changed' ? { ...change, note } : change

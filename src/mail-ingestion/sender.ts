@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { TICKET, UP_USER } from '../uids';
 import { ccList } from '../api/ticket/domain/cc-list';
-import { AGENT_ROLE_TYPE } from '../access/roles';
+import { ACTIVE_AGENT_WHERE } from '../access/roles';
 import type { Actor } from '../audit/actor';
 import { settingsService } from '../services';
 import { cachedLookup } from '../db/lookup-cache';
@@ -52,7 +52,7 @@ export const cachedOwnAddresses = (strapi: Core.Strapi): Promise<(address: strin
 async function staffAddresses(strapi: Core.Strapi): Promise<Set<string>> {
   return cachedLookup('staff-addresses', async () => {
     const agents = (await strapi.db.query(UP_USER).findMany({
-      where: { blocked: { $ne: true }, role: { type: AGENT_ROLE_TYPE } },
+      where: ACTIVE_AGENT_WHERE,
       select: ['email'],
     })) as Array<{ email: string | null }>;
     const admins = (await strapi.db.query('admin::user').findMany({ where: { isActive: true }, select: ['email'] })) as Array<{ email: string | null }>;
@@ -89,7 +89,7 @@ async function answersSignedAddress(strapi: Core.Strapi, mail: ParsedMail): Prom
   const from = mail.from?.address;
   if (!settings || !from) return false;
   const agent = (await strapi.db.query(UP_USER).findOne({
-    where: { email: from, blocked: { $ne: true }, role: { type: AGENT_ROLE_TYPE } },
+    where: { ...ACTIVE_AGENT_WHERE, email: from },
     select: ['id', 'email'],
   })) as { id: number; email: string } | null;
   if (!agent) return false;
@@ -129,7 +129,7 @@ export function requesterActor(mail: ParsedMail): Actor {
 /** The account behind a staff address, as the actor of what their mail does (history names them). */
 export async function staffActor(strapi: Core.Strapi, address: string): Promise<Actor> {
   const agent = (await strapi.db.query(UP_USER).findOne({
-    where: { email: address, role: { type: AGENT_ROLE_TYPE } },
+    where: { ...ACTIVE_AGENT_WHERE, email: address },
     select: ['id', 'username'],
   })) as { id: number; username: string } | null;
   if (agent) return { type: 'agent', id: String(agent.id), name: agent.username || address, userId: agent.id };

@@ -3,7 +3,7 @@ import { errors } from '@strapi/utils';
 import { COMMENT, TICKET, UP_USER } from '../../../uids';
 import { withChangeNote } from '../../../audit/change-note';
 import { fieldValidationError } from '../../../validation/parse';
-import { AGENT_ROLE_TYPE } from '../../../access/roles';
+import { isActiveAgent } from '../../../access/roles';
 import type { AssignInput, CommentInput } from '../validators/ticket-workflow';
 import { canMove, isTicketStatus, type TicketStatus } from '../domain/ticket-rules';
 import { withReplyScope } from '../../../mail/reply-scope';
@@ -61,7 +61,7 @@ const ticketWorkflow = ({ strapi }: { strapi: Core.Strapi }) => {
       populate: { role: { select: ['type'] } },
     })) as AgentRow | null;
     if (!user) throw fieldValidationError('agent', 'no such user');
-    if (user.role?.type !== AGENT_ROLE_TYPE || user.blocked) {
+    if (!isActiveAgent(user)) {
       throw fieldValidationError('agent', 'only an active user with the Agent role can be assigned');
     }
     return user.id;
