@@ -3,6 +3,7 @@ import type { Core } from "@strapi/strapi";
 import { errors } from "@strapi/utils";
 import { UP_USER } from "../uids";
 import { AGENT_ROLE_TYPE, ensureAgentRole } from "./roles";
+import type { StaffListEntry } from "../back-office/contract";
 import {
   ensureSupportAgentRole,
   SUPPORT_AGENT_ROLE_NAME,
@@ -262,17 +263,6 @@ export async function createStaffMember(
     }
     return { email, agent, admin, notes };
   }
-}
-
-/** Staff as Settings → Helpdesk → Agents lists them: every agent, and whether they can use the panel. */
-export interface StaffListEntry {
-  id: number;
-  documentId: string;
-  name: string;
-  email: string;
-  /** an active admin user with this email exists */
-  canSignInToPanel: boolean;
-  blocked: boolean;
 }
 
 export async function listStaff(

@@ -110,6 +110,40 @@ export interface Agent {
   isMe: boolean;
 }
 
+/* ------------------------------------ GET /helpdesk-admin/staff (Settings → Helpdesk → Agents) */
+
+/** Staff as the Agents page lists them: every agent, and whether they can use the panel. */
+export interface StaffListEntry {
+  id: number;
+  documentId: string;
+  name: string;
+  email: string;
+  /** an active admin user with this email exists */
+  canSignInToPanel: boolean;
+  blocked: boolean;
+}
+
+/* ------------------------------------------ GET /helpdesk-admin/dashboard (the home page widgets) */
+
+/** What still needs work: every status but resolved and closed. */
+export type OpenTicketStatus = Exclude<TicketStatus, 'resolved' | 'closed'>;
+
+export interface Dashboard {
+  /** Open tickets (not resolved or closed). */
+  open: number;
+  byStatus: Record<OpenTicketStatus, number>;
+  /** Open tickets past their due date. */
+  overdue: number;
+  /** Open tickets nobody is assigned to. */
+  unassigned: number;
+  /** Open tickets assigned to the signed-in admin's agent account; null when the admin is no agent. */
+  mine: number | null;
+  /** Why `mine` is null (the admin has no agent account), for the widget. */
+  mineHint: string | null;
+  /** Tickets created and resolved per UTC day, oldest first, today last. */
+  createdVsResolved: Array<{ date: string; created: number; resolved: number }>;
+}
+
 /* ------------------------------------------------ the inbox (src/back-office/inbox) */
 
 /** The inbox's views, in the order the panel lists them. */

@@ -1,16 +1,10 @@
 import * as React from 'react';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { Badge, Box, Button, Field, Flex, Grid, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import type { StaffListEntry } from '../../back-office/contract';
 
 /** GET /helpdesk-admin/staff: every agent, and whether they can sign in to the panel. */
-interface StaffEntry {
-  id: number;
-  documentId: string;
-  name: string;
-  email: string;
-  canSignInToPanel: boolean;
-  blocked: boolean;
-}
+type StaffEntry = StaffListEntry;
 
 interface StaffAnswer {
   data: StaffEntry[];

@@ -4,6 +4,7 @@ import { Widget } from '@strapi/strapi/admin';
 import { Link } from 'react-router-dom';
 import { StatusBadge } from '../components/TicketBadges';
 import { TICKET_STATUSES } from '../lib/labels';
+import type { OpenTicketStatus } from '../../back-office/contract';
 import { useDashboard, type Dashboard } from './useDashboard';
 import { INBOX_VIEW } from './views';
 
@@ -39,7 +40,7 @@ const BigCount = ({ count, caption, to, testId, alarm = false }: { count: number
 export const OpenByStatusWidget = () => (
   <WithDashboard
     render={(data) => {
-      const statuses = TICKET_STATUSES.filter((status) => status in data.byStatus);
+      const statuses = TICKET_STATUSES.filter((status): status is OpenTicketStatus => status in data.byStatus);
       const top = Math.max(1, ...statuses.map((status) => data.byStatus[status]));
       return (
         <Flex direction="column" alignItems="stretch" gap={2} data-testid="helpdesk-widget-by-status">

@@ -1,16 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useFetchClient } from '@strapi/strapi/admin';
+import type { Dashboard } from '../../back-office/contract';
 
 /** GET /helpdesk-admin/dashboard (src/back-office/dashboard/service.ts). */
-export interface Dashboard {
-  open: number;
-  byStatus: Record<string, number>;
-  overdue: number;
-  unassigned: number;
-  mine: number | null;
-  mineHint: string | null;
-  createdVsResolved: Array<{ date: string; created: number; resolved: number }>;
-}
+export type { Dashboard };
 
 type State = { status: 'loading' } | { status: 'error' } | { status: 'ready'; data: Dashboard };
 

@@ -1,30 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { DONE_STATUSES, type Filters } from '../../api/ticket/services/ticket-query';
-import { ticketStatisticsService, type TicketStatistics } from '../../api/ticket/services/ticket-statistics';
+import { ticketStatisticsService } from '../../api/ticket/services/ticket-statistics';
+import type { Dashboard } from '../contract';
+
+export type { Dashboard };
 
 /** Days the "created vs resolved" chart covers (today included). */
 export const TREND_DAYS = 14;
 
 /** Tickets that still need work: everything not resolved or closed (the statistics' own rule). */
 export const OPEN_TICKETS: Filters = { ticketStatus: { $notIn: [...DONE_STATUSES] } };
-
-type OpenStatus = Exclude<keyof TicketStatistics['byStatus'], (typeof DONE_STATUSES)[number]>;
-
-export interface Dashboard {
-  /** Open tickets (not resolved or closed). */
-  open: number;
-  byStatus: Record<OpenStatus, number>;
-  /** Open tickets past their due date. */
-  overdue: number;
-  /** Open tickets nobody is assigned to. */
-  unassigned: number;
-  /** Open tickets assigned to the signed-in admin's agent account; null when the admin is no agent. */
-  mine: number | null;
-  /** Why `mine` is null (the admin has no agent account), for the widget. */
-  mineHint: string | null;
-  /** Tickets created and resolved per UTC day, oldest first, today last. */
-  createdVsResolved: Array<{ date: string; created: number; resolved: number }>;
-}
 
 /**
  * The home page widgets' figures. Every count is the statistics service's own (the same SQL and
@@ -39,7 +24,7 @@ export async function dashboardFor(strapi: Core.Strapi, agentId: number | null, 
   ]);
   const byStatus = Object.fromEntries(
     Object.entries(stats.byStatus).filter(([status]) => !(DONE_STATUSES as readonly string[]).includes(status))
-  ) as Record<OpenStatus, number>;
+  ) as Dashboard['byStatus'];
   return {
     open: stats.total,
     byStatus,
