@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Response } from 'playwright-core';
 import { adminBuildProblem } from './helpers/admin-build';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
-import { STATUS_LABELS, type TicketStatus } from '../src/back-office/contract';
+import { STATUS_LABELS, type TicketStatus } from '../src/shared/contract';
 
 /**
  * The built admin panel (dist/build, made by the jest global setup or CI's "build admin" phase) in

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { createAgent } from '../src/access/roles';
-import type { InboxPage as Page, InboxRow as Row } from '../src/back-office/contract';
+import type { InboxPage as Page, InboxRow as Row } from '../src/shared/contract';
 
 const TICKET = 'api::ticket.ticket';
 const COMMENT = 'api::comment.comment';

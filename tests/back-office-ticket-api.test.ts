@@ -3,7 +3,7 @@ import { SmtpSink } from './support/smtp-sink';
 import { createAgent } from '../src/access/roles';
 import { historySentence } from '../src/back-office/ticket-view/words';
 import * as adminLabels from '../src/admin/lib/labels';
-import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, type TicketViewData, type TimelineItem } from '../src/back-office/contract';
+import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, type TicketViewData, type TimelineItem } from '../src/shared/contract';
 import type { Outbox } from '../src/outbox/outbox';
 
 const TICKET = 'api::ticket.ticket';
@@ -57,7 +57,7 @@ describe('history in words (the one sentence builder)', () => {
   });
 
   it('uses the same labels as the admin pages', () => {
-    // one table each (src/back-office/contract.ts), which the admin pages and the timeline share
+    // one table each (src/shared/contract.ts), which the admin pages and the timeline share
     expect(adminLabels.STATUS_LABELS).toBe(STATUS_LABELS);
     expect(adminLabels.PRIORITY_LABELS).toBe(PRIORITY_LABELS);
     expect(adminLabels.CATEGORY_LABELS).toBe(CATEGORY_LABELS);

@@ -5,7 +5,7 @@ import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { appendMails, imapEnv, listMessages, startDovecot, type DovecotServer } from './support/dovecot';
 import type { IngestReport } from '../src/mail-ingestion/pipeline';
 import type { IngestionConfig, ImapConfig } from '../src/mail-ingestion/config';
-import type { MailConfigView } from '../src/back-office/contract';
+import type { MailConfigView } from '../src/shared/contract';
 
 const TICKET = 'api::ticket.ticket';
 const INBOUND = 'api::inbound-email.inbound-email';

@@ -1,6 +1,6 @@
 import { recordLog, startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { appendMails, composeMail, imapEnv, listMessages, startDovecot, startImapRelay, type DovecotServer, type HeldFetch, type ImapRelay } from './support/dovecot';
-import type { MailHealthView } from '../src/back-office/contract';
+import type { MailHealthView } from '../src/shared/contract';
 
 const TICKET = 'api::ticket.ticket';
 const INBOUND = 'api::inbound-email.inbound-email';

@@ -3,7 +3,7 @@ import { startHelpdesk, type Helpdesk, type HttpResult } from './helpers/helpdes
 import { openPanel, type Panel } from './helpers/browser';
 import { SmtpSink } from './support/smtp-sink';
 import { appendMails, composeMail, listMessages, mailLoopEnv, startDovecot, startImapRelay, type DovecotServer, type ImapRelay } from './support/dovecot';
-import type { MailCheckResult, MailHealthView } from '../src/back-office/contract';
+import type { MailCheckResult, MailHealthView } from '../src/shared/contract';
 
 /**
  * Settings → Helpdesk → Mailbox health, its API: the last check that read the mailbox and the last

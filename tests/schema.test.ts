@@ -1,6 +1,6 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { applyContentManagerLayouts } from '../src/setup/content-manager-layouts';
-import { ENUM_VALUE_LABELS } from '../src/back-office/contract';
+import { ENUM_VALUE_LABELS } from '../src/shared/contract';
 
 interface IndexInfo {
   name: string;

@@ -6,7 +6,7 @@ import { SmtpSink, type CapturedMail } from './support/smtp-sink';
 import { appendMail, mailLoopEnv, startDovecot, type DovecotServer } from './support/dovecot';
 import { createAgent } from '../src/access/roles';
 import { historySentence } from '../src/back-office/ticket-view/words';
-import type { TicketViewData } from '../src/back-office/contract';
+import type { TicketViewData } from '../src/shared/contract';
 import type { Outbox } from '../src/outbox/outbox';
 import type { IngestionConfig, ImapConfig } from '../src/mail-ingestion/config';
 

@@ -11,7 +11,7 @@ import { uniformPng } from './support/uniform-png';
 import { createStaffMember } from '../src/access/staff-account';
 import type { IngestOptions, IngestReport } from '../src/mail-ingestion/pipeline';
 import type { IngestionConfig, ImapConfig } from '../src/mail-ingestion/config';
-import type { TicketViewData, TimelineItem } from '../src/back-office/contract';
+import type { TicketViewData, TimelineItem } from '../src/shared/contract';
 
 const TICKET = 'api::ticket.ticket';
 const SUPPORT = 'support@helpdesk.test';

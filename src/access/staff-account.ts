@@ -3,7 +3,7 @@ import type { Core } from "@strapi/strapi";
 import { errors } from "@strapi/utils";
 import { UP_USER } from "../uids";
 import { AGENT_ROLE_TYPE, ensureAgentRole } from "./roles";
-import type { StaffListEntry } from "../back-office/contract";
+import type { StaffListEntry } from "../shared/contract";
 import {
   ensureSupportAgentRole,
   SUPPORT_AGENT_ROLE_NAME,

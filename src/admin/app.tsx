@@ -5,7 +5,7 @@ import { helpdeskWidgets } from './widgets';
 import { TicketSidePanel } from './content-manager/TicketSidePanel';
 import { EmailTemplatePanel } from './content-manager/EmailTemplatePanel';
 import { INJECT_COLUMN_IN_TABLE, INJECT_LIST_VIEW_FILTERS, helpdeskListColumns, helpdeskListFilters } from './content-manager/list-view';
-import { ENUM_VALUE_LABELS } from '../back-office/contract';
+import { ENUM_VALUE_LABELS } from '../shared/contract';
 import { MANAGE_AGENTS, MANAGE_SETTINGS, WORK_TICKETS } from './lib/permissions';
 
 export default {

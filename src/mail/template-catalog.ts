@@ -6,7 +6,7 @@
  *
  * Pure TypeScript: it imports only the pure back-office contract, so the admin bundle can include it.
  */
-import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS } from '../back-office/contract';
+import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS } from '../shared/contract';
 
 export interface TemplateVariable {
   /** What the value is, in staff's words. */

@@ -9,7 +9,7 @@ import { cachedLookup } from '../db/lookup-cache';
 import { newMessageId } from './message-id';
 import { queueTeamDigestEntry, type DigestEntry } from './team-digest';
 import { agentReplySettings, signedAgentAddress } from './agent-reply-address';
-import { ENUM_VALUE_LABELS } from '../back-office/contract';
+import { ENUM_VALUE_LABELS } from '../shared/contract';
 import { escapeHtml } from './render-template';
 import { secretPlaceholder, type MailSecrets } from '../outbox/secrets';
 import type { MailFile } from '../outbox/outbox';

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Typography } from '@strapi/design-system';
 import { InputRenderer } from '@strapi/strapi/admin';
-import { ENUM_VALUE_LABELS } from '../../back-office/contract';
+import { ENUM_VALUE_LABELS } from '../../shared/contract';
 import { PriorityBadge, StatusBadge } from '../components/TicketBadges';
 import { AssigneeFilter } from './AssigneeFilter';
 

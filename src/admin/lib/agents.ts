@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useFetchClient } from '@strapi/strapi/admin';
-import type { Agent } from '../../back-office/contract';
+import type { Agent } from '../../shared/contract';
 
 /**
  * Everybody a ticket can be assigned to (GET /helpdesk-admin/agents): undefined while loading, null

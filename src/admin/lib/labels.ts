@@ -2,7 +2,7 @@
  * Words staff read for the ticket enumerations (the schema keeps machine values). The tables live in
  * the back office's contract, which the server's timeline sentences share.
  */
-import { CATEGORIES, CATEGORY_LABELS, PRIORITIES, PRIORITY_LABELS } from '../../back-office/contract';
+import { CATEGORIES, CATEGORY_LABELS, PRIORITIES, PRIORITY_LABELS } from '../../shared/contract';
 
 export {
   CATEGORIES,
@@ -15,7 +15,7 @@ export {
   type Category,
   type Priority,
   type TicketStatus,
-} from '../../back-office/contract';
+} from '../../shared/contract';
 
 /** A label for any enumeration value, falling back to the value itself for one we do not know. */
 export const labelOf = (labels: Record<string, string>, value: string | null | undefined): string =>

@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { Badge, Box, Button, Field, Flex, Grid, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography } from '@strapi/design-system';
-import type { StaffListEntry } from '../../back-office/contract';
+import type { StaffListEntry } from '../../shared/contract';
 
 /** GET /helpdesk-admin/staff: every agent, and whether they can sign in to the panel. */
 type StaffEntry = StaffListEntry;

@@ -4,7 +4,7 @@ import { Widget } from '@strapi/strapi/admin';
 import { Link } from 'react-router-dom';
 import { StatusBadge } from '../components/TicketBadges';
 import { TICKET_STATUSES } from '../lib/labels';
-import type { OpenTicketStatus } from '../../back-office/contract';
+import type { OpenTicketStatus } from '../../shared/contract';
 import { useDashboard, type Dashboard } from './useDashboard';
 import { INBOX_VIEW } from './views';
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useFetchClient } from '@strapi/strapi/admin';
-import type { Dashboard } from '../../back-office/contract';
+import type { Dashboard } from '../../shared/contract';
 
 /** GET /helpdesk-admin/dashboard (src/back-office/dashboard/service.ts). */
 export type { Dashboard };

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { DONE_STATUSES, type Filters } from '../../api/ticket/services/ticket-query';
 import { ticketStatisticsService } from '../../api/ticket/services/ticket-statistics';
-import type { Dashboard } from '../contract';
+import type { Dashboard } from '../../shared/contract';
 
 export type { Dashboard };
 

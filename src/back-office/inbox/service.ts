@@ -8,7 +8,7 @@ import { queryParamError } from '../../validation/filter-values';
 import { DONE_STATUSES, filtersFor, ticketQueryService, type Filters } from '../../api/ticket/services/ticket-query';
 import type { AdminUser } from '../admin-route';
 import type { BulkInput, InboxQuery, InboxSort } from './validators';
-import { INBOX_VIEWS, type Agent, type BulkResult, type InboxPage, type InboxRow, type InboxView } from '../contract';
+import { INBOX_VIEWS, type Agent, type BulkResult, type InboxPage, type InboxRow, type InboxView } from '../../shared/contract';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** "Recently resolved": resolved or closed within this many days, newest resolution first. */

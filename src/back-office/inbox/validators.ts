@@ -5,7 +5,7 @@ import { enumField, parseInput, textField } from '../../validation/parse';
 import { queryParamError } from '../../validation/filter-values';
 import { parseTicketParams, type TicketQueryParams } from '../../api/ticket/services/ticket-query';
 import type { TicketStatus } from '../../api/ticket/domain/ticket-rules';
-import { INBOX_SORTS, INBOX_VIEWS, type InboxSortField } from '../contract';
+import { INBOX_SORTS, INBOX_VIEWS, type InboxSortField } from '../../shared/contract';
 
 export interface InboxSort {
   field: InboxSortField;

@@ -3,7 +3,7 @@ import { INBOUND_EMAIL } from '../../uids';
 import { describeHolder } from '../../db/lease';
 import { readMailCheck } from '../../mail-ingestion/health';
 import { checkMailbox } from '../../mail-ingestion/scheduled';
-import type { MailCheckResult, MailHealthView } from '../contract';
+import type { MailCheckResult, MailHealthView } from '../../shared/contract';
 import { emailToTicketState, ingestionHolder } from './service';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -4,7 +4,7 @@ import { settingsService } from '../../services';
 import { leaseHolder } from '../../db/lease';
 import { LEASE_NAME } from '../../mail-ingestion/pipeline';
 import { maskSecrets, SECRET_MASK } from '../../security/mask-secrets';
-import type { IngestionHolderView, MailConfigView, TestMailResult } from '../contract';
+import type { IngestionHolderView, MailConfigView, TestMailResult } from '../../shared/contract';
 
 interface EmailPluginConfig {
   provider?: string;

@@ -11,7 +11,7 @@ import { ccList } from '../../api/ticket/domain/cc-list';
 import type { AdminUser } from '../admin-route';
 import { historySentence } from './words';
 import type { AssignInput, FieldsInput, NewTicketInput, ReplyInput, StatusInput } from './validators';
-import type { MessageKind, TicketViewData, TimelineAttachment, TimelineItem } from '../contract';
+import type { MessageKind, TicketViewData, TimelineAttachment, TimelineItem } from '../../shared/contract';
 
 /** How many of the requester's other tickets the side panel lists. */
 export const OTHER_TICKETS = 10;

@@ -1,9 +1,9 @@
 /**
  * History rows in words, for the ticket view's timeline: "Ann Agent changed status from Open to
  * Resolved". The labels are the ones staff read in the admin panel: both take them from
- * src/back-office/contract.ts.
+ * src/shared/contract.ts.
  */
-import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS } from '../contract';
+import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS } from '../../shared/contract';
 
 /** A history row as the sentence needs it. */
 export interface HistoryFacts {

@@ -1,5 +1,5 @@
-/** What the inbox's admin routes answer (src/back-office/inbox; the types are src/back-office/contract.ts). */
-import type { InboxSortField } from '../../../back-office/contract';
+/** What the inbox's admin routes answer (src/back-office/inbox; the types are src/shared/contract.ts). */
+import type { InboxSortField } from '../../../shared/contract';
 
 export const VIEWS = [
   { id: 'my', label: 'My open tickets' },
@@ -13,7 +13,7 @@ export const isView = (value: string | null): value is ViewId => VIEWS.some((vie
 
 export type SortField = InboxSortField;
 
-export type { Agent, BulkResult, InboxPage, InboxRow } from '../../../back-office/contract';
+export type { Agent, BulkResult, InboxPage, InboxRow } from '../../../shared/contract';
 
 /** The message of a Strapi error answer, as useFetchClient throws it. */
 export function errorMessage(error: unknown): string {

@@ -1,5 +1,5 @@
 /** What GET /helpdesk-admin/tickets/:documentId answers, and GET /helpdesk-admin/agents (the inbox's route). */
-export type { Agent, MessageKind, TicketViewData, TimelineAttachment, TimelineItem } from '../../../back-office/contract';
+export type { Agent, MessageKind, TicketViewData, TimelineAttachment, TimelineItem } from '../../../shared/contract';
 
 /** Fields the side panel edits with PUT /helpdesk-admin/tickets/:documentId. */
 export interface FieldChanges {

@@ -13,10 +13,10 @@ export interface HelpdeskSettings {
 }
 
 /** GET /helpdesk-admin/settings/mail (secrets arrive masked) and POST /helpdesk-admin/settings/test-mail. */
-export type { MailConfigView as MailConfig, TestMailResult } from '../../../back-office/contract';
+export type { MailConfigView as MailConfig, TestMailResult } from '../../../shared/contract';
 
 /** GET /helpdesk-admin/settings/mail/health and POST /helpdesk-admin/settings/mail/check ("Check now"). */
-export type { MailHealthView as MailHealth, MailCheckResult } from '../../../back-office/contract';
+export type { MailHealthView as MailHealth, MailCheckResult } from '../../../shared/contract';
 
 /** Field errors of a 400 (keyed by path, "slaPolicy.high.resolutionHours"), and its message. */
 export interface ApiProblem {
