@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { outboxService } from '../src/services';
+import { getService } from '../src/services';
 import { cronRuleEvery } from '../src/mail-ingestion/schedule';
 import { runScheduledIngestion } from '../src/mail-ingestion/scheduled';
 
@@ -7,7 +7,7 @@ export default {
   // Safety net behind the after-commit kick: retries, and mail left over by a stopped process.
   outboxDelivery: {
     task: async ({ strapi }: { strapi: Core.Strapi }) => {
-      await outboxService(strapi).deliverDue();
+      await getService(strapi, 'outbox').deliverDue();
     },
     options: { rule: process.env.OUTBOX_CRON ?? '*/5 * * * * *' },
   },

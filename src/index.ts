@@ -5,7 +5,6 @@ import { ensureAgentRole, ensurePublicGuestAccess, ensureRequesterAccess } from 
 import { applyAccountSettings } from './setup/registration';
 import { applyContentManagerLayouts } from './setup/content-manager-layouts';
 import { seedDefaultTemplates } from './mail/default-templates';
-import { outboxService } from './services';
 import { ensureApiDocs, registerApiDocs } from './api-docs/openapi';
 import { ingestionStatusLine, readIngestionConfig } from './mail-ingestion/config';
 import { stopScheduledIngestion } from './mail-ingestion/scheduled';
@@ -15,6 +14,7 @@ import { ensureSupportAgentRole } from './access/support-agent-role';
 import { restrictAgentPickers } from './setup/relation-pickers';
 import { withdrawRefusedActions } from './setup/server-written-types';
 import { backfillContactDisplayNames, keepContactDisplayNames } from './setup/contact-display';
+import { getService } from './services';
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
@@ -50,7 +50,7 @@ export default {
     await seedDefaultTemplates(strapi);
     await ensureApiDocs(strapi);
     strapi.log.info(ingestionStatusLine(readIngestionConfig()));
-    const outbox = outboxService(strapi);
+    const outbox = getService(strapi, 'outbox');
     if (outbox.isDeliveryEnabled()) {
       outbox.kick();
     } else {
@@ -60,6 +60,6 @@ export default {
 
   async destroy({ strapi }: { strapi: Core.Strapi }) {
     await stopScheduledIngestion();
-    await outboxService(strapi).stop();
+    await getService(strapi, 'outbox').stop();
   },
 };

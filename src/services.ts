@@ -7,19 +7,57 @@ import type { GuestTicketService } from './api/ticket/services/guest-ticket';
 import type { SettingsService } from './api/helpdesk-setting/services/helpdesk-setting';
 import type { TicketWorkflowService } from './api/ticket/services/ticket-workflow';
 import type { RequesterPortalService } from './api/ticket/services/requester-portal';
-import { CONTACT, HELPDESK_SETTING, OUTBOUND_EMAIL, TICKET_HISTORY } from './uids';
+import type { TicketQueryService } from './api/ticket/services/ticket-query';
+import type { TicketStatisticsService } from './api/ticket/services/ticket-statistics';
+import type { TicketExportService } from './api/ticket/services/ticket-export';
+import type { AttachmentUploadService } from './api/attachment/services/attachment-upload';
+import {
+  ATTACHMENT_UPLOAD_SERVICE,
+  CONTACT,
+  GUEST_TICKET_SERVICE,
+  HELPDESK_SETTING,
+  OUTBOUND_EMAIL,
+  REQUESTER_PORTAL_SERVICE,
+  TICKET_EXPORT_SERVICE,
+  TICKET_HISTORY,
+  TICKET_NUMBER_SERVICE,
+  TICKET_QUERY_SERVICE,
+  TICKET_STATISTICS_SERVICE,
+  TICKET_WORKFLOW_SERVICE,
+} from './uids';
 
-// Typed handles on the services with custom actions (Strapi's registry types them loosely).
-export const historyService = (strapi: Core.Strapi) =>
-  strapi.service(TICKET_HISTORY) as unknown as HistoryService;
-export const contactService = (strapi: Core.Strapi) => strapi.service(CONTACT) as unknown as ContactService;
-export const ticketNumberService = (strapi: Core.Strapi) =>
-  strapi.service('api::ticket.ticket-number') as unknown as TicketNumberService;
-export const outboxService = (strapi: Core.Strapi) => strapi.service(OUTBOUND_EMAIL) as unknown as Outbox;
-export const settingsService = (strapi: Core.Strapi) => strapi.service(HELPDESK_SETTING) as unknown as SettingsService;
-export const ticketWorkflowService = (strapi: Core.Strapi) =>
-  strapi.service('api::ticket.ticket-workflow') as unknown as TicketWorkflowService;
-export const requesterPortalService = (strapi: Core.Strapi) =>
-  strapi.service('api::ticket.requester-portal') as unknown as RequesterPortalService;
-export const guestTicketService = (strapi: Core.Strapi) =>
-  strapi.service('api::ticket.guest-ticket') as unknown as GuestTicketService;
+/** The helpdesk's services with custom actions, by name, and the UID each is registered under. */
+const SERVICE_UIDS = {
+  history: TICKET_HISTORY,
+  contact: CONTACT,
+  ticketNumber: TICKET_NUMBER_SERVICE,
+  outbox: OUTBOUND_EMAIL,
+  settings: HELPDESK_SETTING,
+  ticketWorkflow: TICKET_WORKFLOW_SERVICE,
+  requesterPortal: REQUESTER_PORTAL_SERVICE,
+  guestTicket: GUEST_TICKET_SERVICE,
+  ticketQuery: TICKET_QUERY_SERVICE,
+  ticketStatistics: TICKET_STATISTICS_SERVICE,
+  ticketExport: TICKET_EXPORT_SERVICE,
+  attachmentUpload: ATTACHMENT_UPLOAD_SERVICE,
+} as const;
+
+export interface Services {
+  history: HistoryService;
+  contact: ContactService;
+  ticketNumber: TicketNumberService;
+  outbox: Outbox;
+  settings: SettingsService;
+  ticketWorkflow: TicketWorkflowService;
+  requesterPortal: RequesterPortalService;
+  guestTicket: GuestTicketService;
+  ticketQuery: TicketQueryService;
+  ticketStatistics: TicketStatisticsService;
+  ticketExport: TicketExportService;
+  attachmentUpload: AttachmentUploadService;
+}
+
+/** A helpdesk service, typed (Strapi's registry types services loosely): the one cast lives here. */
+export function getService<Name extends keyof Services>(strapi: Core.Strapi, name: Name): Services[Name] {
+  return strapi.service(SERVICE_UIDS[name]) as unknown as Services[Name];
+}

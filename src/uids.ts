@@ -18,3 +18,13 @@ export const RATE_LIMIT_COUNTER = 'api::rate-limit-counter.rate-limit-counter' a
 export const TEAM_NOTIFICATION_BURST = 'api::team-notification-burst.team-notification-burst' as const;
 export const CHALLENGE_SOLUTION = 'api::challenge-solution.challenge-solution' as const;
 export const MAIL_CHECK = 'api::mail-check.mail-check' as const;
+
+/** Service UIDs (the content types' own core services are named by their content-type UID above). */
+export const TICKET_NUMBER_SERVICE = 'api::ticket.ticket-number' as const;
+export const TICKET_WORKFLOW_SERVICE = 'api::ticket.ticket-workflow' as const;
+export const REQUESTER_PORTAL_SERVICE = 'api::ticket.requester-portal' as const;
+export const GUEST_TICKET_SERVICE = 'api::ticket.guest-ticket' as const;
+export const TICKET_QUERY_SERVICE = 'api::ticket.ticket-query' as const;
+export const TICKET_STATISTICS_SERVICE = 'api::ticket.ticket-statistics' as const;
+export const TICKET_EXPORT_SERVICE = 'api::ticket.ticket-export' as const;
+export const ATTACHMENT_UPLOAD_SERVICE = 'api::attachment.attachment-upload' as const;

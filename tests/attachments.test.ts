@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
-import { historyService } from '../src/services';
-import { attachmentUploadService } from '../src/api/attachment/services/attachment-upload';
+import { getService } from '../src/services';
 
 const TICKET = 'api::ticket.ticket';
 const COMMENT = 'api::comment.comment';
@@ -77,7 +76,7 @@ describe('ticket attachments (local provider)', () => {
 
   /** The temp files the body parser wrote for the requests made while `work` runs. */
   const tempFilesOf = async (work: () => Promise<unknown>): Promise<string[]> => {
-    const service = attachmentUploadService(helpdesk.strapi);
+    const service = getService(helpdesk.strapi, 'attachmentUpload');
     const seen: string[] = [];
     const original = service.attach.bind(service);
     const spy = jest.spyOn(service, 'attach').mockImplementation((request) => {
@@ -312,7 +311,7 @@ describe('ticket attachments (local provider)', () => {
   it('leaves no file, attachment or history row when writing a record fails', async () => {
     const ticket = await newTicket();
     const before = await snapshot();
-    const history = historyService(helpdesk.strapi);
+    const history = getService(helpdesk.strapi, 'history');
     const original = history.record.bind(history);
     let calls = 0;
     jest.spyOn(helpdesk.strapi.log, 'error').mockImplementation(() => helpdesk.strapi.log);

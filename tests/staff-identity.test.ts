@@ -7,7 +7,7 @@ import {
 } from "../src/access/support-agent-role";
 import { humanizeField } from "../src/setup/content-manager-layouts";
 import { backfillContactDisplayNames } from "../src/setup/contact-display";
-import { ticketWorkflowService } from "../src/services";
+import { getService } from '../src/services';
 
 const TICKET = "api::ticket.ticket";
 const COMMENT = "api::comment.comment";
@@ -37,7 +37,7 @@ function backOfficeProbe(strapi: Core.Strapi): void {
           body: unknown;
           status: number;
         }) => {
-          const comment = await ticketWorkflowService(strapi).addComment(
+          const comment = await getService(strapi, 'ticketWorkflow').addComment(
             ctx.params.documentId,
             { body: "from the back office", isInternal: true },
           );

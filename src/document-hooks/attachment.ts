@@ -4,11 +4,11 @@ import { file as fileUtils } from '@strapi/utils';
 import { fieldValidationError } from '../validation/parse';
 import { resolveActor } from '../audit/actor';
 import { ATTACHMENT, TICKET } from '../uids';
-import { historyService } from '../services';
 import { isPostgres, tableIn } from '../db/table';
 import { fileContentRefusal, storedFileHead } from '../api/attachment/domain/file-content';
 import { API_UPLOADER_ATTRIBUTE, UPLOAD_FILE, freshUploadBytes, restCaller } from '../api/attachment/domain/file-ownership';
 import type { DocumentHook, StoredEntry } from './types';
+import { getService } from '../services';
 
 interface TicketRef {
   id: number;
@@ -151,7 +151,7 @@ export const attachmentHook: DocumentHook = async (strapi, call, next) => {
       await strapi.db.query(ATTACHMENT).update({ where: { id: created.id }, data: facts, select: ['id'] });
     }
     await strapi.db.query(TICKET).update({ where: { id: ticket.id }, data: { lastActivityAt: new Date() }, select: ['id'] });
-    await historyService(strapi).record(ticket, actor, [
+    await getService(strapi, 'history').record(ticket, actor, [
       { action: 'attachment_added', fieldName: 'attachments', newValue: String(facts.filename ?? attachment.filename ?? created.documentId) },
     ]);
     return created;

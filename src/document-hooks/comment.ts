@@ -4,11 +4,11 @@ import { resolveActor, type Actor } from '../audit/actor';
 import type { HistoryChange } from '../api/ticket/domain/ticket-rules';
 import { COMMENT_IS_RECORD, mayRewriteRecord, refused } from './record-protection';
 import { COMMENT, TICKET } from '../uids';
-import { historyService, settingsService } from '../services';
 import { sourceForActor, statusAfterRequesterReply } from '../api/ticket/domain/ticket-rules';
 import { queueReplyMail, type TicketForMail } from '../mail/ticket-mail';
 import { holdReplyMail } from '../mail/reply-scope';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
+import { getService } from '../services';
 
 interface CommentRow {
   id: number;
@@ -50,7 +50,7 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
       throw fieldValidationError('ticket', 'ticket is required');
     }
 
-    await historyService(strapi).record(comment.ticket, actor, [
+    await getService(strapi, 'history').record(comment.ticket, actor, [
       {
         action: 'commented',
         fieldName: 'comments',
@@ -68,7 +68,7 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
     }
     const byRequester = comment.authorType === 'requester' && !comment.isInternal;
     const reopenAs = byRequester
-      ? statusAfterRequesterReply(comment.ticket.ticketStatus, (await settingsService(strapi).current()).reopenOnRequesterReply)
+      ? statusAfterRequesterReply(comment.ticket.ticketStatus, (await getService(strapi, 'settings').current()).reopenOnRequesterReply)
       : null;
     if (reopenAs) {
       await strapi.documents(TICKET).update({ documentId: comment.ticket.documentId, data: { ticketStatus: reopenAs } });
@@ -108,7 +108,7 @@ async function changeRecordedComment(strapi: Core.Strapi, call: DocumentCall, ne
     const before = await loadComment(strapi, documentId);
     const result = await next();
     if (!before) return result;
-    const history = historyService(strapi);
+    const history = getService(strapi, 'history');
     const label = `#${before.documentId}`;
     if (call.action === 'delete') {
       if (before.ticket) {

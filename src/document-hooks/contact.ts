@@ -3,9 +3,9 @@ import { normalizeEmail, type HistoryChange } from '../api/ticket/domain/ticket-
 import { resolveActor } from '../audit/actor';
 import { isUniqueViolation } from '../db/errors';
 import { CONTACT } from '../uids';
-import { historyService } from '../services';
 import { fieldValidationError } from '../validation/parse';
 import type { DocumentCall, DocumentHook, Next } from './types';
+import { getService } from '../services';
 
 /** The requester details an audit cares about: where mail goes and who the person is. */
 const AUDITED_FIELDS = ['email', 'firstName', 'lastName', 'phone', 'company', 'branch'] as const;
@@ -39,7 +39,7 @@ async function updateContact(strapi: Core.Strapi, call: DocumentCall, next: Next
       const changes: HistoryChange[] = AUDITED_FIELDS.filter((field) => (before[field] ?? null) !== (after[field] ?? null)).map(
         (field) => ({ action: 'contact_changed', fieldName: field, oldValue: before[field] ?? null, newValue: after[field] ?? null })
       );
-      await historyService(strapi).recordContact(before.id, await resolveActor(strapi), changes);
+      await getService(strapi, 'history').recordContact(before.id, await resolveActor(strapi), changes);
     }
     return result;
   });

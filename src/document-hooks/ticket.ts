@@ -6,7 +6,6 @@ import { COMMENT_DETACH_REFUSED, HISTORY_DETACH_REFUSED, mayRewriteRecord, refus
 import { currentChangeNote } from '../audit/change-note';
 import { COMMENT, TICKET, TICKET_HISTORY } from '../uids';
 import { isPostgres, tableIn } from '../db/table';
-import { contactService, historyService, settingsService, ticketNumberService } from '../services';
 import {
   canMove,
   diffTrackedFields,
@@ -27,6 +26,7 @@ import { CREATE_ONLY_TICKET_FIELDS, SERVER_STAMPED_TICKET_FIELDS } from '../api/
 import { queueTicketCreatedMails, queueTicketUpdatedMails, type TicketForMail } from '../mail/ticket-mail';
 import { statusGoesWithReply } from '../mail/reply-scope';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
+import { getService } from '../services';
 
 export interface TicketRow extends TicketForMail {
   category: string;
@@ -90,7 +90,7 @@ function applyCreateDefaults(data: Record<string, unknown>, actor: Actor): void 
 
 /** Due dates from the SLA policy, unless staff gave a due date themselves. */
 async function applySlaOnCreate(strapi: Core.Strapi, data: Record<string, unknown>, now: Date): Promise<void> {
-  const { slaPolicy } = await settingsService(strapi).current();
+  const { slaPolicy } = await getService(strapi, 'settings').current();
   const due = slaDueDates(String(data.priority ?? 'medium'), now, slaPolicy);
   data.dueDateManual = data.dueDate != null;
   data.firstResponseDueAt = due?.firstResponseDueAt ?? null;
@@ -109,7 +109,7 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
   return strapi.db.transaction(async () => {
     // in the ticket's transaction: a failed create leaves no contact behind
     if (typeof data.email === 'string' && data.email && data.contact == null) {
-      const contact = await contactService(strapi).findOrCreateByEmail({
+      const contact = await getService(strapi, 'contact').findOrCreateByEmail({
         email: data.email,
         firstName: data.firstName as string | undefined,
         lastName: data.lastName as string | undefined,
@@ -121,7 +121,7 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
       data.contact = contact.id;
     }
     const now = new Date();
-    data.ticketNumber = await ticketNumberService(strapi).next(now);
+    data.ticketNumber = await getService(strapi, 'ticketNumber').next(now);
     Object.assign(data, statusTimestamps(String(data.ticketStatus ?? 'new'), {}, now));
     await applySlaOnCreate(strapi, data, now);
     // inbox sorting: severity order and last activity are the server's (an unknown priority is left to enum validation)
@@ -138,7 +138,7 @@ async function createTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
       assertAssigneeIsAgent(ticket);
       changes.push({ action: 'assigned', fieldName: 'assignee', oldValue: null, newValue: trackedValues(ticket).assignee });
     }
-    await historyService(strapi).record({ id: created.id, ticketNumber: String(data.ticketNumber) }, actor, changes);
+    await getService(strapi, 'history').record({ id: created.id, ticketNumber: String(data.ticketNumber) }, actor, changes);
     await queueTicketCreatedMails(strapi, ticket);
     return created;
   });
@@ -215,7 +215,7 @@ async function applySlaOnUpdate(strapi: Core.Strapi, data: Record<string, unknow
     return;
   }
   if (typeof data.priority !== 'string' || data.priority === before.priority) return;
-  const { slaPolicy } = await settingsService(strapi).current();
+  const { slaPolicy } = await getService(strapi, 'settings').current();
   const due = slaDueDates(data.priority, new Date(before.createdAt), slaPolicy);
   if (!due) return;
   data.firstResponseDueAt = due.firstResponseDueAt;
@@ -261,7 +261,7 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
       const changes = diffTrackedFields(trackedValues(before), trackedValues(after)).map((change) =>
         change.action === 'status_changed' ? { ...change, note } : change
       );
-      await historyService(strapi).record(before, actor, changes);
+      await getService(strapi, 'history').record(before, actor, changes);
       // a move made with a public reply is told in that reply's one mail
       const statusInReply = before.ticketStatus !== after.ticketStatus && statusGoesWithReply(before.id, before.ticketStatus, after.ticketStatus, note);
       await queueTicketUpdatedMails(strapi, before, after, note, statusInReply);
@@ -304,7 +304,7 @@ async function assertRecordKept(strapi: Core.Strapi, ticketId: number, before: R
   const detached = [...before.comments].filter(([id]) => !commentsNow.has(id)).map(([, comment]) => comment);
   if (detached.length === 0) return;
   if (!mayRewriteRecord(strapi)) throw refused(COMMENT_DETACH_REFUSED);
-  await historyService(strapi).record(
+  await getService(strapi, 'history').record(
     ticketId,
     actor,
     detached.map((comment) => ({
@@ -327,7 +327,7 @@ async function deleteTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
   return strapi.db.transaction(async ({ trx }) => {
     const ticket = await loadTicket(strapi, { documentId }, trx);
     if (ticket) {
-      await historyService(strapi).record(ticket, await resolveActor(strapi), [
+      await getService(strapi, 'history').record(ticket, await resolveActor(strapi), [
         { action: 'deleted', oldValue: ticket.ticketStatus, newValue: null, note: ticket.subject ?? null },
       ]);
     }

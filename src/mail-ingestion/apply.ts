@@ -8,7 +8,6 @@ import { runAs, SYSTEM_ACTOR, type Actor } from '../audit/actor';
 import { withInboundMail } from '../mail/inbound-context';
 import { withReplyScope } from '../mail/reply-scope';
 import { queueReplyMail } from '../mail/ticket-mail';
-import { attachmentUploadService } from '../api/attachment/services/attachment-upload';
 import { withImagesAsReceived } from '../api/attachment/domain/image-processing';
 import { deniedTypeReason, executableKind, formatBytes } from '../api/attachment/domain/attachment-policy';
 import type { MultipartFile } from '../api/attachment/domain/multipart-files';
@@ -18,6 +17,7 @@ import { MailParseError } from './parse';
 import { CONVERSATION_ROLES, requesterActor, staffActor, type Sender } from './sender';
 import { addMailCc, ccOfNewTicket, mailParticipants } from './cc-list';
 import { dedupeKeyOf, judge, recordedMails, type Seen } from './dedupe';
+import { getService } from '../services';
 
 /** What the apply stage did with one mail. */
 export interface Applied {
@@ -62,7 +62,7 @@ async function storeAttachments(
   target: { ticketDocumentId: string; commentDocumentId?: string }
 ): Promise<SkippedPart[]> {
   if (parts.length === 0) return [];
-  const uploads = attachmentUploadService(strapi);
+  const uploads = getService(strapi, 'attachmentUpload');
   const skipped: SkippedPart[] = [];
   const accepted: MultipartFile[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-mail-'));
@@ -379,7 +379,7 @@ export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise
 
 /** The raw mail as a media file staff can download, when the upload limit allows; null otherwise. */
 async function storeRawFile(strapi: Core.Strapi, fetched: FetchedMail): Promise<number | null> {
-  if (fetched.source.length > attachmentUploadService(strapi).limits.maxFileBytes) return null;
+  if (fetched.source.length > getService(strapi, 'attachmentUpload').limits.maxFileBytes) return null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-quarantine-'));
   try {
     const filepath = path.join(dir, `mail-${fetched.uid}.eml`);

@@ -3,12 +3,12 @@ import { TICKET, UP_USER } from '../uids';
 import { ccList } from '../api/ticket/domain/cc-list';
 import { ACTIVE_AGENT_WHERE } from '../access/roles';
 import type { Actor } from '../audit/actor';
-import { settingsService } from '../services';
 import { cachedLookup } from '../db/lookup-cache';
 import { agentReplySettings, isSignedAgentAddress } from '../mail/agent-reply-address';
 import { mailboxAddresses, readTrustedAuthservId } from './config';
 import { verifySender } from './sender-verification';
 import type { ParsedMail } from './types';
+import { getService } from '../services';
 
 /**
  * Who a reply's sender is to the ticket it names: only the requester, participants and verified
@@ -35,7 +35,7 @@ const withoutTag = (address: string): string => address.trim().toLowerCase().rep
  * requester's side.
  */
 export async function ownAddresses(strapi: Core.Strapi): Promise<(address: string) => boolean> {
-  const settings = await settingsService(strapi).current();
+  const settings = await getService(strapi, 'settings').current();
   const from = String(strapi.config.get('helpdesk.mail.from', ''));
   const own = new Set([...mailboxAddresses(), from, settings.supportAddress ?? ''].filter((address) => address.includes('@')).map(withoutTag));
   return (address) => own.has(withoutTag(address));

@@ -7,12 +7,12 @@
  */
 import type { Core } from '@strapi/strapi';
 import { INBOUND_EMAIL } from '../uids';
-import { outboxService, settingsService } from '../services';
 import { newMessageId } from '../mail/message-id';
 import { textToHtml } from '../mail/render-template';
 import { formatBytes } from '../api/attachment/domain/attachment-policy';
 import { classifyMail } from './classify';
 import type { OversizedMail, ParsedMail } from './types';
+import { getService } from '../services';
 
 export interface TooLargePolicy {
   maxMessageBytes: number;
@@ -80,10 +80,10 @@ export async function recordTooLarge(
   });
 
   if (notify && header && sender) {
-    const settings = await settingsService(strapi).current();
+    const settings = await getService(strapi, 'settings').current();
     const notice = noticeText(header, oversized.size, policy.maxMessageBytes, settings.companyName);
     const thread: Record<string, string> = header.messageIdGenerated ? {} : { 'In-Reply-To': header.messageId, References: header.messageId };
-    await outboxService(strapi).enqueue({
+    await getService(strapi, 'outbox').enqueue({
       to: sender,
       subject: notice.subject,
       text: notice.text,

@@ -3,9 +3,9 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { EMAIL_TEMPLATE, OUTBOUND_EMAIL, TEAM_NOTIFICATION_BURST } from '../uids';
 import { tableIn } from '../db/table';
-import { outboxService } from '../services';
 import { mailDomain } from './message-id';
 import { renderTemplate, type TemplateSource } from './render-template';
+import { getService } from '../services';
 
 /** One ticket as the digest lists it. */
 export interface DigestEntry {
@@ -119,7 +119,7 @@ export async function queueTeamDigestEntry(
         .update({ subject: rendered.subject, text_body: rendered.text, html_body: rendered.html, updated_at: now });
       if (Number(updated) === 0) return false;
     } else {
-      await outboxService(strapi).enqueue({
+      await getService(strapi, 'outbox').enqueue({
         to,
         subject: rendered.subject,
         text: rendered.text,

@@ -1,7 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { ATTACHMENT, EMAIL_TEMPLATE, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET } from '../uids';
 import { currentInboundMail } from './inbound-context';
-import { outboxService, settingsService } from '../services';
 import type { HelpdeskSettings } from '../api/helpdesk-setting/services/helpdesk-setting';
 import { renderTemplate, type TemplateSource, type TemplateVariables } from './render-template';
 import type { TicketVariableName } from './template-catalog';
@@ -17,6 +16,7 @@ import { formatBytes } from '../api/attachment/domain/attachment-policy';
 import { fileLinkSigner, mailAttachmentMaxBytes, mailFileLinkDays, serverBaseUrl } from './file-links';
 import type { PendingReply } from './reply-scope';
 import { ccList } from '../api/ticket/domain/cc-list';
+import { getService } from '../services';
 
 export { newMessageId };
 
@@ -169,7 +169,7 @@ async function queueTicketMail(strapi: Core.Strapi, mail: TicketMail): Promise<v
     headers['Auto-Submitted'] = mail.autoSubmitted;
     headers['X-Auto-Response-Suppress'] = 'All';
   }
-  await outboxService(strapi).enqueue({
+  await getService(strapi, 'outbox').enqueue({
     to,
     cc: mail.withCc ? ccList(ticket.ccAddresses) : undefined,
     subject: mail.asReply ? replySubject(rendered.subject, ticket.ticketNumber) : withTicketTag(rendered.subject, ticket.ticketNumber),
@@ -212,7 +212,7 @@ function digestEntry(ticket: TicketForMail): DigestEntry {
  * all when that mail was automatic), the team's notification (when a support address is set), and the
  * assignee's notice. */
 export async function queueTicketCreatedMails(strapi: Core.Strapi, ticket: TicketForMail): Promise<void> {
-  const settings = await settingsService(strapi).current();
+  const settings = await getService(strapi, 'settings').current();
   const inbound = currentInboundMail();
   if (ticket.email && settings.autoReplyEnabled && !inbound?.automatic) {
     await queueTicketMail(strapi, {
@@ -251,7 +251,7 @@ export async function queueTicketUpdatedMails(
   const statusChanged = before.ticketStatus !== after.ticketStatus;
   const newAssignee = after.assignee && after.assignee.id !== before.assignee?.id ? after.assignee : null;
   if (!statusChanged && !newAssignee) return;
-  const settings = await settingsService(strapi).current();
+  const settings = await getService(strapi, 'settings').current();
   if (statusChanged && !statusInReply && after.email && (settings.notifyRequesterOnStatus as readonly string[]).includes(after.ticketStatus)) {
     await queueTicketMail(strapi, {
       key: 'status_changed',
@@ -331,7 +331,7 @@ const statusChangeWords = (status: PendingReply['status']): string =>
 export async function queueReplyMail(strapi: Core.Strapi, reply: PendingReply): Promise<void> {
   const ticket = (await strapi.db.query(TICKET).findOne({ where: { id: reply.ticketId } })) as TicketForMail | null;
   if (!ticket?.email) return;
-  const settings = await settingsService(strapi).current();
+  const settings = await getService(strapi, 'settings').current();
   const files = await replyFiles(strapi, reply.comment.id);
   const statusChange = statusChangeWords(reply.status);
   const template = await cachedLookup(`email-template:comment_notification`, () =>

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { settingsService } from '../services';
+import { getService } from '../services';
 
 interface AdvancedSettings {
   allow_register?: boolean;
@@ -25,7 +25,7 @@ export const publicRegistration = (strapi: Core.Strapi): boolean =>
  * server's own address. Read each time, so a change in the admin panel applies to the next mail.
  */
 export async function publicBaseUrl(strapi: Core.Strapi): Promise<string> {
-  const { publicBaseUrl: configured } = await settingsService(strapi).current();
+  const { publicBaseUrl: configured } = await getService(strapi, 'settings').current();
   const base = configured || String(strapi.config.get('server.url', '') || '') || String(strapi.config.get('server.absoluteUrl'));
   return base.replace(/\/+$/, '');
 }

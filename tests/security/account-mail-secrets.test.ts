@@ -3,7 +3,7 @@ import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 import { SmtpSink, type CapturedMail } from '../support/smtp-sink';
 import { createStaffMember } from '../../src/access/staff-account';
 import { secretPlaceholder } from '../../src/outbox/secrets';
-import { outboxService } from '../../src/services';
+import { getService } from '../../src/services';
 
 const OUTBOX = 'api::outbound-email.outbound-email';
 const USER = 'plugin::users-permissions.user';
@@ -266,7 +266,7 @@ describe('account mails keep their secrets', () => {
       secrets: { link: secret },
       notBefore: later,
     };
-    await outboxService(helpdesk.strapi).enqueue(mail);
+    await getService(helpdesk.strapi, 'outbox').enqueue(mail);
     const [row] = await outboxRows({ messageId: mail.messageId });
     expect(row.deliveryStatus).toBe('queued');
     expect(row.sealedSecrets).toMatch(/^v1\./);
@@ -274,7 +274,7 @@ describe('account mails keep their secrets', () => {
     expect(row.textBody).toBe(mail.text);
 
     await expect(
-      outboxService(helpdesk.strapi).enqueue({ ...mail, messageId: '<magic-link-2@example.test>', text: `Sign in: https://help.example.test/magic?t=${secret}` })
+      getService(helpdesk.strapi, 'outbox').enqueue({ ...mail, messageId: '<magic-link-2@example.test>', text: `Sign in: https://help.example.test/magic?t=${secret}` })
     ).rejects.toThrow(/appears in the mail as it is/);
     expect(await outboxRows({ messageId: '<magic-link-2@example.test>' })).toEqual([]);
   });

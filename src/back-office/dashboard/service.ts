@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { DONE_STATUSES, type Filters } from '../../api/ticket/services/ticket-query';
-import { ticketStatisticsService } from '../../api/ticket/services/ticket-statistics';
 import type { Dashboard } from '../../shared/contract';
+import { getService } from '../../services';
 
 export type { Dashboard };
 
@@ -17,7 +17,7 @@ export const OPEN_TICKETS: Filters = { ticketStatus: { $notIn: [...DONE_STATUSES
  * statistics endpoint with `filters[ticketStatus][$notIn]=resolved,closed` agree by construction.
  */
 export async function dashboardFor(strapi: Core.Strapi, agentId: number | null, now = new Date()): Promise<Dashboard> {
-  const statistics = ticketStatisticsService(strapi);
+  const statistics = getService(strapi, 'ticketStatistics');
   const [stats, trend] = await Promise.all([
     statistics.compute({ filters: OPEN_TICKETS, userId: agentId, now }),
     statistics.createdVsResolved({ days: TREND_DAYS, now }),

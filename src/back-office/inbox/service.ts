@@ -1,14 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { TICKET } from '../../uids';
-import { ticketWorkflowService } from '../../services';
 import { agentForAdmin, listAgents, type StaffAgent } from '../../access/staff-identity';
 import { fieldValidationError } from '../../validation/parse';
 import { queryParamError } from '../../validation/filter-values';
-import { DONE_STATUSES, filtersFor, ticketQueryService, type Filters } from '../../api/ticket/services/ticket-query';
+import { DONE_STATUSES, filtersFor, type Filters } from '../../api/ticket/services/ticket-query';
 import type { AdminUser } from '../admin-route';
 import type { BulkInput, InboxQuery, InboxSort } from './validators';
 import { INBOX_VIEWS, type Agent, type BulkResult, type InboxPage, type InboxRow, type InboxView } from '../../shared/contract';
+import { getService } from '../../services';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** "Recently resolved": resolved or closed within this many days, newest resolution first. */
@@ -124,7 +124,7 @@ export function inboxService(strapi: Core.Strapi) {
   }
 
   const whereFor = (filters: Filters[]) => ({
-    $and: filters.map((filter) => assigneeWhere(filter) ?? ticketQueryService(strapi).whereFor({ $and: [filter] }) ?? {}),
+    $and: filters.map((filter) => assigneeWhere(filter) ?? getService(strapi, 'ticketQuery').whereFor({ $and: [filter] }) ?? {}),
   });
 
   async function filtersOf(query: InboxQuery, agentId: number | null, now: Date): Promise<Filters[]> {
@@ -195,7 +195,7 @@ export function inboxService(strapi: Core.Strapi) {
      * (transition rules, history, mail): a refused ticket is reported and the others go on.
      */
     async bulk(input: BulkInput, admin: AdminUser): Promise<BulkResult[]> {
-      const workflow = ticketWorkflowService(strapi);
+      const workflow = getService(strapi, 'ticketWorkflow');
       let agentId: number | null = null;
       if (input.action === 'assign' && input.agent !== null) {
         if (input.agent === 'me') {

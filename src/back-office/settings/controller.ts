@@ -1,21 +1,21 @@
 import type { Core } from '@strapi/strapi';
 import type { AdminContext } from '../admin-route';
 import { parseInput } from '../../validation/parse';
-import { settingsService } from '../../services';
 import { saveSettingsBody, testMailBody } from './validators';
 import { mailConfigView, sendTestMail } from './service';
 import { checkMailboxNow, mailHealthView } from './mail-health';
+import { getService } from '../../services';
 
 /** GET /helpdesk-admin/settings: the settings staff edit. */
 export async function getSettings(ctx: AdminContext, strapi: Core.Strapi): Promise<void> {
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = { data: await settingsService(strapi).current() };
+  ctx.body = { data: await getService(strapi, 'settings').current() };
 }
 
 /** PUT /helpdesk-admin/settings `{ data }`: a bad value is a 400 naming the field, and nothing is saved. */
 export async function putSettings(ctx: AdminContext, strapi: Core.Strapi): Promise<void> {
   const { data } = parseInput(saveSettingsBody, (ctx.request as { body?: unknown }).body);
-  ctx.body = { data: await settingsService(strapi).save(data) };
+  ctx.body = { data: await getService(strapi, 'settings').save(data) };
 }
 
 /** GET /helpdesk-admin/settings/mail: the mail configuration from the environment, secrets masked. */

@@ -1,10 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { readIngestionConfig, ingestionActive, IngestionConfigError, type IngestionConfig } from '../../mail-ingestion/config';
-import { settingsService } from '../../services';
 import { leaseHolder } from '../../db/lease';
 import { LEASE_NAME } from '../../mail-ingestion/pipeline';
 import { maskSecrets, SECRET_MASK } from '../../security/mask-secrets';
 import type { IngestionHolderView, MailConfigView, TestMailResult } from '../../shared/contract';
+import { getService } from '../../services';
 
 interface EmailPluginConfig {
   provider?: string;
@@ -93,7 +93,7 @@ interface SmtpError {
  * the outbox: a live check, sent now or not at all) and reports the server's answer.
  */
 export async function sendTestMail(strapi: Core.Strapi, to: string): Promise<TestMailResult> {
-  const { companyName } = await settingsService(strapi).current();
+  const { companyName } = await getService(strapi, 'settings').current();
   const secrets = [process.env.SMTP_PASSWORD, process.env.IMAP_PASSWORD].filter((value): value is string => Boolean(value));
   // an SMTP server may echo what it was sent: no secret goes back to the browser, whatever it says
   const scrub = (text: string | undefined | null): string | null => {

@@ -1,6 +1,5 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { outboxService } from '../../services';
 import { OUTBOUND_EMAIL } from '../../uids';
 import { renderTemplate } from '../../mail/render-template';
 import { mailDomain } from '../../mail/message-id';
@@ -8,6 +7,7 @@ import { isTemplateKey, sampleVariables, type TemplateDraft, type TemplatePrevie
 import { createRateLimitStore, type RateLimitStore } from '../../db/rate-limit-store';
 import { isUniqueViolation } from '../../db/errors';
 import type { AdminUser } from '../admin-route';
+import { getService } from '../../services';
 
 /** Test mails one admin may send per window: enough to try a few edits, not a mail cannon. */
 const TEST_MAILS_PER_WINDOW = 10;
@@ -45,7 +45,7 @@ export async function sendTemplateTest(strapi: Core.Strapi, admin: AdminUser, dr
     throw new errors.RateLimitError(`At most ${TEST_MAILS_PER_WINDOW} test mails in ${TEST_MAIL_WINDOW_MS / 60_000} minutes; please wait a little`);
   }
   try {
-    const { suppressed } = await outboxService(strapi).enqueue({
+    const { suppressed } = await getService(strapi, 'outbox').enqueue({
       to: admin.email,
       subject,
       text: preview.text,

@@ -1,9 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ATTACHMENT, COMMENT, INBOUND_EMAIL, TICKET, TICKET_HISTORY } from '../../uids';
-import { ticketWorkflowService } from '../../services';
 import { agentForAdmin } from '../../access/staff-identity';
-import { attachmentUploadService, type AttachmentRecord } from '../../api/attachment/services/attachment-upload';
+import type { AttachmentRecord } from '../../api/attachment/services/attachment-upload';
 import type { MultipartFile } from '../../api/attachment/domain/multipart-files';
 import { DONE_STATUSES, TRANSITIONS, isTicketStatus } from '../../api/ticket/domain/ticket-rules';
 import { fieldValidationError } from '../../validation/parse';
@@ -12,6 +11,7 @@ import type { AdminUser } from '../admin-route';
 import { historySentence } from './words';
 import type { AssignInput, FieldsInput, NewTicketInput, ReplyInput, StatusInput } from './validators';
 import type { MessageKind, TicketViewData, TimelineAttachment, TimelineItem } from '../../shared/contract';
+import { getService } from '../../services';
 
 /** How many of the requester's other tickets the side panel lists. */
 export const OTHER_TICKETS = 10;
@@ -113,8 +113,8 @@ export function inTimeOrder(items: TimelineItem[]): TimelineItem[] {
 }
 
 export const ticketViewService = (strapi: Core.Strapi) => {
-  const workflow = () => ticketWorkflowService(strapi);
-  const attachments = () => attachmentUploadService(strapi);
+  const workflow = () => getService(strapi, 'ticketWorkflow');
+  const attachments = () => getService(strapi, 'attachmentUpload');
 
   async function findTicket(documentId: string): Promise<TicketRow> {
     const ticket = (await strapi.db.query(TICKET).findOne({

@@ -2,12 +2,12 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { randomBytes } from 'node:crypto';
 import { errors, validateYupSchema, yup } from '@strapi/utils';
-import { outboxService } from '../../services';
 import { newMessageId } from '../../mail/ticket-mail';
 import { accountMailKey } from '../../outbox/account-mail';
 import { secretPlaceholder } from '../../outbox/secrets';
 import type { Enqueued } from '../../outbox/outbox';
 import { passwordResetUrl, publicBaseUrl, publicRegistration } from '../../setup/registration';
+import { getService } from '../../services';
 
 type Factory = (context: { strapi: Core.Strapi }) => Record<string, unknown>;
 type Action = (ctx: Context) => Promise<unknown>;
@@ -48,7 +48,7 @@ const TOKEN = secretPlaceholder('token');
  * under the recipient's cap of automatic mail (anybody can ask for one).
  */
 function queueAccountMail(strapi: Core.Strapi, mail: { to: string; subject: string; html: string; kind: string; token: string }): Promise<Enqueued> {
-  return outboxService(strapi).enqueue({
+  return getService(strapi, 'outbox').enqueue({
     to: mail.to,
     subject: mail.subject,
     text: stripTags(mail.html),

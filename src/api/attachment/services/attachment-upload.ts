@@ -176,7 +176,4 @@ const attachmentUpload = ({ strapi }: { strapi: Core.Strapi }) => {
 
 export type AttachmentUploadService = ReturnType<typeof attachmentUpload>;
 
-export const attachmentUploadService = (strapi: Core.Strapi) =>
-  strapi.service('api::attachment.attachment-upload') as unknown as AttachmentUploadService;
-
 export default attachmentUpload;

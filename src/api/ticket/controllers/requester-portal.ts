@@ -2,8 +2,8 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { requesterOf, type Requester } from '../../../access/requester';
-import { requesterPortalService } from '../../../services';
 import { validatePortalComment, validatePortalList } from '../validators/requester-portal';
+import { getService } from '../../../services';
 
 interface PortalContext extends Context {
   params: { documentId?: string };
@@ -17,7 +17,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!found) throw new errors.ForbiddenError('Only a requester with a confirmed address can use the portal');
     return found;
   };
-  const portal = () => requesterPortalService(strapi);
+  const portal = () => getService(strapi, 'requesterPortal');
 
   return {
     async listTickets(ctx: PortalContext) {

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { attachmentUploadService } from '../../attachment/services/attachment-upload';
 import { validateTicketAttachmentRequest } from '../../attachment/validators/attachment-upload';
+import { getService } from '../../../services';
 
 interface AttachmentContext {
   params: Record<string, unknown>;
@@ -12,7 +12,7 @@ interface AttachmentContext {
 /** POST /api/tickets/:documentId/attachments: files (multipart field `files`) onto a ticket. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async create(ctx: AttachmentContext) {
-    const service = attachmentUploadService(strapi);
+    const service = getService(strapi, 'attachmentUpload');
     const request = validateTicketAttachmentRequest(ctx.params, ctx.request.body, ctx.request.files, service.limits);
     const records = await service.attach(request);
     ctx.status = 201;

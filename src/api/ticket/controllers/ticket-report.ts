@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { ticketQueryService, type QueryCaller, type ContentApiAuth } from '../services/ticket-query';
-import { ticketStatisticsService } from '../services/ticket-statistics';
-import { exportFilename, ticketExportService } from '../services/ticket-export';
+import type { QueryCaller, ContentApiAuth } from '../services/ticket-query';
+import { exportFilename } from '../services/ticket-export';
 import { asFilterError } from '../../../validation/filter-values';
+import { getService } from '../../../services';
 
 type Context = Parameters<Core.ControllerHandler>[0];
 
@@ -17,9 +17,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /api/tickets/statistics */
   async statistics(ctx: Context) {
     const caller = callerOf(ctx);
-    const filters = await ticketQueryService(strapi).reportFilters(ctx.query, caller);
+    const filters = await getService(strapi, 'ticketQuery').reportFilters(ctx.query, caller);
     try {
-      ctx.body = { data: await ticketStatisticsService(strapi).compute({ filters, userId: caller.userId }) };
+      ctx.body = { data: await getService(strapi, 'ticketStatistics').compute({ filters, userId: caller.userId }) };
     } catch (error) {
       throw asFilterError(error);
     }
@@ -27,10 +27,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** GET /api/tickets/export.csv */
   async exportCsv(ctx: Context) {
-    const filters = await ticketQueryService(strapi).reportFilters(ctx.query, callerOf(ctx));
+    const filters = await getService(strapi, 'ticketQuery').reportFilters(ctx.query, callerOf(ctx));
     let csv;
     try {
-      csv = await ticketExportService(strapi).open(filters);
+      csv = await getService(strapi, 'ticketExport').open(filters);
     } catch (error) {
       throw asFilterError(error);
     }

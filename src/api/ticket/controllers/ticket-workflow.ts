@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { COMMENT, TICKET } from '../../../uids';
-import { ticketWorkflowService } from '../../../services';
 import { validateAssign, validateComment, validateStatusChange } from '../validators/ticket-workflow';
 import { filesField } from '../../attachment/domain/multipart-files';
+import { getService } from '../../../services';
 
 interface WorkflowContext extends Context {
   params: { documentId: string };
@@ -23,14 +23,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** POST /api/tickets/:documentId/status { data: { ticketStatus, note? } } */
     async changeStatus(ctx: WorkflowContext) {
       const input = validateStatusChange(ctx.request.body);
-      const ticket = await ticketWorkflowService(strapi).changeStatus(ctx.params.documentId, input.ticketStatus, input.note);
+      const ticket = await getService(strapi, 'ticketWorkflow').changeStatus(ctx.params.documentId, input.ticketStatus, input.note);
       await answer(ctx, TICKET, ticket);
     },
 
     /** POST /api/tickets/:documentId/assign { data: { agent: id | documentId | "me" | null } } */
     async assign(ctx: WorkflowContext) {
       const input = validateAssign(ctx.request.body);
-      const ticket = await ticketWorkflowService(strapi).assign(ctx.params.documentId, input.agent, ctx.state.user?.id);
+      const ticket = await getService(strapi, 'ticketWorkflow').assign(ctx.params.documentId, input.agent, ctx.state.user?.id);
       await answer(ctx, TICKET, ticket);
     },
 
@@ -38,7 +38,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async addComment(ctx: WorkflowContext) {
       const files = filesField(ctx.request.files);
       const input = validateComment(ctx.request.body);
-      const comment = await ticketWorkflowService(strapi).reply(ctx.params.documentId, input, files);
+      const comment = await getService(strapi, 'ticketWorkflow').reply(ctx.params.documentId, input, files);
       await answer(ctx, COMMENT, comment, 201);
     },
   };

@@ -2,11 +2,11 @@ import { factories } from '@strapi/strapi';
 import { TICKET } from '../../../uids';
 import { validateTicketCreate, validateTicketUpdate } from '../validators/ticket';
 import { validateGuestTicket } from '../validators/guest-ticket';
-import { guestTicketService, settingsService } from '../../../services';
-import { TICKET_QUERY_PARAMS, ticketQueryService } from '../services/ticket-query';
+import { TICKET_QUERY_PARAMS } from '../services/ticket-query';
 import { asFilterError } from '../../../validation/filter-values';
 import { errors } from '@strapi/utils';
 import { guestChallengeConfig, guestWidgetFile, guestWidgetVersion, newGuestChallenge, spendGuestChallenge } from '../../../security/guest-challenge';
+import { getService } from '../../../services';
 
 /** REST writes are validated strictly (unknown, server-owned and malformed fields are a 400)
  * before Strapi's core actions run; everything else happens in the document hooks. */
@@ -19,7 +19,7 @@ export default factories.createCoreController(TICKET, ({ strapi }) => ({
     const receipt = await strapi.db.transaction(async () => {
       if (challenge.enabled) await spendGuestChallenge(strapi, challenge, altcha ?? '');
       // a bot caught by the honeypot gets the same status and a receipt of the same shape, and no ticket
-      return guestTicketService(strapi).submit(input);
+      return getService(strapi, 'guestTicket').submit(input);
     });
     ctx.status = 201;
     ctx.body = { data: receipt };
@@ -28,7 +28,7 @@ export default factories.createCoreController(TICKET, ({ strapi }) => ({
   /** GET /tickets/guest/branding: the company name for the guest form page, and whether it must
    * show the proof-of-work widget. */
   async guestBranding(ctx) {
-    const settings = await settingsService(strapi).current();
+    const settings = await getService(strapi, 'settings').current();
     ctx.set('Cache-Control', 'public, max-age=60');
     const on = guestChallengeConfig(strapi).enabled;
     ctx.body = {
@@ -58,7 +58,7 @@ export default factories.createCoreController(TICKET, ({ strapi }) => ({
    * createdAfter, createdBefore, search, assignee), which become filters ANDed with the caller's. */
   async find(ctx) {
     const userId = (ctx.state.user as { id?: number } | undefined)?.id ?? null;
-    const query = await ticketQueryService(strapi).listQuery(ctx.query, { userId });
+    const query = await getService(strapi, 'ticketQuery').listQuery(ctx.query, { userId });
     // Strapi's setter re-serialises the query string: leave a query without our parameters untouched
     if (TICKET_QUERY_PARAMS.some((param) => param in ctx.query)) ctx.query = query;
     try {

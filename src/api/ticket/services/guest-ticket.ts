@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { runAs, type Actor } from '../../../audit/actor';
 import { TICKET } from '../../../uids';
 import type { GuestTicketInput } from '../validators/guest-ticket';
-import { ticketNumberService } from '../../../services';
+import { getService } from '../../../services';
 
 /** What a guest learns about the ticket they opened: nothing else about the system. */
 export interface GuestTicketReceipt {
@@ -24,7 +24,7 @@ const guestTickets = ({ strapi }: { strapi: Core.Strapi }) => ({
     const { website, ...fields } = input;
     if (website && website.trim() !== '') {
       return {
-        ticketNumber: await ticketNumberService(strapi).peek(),
+        ticketNumber: await getService(strapi, 'ticketNumber').peek(),
         ticketStatus: 'new',
         subject: fields.subject,
         priority: fields.priority,

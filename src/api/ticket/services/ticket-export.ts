@@ -2,7 +2,8 @@ import { Readable, pipeline } from 'node:stream';
 import type { Core } from '@strapi/strapi';
 import { stringify } from 'csv-stringify';
 import { TICKET } from '../../../uids';
-import { ticketQueryService, type Filters } from './ticket-query';
+import type { Filters } from './ticket-query';
+import { getService } from '../../../services';
 
 /**
  * Tickets as CSV, streamed: rows are read in keyset pages by id (PAGE_SIZE per query), turned into
@@ -100,7 +101,7 @@ const ticketExport = ({ strapi }: { strapi: Core.Strapi }) => {
      * that a query error still becomes an error answer rather than a truncated file.
      */
     async open(filters: Filters | undefined): Promise<Readable> {
-      const where = ticketQueryService(strapi).whereFor(filters);
+      const where = getService(strapi, 'ticketQuery').whereFor(filters);
       const first = await page(where, 0);
       const csv = stringify({
         header: true,
@@ -123,6 +124,3 @@ const ticketExport = ({ strapi }: { strapi: Core.Strapi }) => {
 export type TicketExportService = ReturnType<typeof ticketExport>;
 
 export default ticketExport;
-
-/** Typed handle (Strapi's registry types services loosely). */
-export const ticketExportService = (strapi: Core.Strapi) => strapi.service('api::ticket.ticket-export') as unknown as TicketExportService;

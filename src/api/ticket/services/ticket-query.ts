@@ -181,7 +181,3 @@ const ticketQuery = ({ strapi }: { strapi: Core.Strapi }) => {
 export type TicketQueryService = ReturnType<typeof ticketQuery>;
 
 export default ticketQuery;
-
-/** Typed handle (Strapi's registry types services loosely). */
-export const ticketQueryService = (strapi: Core.Strapi) =>
-  strapi.service('api::ticket.ticket-query') as unknown as TicketQueryService;

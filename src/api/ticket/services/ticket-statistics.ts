@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import schema from '../content-types/ticket/schema.json';
 import { TICKET } from '../../../uids';
 import { isPostgres } from '../../../db/table';
-import { DONE_STATUSES, ticketQueryService, type Filters } from './ticket-query';
+import { DONE_STATUSES, type Filters } from './ticket-query';
+import { getService } from '../../../services';
 
 /**
  * Ticket statistics, computed by the database: four aggregate statements (a summary row,
@@ -113,7 +114,7 @@ const ticketStatistics = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Restricts a statement to the filtered tickets (Strapi's query builder writes the WHERE). */
   const restrict = (query: Knex.QueryBuilder, filters: Filters | undefined, ticketId = 't.id'): Knex.QueryBuilder => {
-    const where = ticketQueryService(strapi).whereFor(filters);
+    const where = getService(strapi, 'ticketQuery').whereFor(filters);
     if (!where) return query;
     const ids = strapi.db.queryBuilder(TICKET).select('id').where(where).getKnexQuery();
     return query.whereIn(ticketId, ids);
@@ -266,7 +267,3 @@ const ticketStatistics = ({ strapi }: { strapi: Core.Strapi }) => {
 export type TicketStatisticsService = ReturnType<typeof ticketStatistics>;
 
 export default ticketStatistics;
-
-/** Typed handle (Strapi's registry types services loosely). */
-export const ticketStatisticsService = (strapi: Core.Strapi) =>
-  strapi.service('api::ticket.ticket-statistics') as unknown as TicketStatisticsService;

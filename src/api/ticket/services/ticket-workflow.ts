@@ -8,8 +8,9 @@ import type { AssignInput, CommentInput } from '../validators/ticket-workflow';
 import { canMove, isTicketStatus, type TicketStatus } from '../domain/ticket-rules';
 import { withReplyScope } from '../../../mail/reply-scope';
 import { queueReplyMail } from '../../../mail/ticket-mail';
-import { attachmentUploadService, type StoredUpload } from '../../attachment/services/attachment-upload';
+import type { StoredUpload } from '../../attachment/services/attachment-upload';
 import type { MultipartFile } from '../../attachment/domain/multipart-files';
+import { getService } from '../../../services';
 
 /** A reply action: the comment, optionally a new status (and its note) and files. */
 export interface ReplyInput extends CommentInput {
@@ -85,7 +86,7 @@ const ticketWorkflow = ({ strapi }: { strapi: Core.Strapi }) => {
       if (target && isTicketStatus(ticket.ticketStatus) && !canMove(ticket.ticketStatus, target)) {
         throw fieldValidationError('ticketStatus', `a ticket cannot move from ${ticket.ticketStatus} to ${target}`);
       }
-      const attachments = attachmentUploadService(strapi);
+      const attachments = getService(strapi, 'attachmentUpload');
       if (files.length > attachments.limits.maxFiles) {
         throw fieldValidationError('files', `at most ${attachments.limits.maxFiles} files per request, got ${files.length}`);
       }
