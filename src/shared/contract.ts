@@ -13,6 +13,9 @@
 export const TICKET_STATUSES = ['new', 'open', 'in_progress', 'pending', 'on_hold', 'resolved', 'closed', 'reopened'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
+/** Statuses that end a ticket's life: such a ticket needs no more work, is neither overdue nor waiting for anyone. */
+export const DONE_STATUSES = ['resolved', 'closed'] as const satisfies readonly TicketStatus[];
+
 /** Most severe first: the order staff sort by. */
 export const PRIORITIES = ['critical', 'urgent', 'high', 'medium', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -126,7 +129,7 @@ export interface StaffListEntry {
 /* ------------------------------------------ GET /helpdesk-admin/dashboard (the home page widgets) */
 
 /** What still needs work: every status but resolved and closed. */
-export type OpenTicketStatus = Exclude<TicketStatus, 'resolved' | 'closed'>;
+export type OpenTicketStatus = Exclude<TicketStatus, (typeof DONE_STATUSES)[number]>;
 
 export interface Dashboard {
   /** Open tickets (not resolved or closed). */

@@ -1,4 +1,5 @@
 import type { Actor } from '../../../audit/actor';
+import { DONE_STATUSES, TICKET_STATUSES, type TicketStatus } from '../../../shared/contract';
 
 /** The ticket fields whose changes are written to ticket history, and the action each records. */
 export const TRACKED_FIELDS = {
@@ -73,11 +74,8 @@ export function sourceForActor(actor: Actor, requested: unknown): 'web' | 'email
 /** Stored form of an email address: trimmed and lower-cased, so one person is one contact. */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
-export const TICKET_STATUSES = ['new', 'open', 'in_progress', 'pending', 'on_hold', 'resolved', 'closed', 'reopened'] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
-
-/** Statuses in which a ticket needs no more work (and cannot be overdue). */
-export const DONE_STATUSES: readonly TicketStatus[] = ['resolved', 'closed'];
+// the one status list, shared with the admin panel
+export { DONE_STATUSES, TICKET_STATUSES, type TicketStatus };
 
 const WORKING: readonly TicketStatus[] = ['open', 'in_progress', 'pending', 'on_hold', 'resolved', 'closed'];
 

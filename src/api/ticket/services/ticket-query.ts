@@ -3,6 +3,7 @@ import { errors, z } from '@strapi/utils';
 import { TICKET, UP_USER } from '../../../uids';
 import { parseInput } from '../../../validation/parse';
 import { assertFilterValues, queryParamError } from '../../../validation/filter-values';
+import { DONE_STATUSES } from '../../../shared/contract';
 
 /**
  * The helpdesk's ticket query parameters, shared by the list (`GET /api/tickets`), statistics and
@@ -16,8 +17,7 @@ export type Filters = Record<string, unknown>;
 
 export const TICKET_QUERY_PARAMS = ['my', 'unassigned', 'overdue', 'createdAfter', 'createdBefore', 'search', 'assignee'] as const;
 
-/** Statuses that end a ticket's life: such a ticket is neither overdue nor waiting for anyone. */
-export const DONE_STATUSES = ['resolved', 'closed'] as const;
+export { DONE_STATUSES };
 
 /** What `search` looks in (case-insensitive substring); tags match on their JSON text. */
 export const SEARCH_FIELDS = ['ticketNumber', 'subject', 'description', 'email', 'tags'] as const;
