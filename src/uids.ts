@@ -1,4 +1,4 @@
-/** Content-type UIDs, named once. */
+/** Content-type, service and action UIDs, named once (pure TypeScript: the admin bundle imports it too). */
 export const TICKET = 'api::ticket.ticket' as const;
 export const CONTACT = 'api::contact.contact' as const;
 export const COMMENT = 'api::comment.comment' as const;
@@ -18,6 +18,18 @@ export const RATE_LIMIT_COUNTER = 'api::rate-limit-counter.rate-limit-counter' a
 export const TEAM_NOTIFICATION_BURST = 'api::team-notification-burst.team-notification-burst' as const;
 export const CHALLENGE_SOLUTION = 'api::challenge-solution.challenge-solution' as const;
 export const MAIL_CHECK = 'api::mail-check.mail-check' as const;
+export const ADMIN_USER = 'admin::user' as const;
+export const UPLOAD_FILE = 'plugin::upload.file' as const;
+
+/** The admin-panel (RBAC) actions the back office registers; the admin pages check the same ones. */
+export const BACK_OFFICE_ACTIONS = {
+  /** inbox, ticket view, replies, bulk actions, dashboard widgets */
+  work: 'api::helpdesk.tickets.work',
+  /** Settings → Helpdesk: company, addresses, SLA, test mail */
+  settings: 'api::helpdesk.settings.manage',
+  /** Settings → Helpdesk → Agents: make staff members */
+  agents: 'api::helpdesk.agents.manage',
+} as const;
 
 /** Service UIDs (the content types' own core services are named by their content-type UID above). */
 export const TICKET_NUMBER_SERVICE = 'api::ticket.ticket-number' as const;

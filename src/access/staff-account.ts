@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { Core } from "@strapi/strapi";
 import { errors } from "@strapi/utils";
-import { UP_USER } from "../uids";
+import { UP_USER, ADMIN_USER } from "../uids";
 import { AGENT_ROLE_TYPE, ensureAgentRole } from "./roles";
 import type { StaffListEntry } from "../shared/contract";
 import {
@@ -119,7 +119,7 @@ export async function createStaffMemberFromCli(
   strapi: Core.Strapi,
   input: StaffMemberInput,
 ): Promise<StaffMemberResult> {
-  const superAdmins = await strapi.db.query("admin::user").count({
+  const superAdmins = await strapi.db.query(ADMIN_USER).count({
     where: { roles: { code: SUPER_ADMIN_ROLE_CODE } },
   });
   if (superAdmins === 0) {
@@ -166,7 +166,7 @@ export async function createStaffMember(
         `${email} belongs to an API account that is not an agent (a customer): use another address`,
       );
     }
-    const existingAdmin = (await strapi.db.query("admin::user").findOne({
+    const existingAdmin = (await strapi.db.query(ADMIN_USER).findOne({
       where: { email },
       select: ["id", "email", "firstname", "lastname", "isActive"],
     })) as AdminUserRow | null;
@@ -275,7 +275,7 @@ export async function listStaff(
   })) as UpUserRow[];
   const emails = agents.map((agent) => agent.email);
   const admins = emails.length
-    ? ((await strapi.db.query("admin::user").findMany({
+    ? ((await strapi.db.query(ADMIN_USER).findMany({
         where: { email: { $in: emails }, isActive: true },
         select: ["email"],
       })) as Array<{ email: string }>)

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { ATTACHMENT, COMMENT, CONTACT, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY, UP_USER } from '../uids';
-import { BACK_OFFICE_ACTIONS } from '../back-office/admin-route';
+import { ATTACHMENT, COMMENT, CONTACT, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY, UP_USER, BACK_OFFICE_ACTIONS } from '../uids';
+
 import { SERVER_OWNED_TICKET_ATTRIBUTES } from '../api/ticket/domain/server-owned';
 
 /** The admin-panel role of helpdesk staff: code, name and what it may do. */

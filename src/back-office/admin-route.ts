@@ -1,15 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
+import { BACK_OFFICE_ACTIONS } from '../uids';
 
 /** The admin-panel permissions the back office checks (Settings → Roles, category Helpdesk). */
-export const BACK_OFFICE_ACTIONS = {
-  /** inbox, ticket view, replies, bulk actions, dashboard widgets */
-  work: 'api::helpdesk.tickets.work',
-  /** Settings → Helpdesk: company, addresses, SLA, test mail */
-  settings: 'api::helpdesk.settings.manage',
-  /** Settings → Helpdesk → Agents: make staff members */
-  agents: 'api::helpdesk.agents.manage',
-} as const;
+export { BACK_OFFICE_ACTIONS };
 
 export type BackOfficeAction = (typeof BACK_OFFICE_ACTIONS)[keyof typeof BACK_OFFICE_ACTIONS];
 

@@ -3,10 +3,10 @@ import type { Knex } from 'knex';
 import { file as fileUtils } from '@strapi/utils';
 import { fieldValidationError } from '../validation/parse';
 import { resolveActor } from '../audit/actor';
-import { ATTACHMENT, TICKET } from '../uids';
+import { ATTACHMENT, TICKET, UPLOAD_FILE } from '../uids';
 import { isPostgres, tableIn } from '../db/table';
 import { fileContentRefusal, storedFileHead } from '../api/attachment/domain/file-content';
-import { API_UPLOADER_ATTRIBUTE, UPLOAD_FILE, freshUploadBytes, restCaller } from '../api/attachment/domain/file-ownership';
+import { API_UPLOADER_ATTRIBUTE, freshUploadBytes, restCaller } from '../api/attachment/domain/file-ownership';
 import type { DocumentHook, StoredEntry } from './types';
 import { getService } from '../services';
 

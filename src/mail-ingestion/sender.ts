@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { TICKET, UP_USER } from '../uids';
+import { TICKET, UP_USER, ADMIN_USER } from '../uids';
 import { ccList } from '../api/ticket/domain/cc-list';
 import { ACTIVE_AGENT_WHERE } from '../access/roles';
 import type { Actor } from '../audit/actor';
@@ -55,7 +55,7 @@ async function staffAddresses(strapi: Core.Strapi): Promise<Set<string>> {
       where: ACTIVE_AGENT_WHERE,
       select: ['email'],
     })) as Array<{ email: string | null }>;
-    const admins = (await strapi.db.query('admin::user').findMany({ where: { isActive: true }, select: ['email'] })) as Array<{ email: string | null }>;
+    const admins = (await strapi.db.query(ADMIN_USER).findMany({ where: { isActive: true }, select: ['email'] })) as Array<{ email: string | null }>;
     return new Set([...agents, ...admins].flatMap((account) => (account.email ? [account.email] : [])));
   });
 }
@@ -133,7 +133,7 @@ export async function staffActor(strapi: Core.Strapi, address: string): Promise<
     select: ['id', 'username'],
   })) as { id: number; username: string } | null;
   if (agent) return { type: 'agent', id: String(agent.id), name: agent.username || address, userId: agent.id };
-  const admin = (await strapi.db.query('admin::user').findOne({ where: { email: address }, select: ['id', 'firstname', 'lastname'] })) as
+  const admin = (await strapi.db.query(ADMIN_USER).findOne({ where: { email: address }, select: ['id', 'firstname', 'lastname'] })) as
     | { id: number; firstname: string | null; lastname: string | null }
     | null;
   const name = [admin?.firstname, admin?.lastname].filter(Boolean).join(' ') || address;

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { OUTBOUND_EMAIL } from '../uids';
+import { OUTBOUND_EMAIL, UPLOAD_FILE } from '../uids';
 import { isPostgres, tableIn } from '../db/table';
 import { nextAttemptDelay, isPermanentFailure, type OutboxPolicy } from './retry-policy';
 import { readStoredFile } from '../api/attachment/domain/file-content';
-import { UPLOAD_FILE } from '../api/attachment/domain/file-ownership';
 import { assertSecretsHidden, createSecretBox, fillSecrets, redactSecrets, secretPlaceholder, type MailSecrets } from './secrets';
 
 /** A media library file a mail carries: read through the upload provider when the mail is sent. */

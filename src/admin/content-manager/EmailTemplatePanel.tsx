@@ -11,8 +11,8 @@ import {
   type TemplateTestMailResult,
 } from '../../mail/template-catalog';
 import { problemOf } from '../settings/general/types';
+import { EMAIL_TEMPLATE } from '../../uids';
 
-const EMAIL_TEMPLATE = 'api::email-template.email-template';
 /** Typing pauses this long before the preview asks the server again. */
 const PREVIEW_DELAY_MS = 300;
 

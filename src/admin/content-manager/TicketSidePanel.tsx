@@ -1,8 +1,8 @@
 import { Link as RouterLink } from 'react-router-dom';
 import { Flex, LinkButton, Typography } from '@strapi/design-system';
 import { Discuss } from '@strapi/icons';
+import { TICKET } from '../../uids';
 
-const TICKET = 'api::ticket.ticket';
 
 /** What the Content Manager passes each edit-view side panel (its EditViewContext, the part used here). */
 interface EditViewContext {

@@ -8,6 +8,7 @@ import { secretPlaceholder } from '../../outbox/secrets';
 import type { Enqueued } from '../../outbox/outbox';
 import { passwordResetUrl, publicBaseUrl, publicRegistration } from '../../setup/registration';
 import { getService } from '../../services';
+import { UP_USER } from '../../uids';
 
 type Factory = (context: { strapi: Core.Strapi }) => Record<string, unknown>;
 type Action = (ctx: Context) => Promise<unknown>;
@@ -80,7 +81,7 @@ const forgotPassword =
   (strapi: Core.Strapi): Action =>
   async (ctx) => {
     const { email } = (await forgotPasswordBody(ctx.request.body)) as { email: string };
-    const user = (await strapi.db.query('plugin::users-permissions.user').findOne({ where: { email: email.toLowerCase() } })) as UserRow | null;
+    const user = (await strapi.db.query(UP_USER).findOne({ where: { email: email.toLowerCase() } })) as UserRow | null;
     if (user && !user.blocked) {
       const store = strapi.store({ type: 'plugin', name: 'users-permissions' });
       const emails = (await store.get({ key: 'email' })) as { reset_password: { options: ConfirmationSettings } };

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Core } from '@strapi/strapi';
+import { UPLOAD_FILE } from '../../../uids';
 
 /**
  * Who may attach which media file. The media library holds everyone's uploads (an admin's private
@@ -8,8 +9,6 @@ import type { Core } from '@strapi/strapi';
  * /api/upload as the same users-permissions user. Admins in the panel and server code choose
  * from the whole library. The rule is enforced in the attachment document hook.
  */
-
-export const UPLOAD_FILE = 'plugin::upload.file' as const;
 
 /** The users-permissions user who uploaded a file through the REST API (admins are in createdBy). */
 export const API_UPLOADER_ATTRIBUTE = 'apiUploader';

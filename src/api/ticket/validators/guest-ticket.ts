@@ -3,8 +3,9 @@ import schema from '../content-types/ticket/schema.json';
 import type { Modules } from '@strapi/strapi';
 import { enumField, parseInput } from '../../../validation/parse';
 
-type TicketCategory = NonNullable<Modules.Documents.Document<'api::ticket.ticket'>['category']>;
+type TicketCategory = NonNullable<Modules.Documents.Document<typeof TICKET>['category']>;
 import { toPlainText } from '../../../validation/plain-text';
+import { TICKET } from '../../../uids';
 
 const attributes = schema.attributes;
 const GUEST_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
