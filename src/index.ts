@@ -15,6 +15,7 @@ import { restrictAgentPickers } from './setup/relation-pickers';
 import { withdrawRefusedActions } from './setup/server-written-types';
 import { backfillContactDisplayNames, keepContactDisplayNames } from './setup/contact-display';
 import { getService } from './services';
+import { action } from './uids';
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
@@ -28,10 +29,10 @@ export default {
     registerApiDocs(strapi);
     // Branding for the guest form page (public/tickets/guest): a page asset, outside /api.
     strapi.server.routes([
-      { method: 'GET', path: '/tickets/guest/branding', handler: 'api::ticket.ticket.guestBranding', config: { auth: false } },
+      { method: 'GET', path: '/tickets/guest/branding', handler: action('ticket', 'guestBranding'), config: { auth: false } },
       // the optional proof of work (GUEST_CHALLENGE=altcha): a challenge, and the widget's own files
-      { method: 'GET', path: '/tickets/guest/challenge', handler: 'api::ticket.ticket.guestChallenge', config: { auth: false } },
-      { method: 'GET', path: '/tickets/guest/altcha/:version/:file', handler: 'api::ticket.ticket.guestWidget', config: { auth: false } },
+      { method: 'GET', path: '/tickets/guest/challenge', handler: action('ticket', 'guestChallenge'), config: { auth: false } },
+      { method: 'GET', path: '/tickets/guest/altcha/:version/:file', handler: action('ticket', 'guestWidget'), config: { auth: false } },
     ]);
   },
 

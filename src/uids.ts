@@ -40,3 +40,24 @@ export const TICKET_QUERY_SERVICE = 'api::ticket.ticket-query' as const;
 export const TICKET_STATISTICS_SERVICE = 'api::ticket.ticket-statistics' as const;
 export const TICKET_EXPORT_SERVICE = 'api::ticket.ticket-export' as const;
 export const ATTACHMENT_UPLOAD_SERVICE = 'api::attachment.attachment-upload' as const;
+
+/** The controllers behind the helpdesk's REST routes (a content type's own controller has its UID). */
+export const CONTROLLERS = {
+  ticket: TICKET,
+  comment: COMMENT,
+  attachment: ATTACHMENT,
+  contact: CONTACT,
+  ticketHistory: TICKET_HISTORY,
+  ticketWorkflow: 'api::ticket.ticket-workflow',
+  ticketReport: 'api::ticket.ticket-report',
+  ticketAttachment: 'api::ticket.ticket-attachment',
+  requesterPortal: 'api::ticket.requester-portal',
+  mailFile: 'api::attachment.mail-file',
+} as const;
+
+/** A controller action's UID: a route's handler, and the users-permissions permission that opens it. */
+export const action = <Controller extends keyof typeof CONTROLLERS, Name extends string>(controller: Controller, name: Name) =>
+  `${CONTROLLERS[controller]}.${name}` as `${(typeof CONTROLLERS)[Controller]}.${Name}`;
+
+/** Route middlewares. */
+export const GUEST_RATE_LIMIT_MIDDLEWARE = 'api::ticket.guest-rate-limit' as const;

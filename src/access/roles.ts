@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { UP_PERMISSION, UP_ROLE, UP_USER } from '../uids';
+import { UP_PERMISSION, UP_ROLE, UP_USER, action } from '../uids';
 
 export const AGENT_ROLE_TYPE = 'agent';
 
@@ -18,25 +18,25 @@ export const isActiveAgent = (user: { blocked?: boolean | null; role?: { type?: 
 
 /** What staff using the REST API may do. */
 export const AGENT_PERMISSIONS = [
-  'api::ticket.ticket.find',
-  'api::ticket.ticket.findOne',
-  'api::ticket.ticket.create',
-  'api::ticket.ticket.update',
-  'api::ticket.ticket-workflow.changeStatus',
-  'api::ticket.ticket-workflow.assign',
-  'api::ticket.ticket-workflow.addComment',
-  'api::comment.comment.find',
-  'api::comment.comment.findOne',
-  'api::comment.comment.create',
-  'api::attachment.attachment.find',
-  'api::attachment.attachment.findOne',
-  'api::attachment.attachment.create',
-  'api::ticket-history.ticket-history.find',
-  'api::ticket-history.ticket-history.findOne',
-  'api::contact.contact.find',
-  'api::contact.contact.findOne',
-  'api::contact.contact.create',
-  'api::contact.contact.update',
+  action('ticket', 'find'),
+  action('ticket', 'findOne'),
+  action('ticket', 'create'),
+  action('ticket', 'update'),
+  action('ticketWorkflow', 'changeStatus'),
+  action('ticketWorkflow', 'assign'),
+  action('ticketWorkflow', 'addComment'),
+  action('comment', 'find'),
+  action('comment', 'findOne'),
+  action('comment', 'create'),
+  action('attachment', 'find'),
+  action('attachment', 'findOne'),
+  action('attachment', 'create'),
+  action('ticketHistory', 'find'),
+  action('ticketHistory', 'findOne'),
+  action('contact', 'find'),
+  action('contact', 'findOne'),
+  action('contact', 'create'),
+  action('contact', 'update'),
   'plugin::upload.content-api.upload',
   'plugin::users-permissions.user.me',
   // their own sign-ins: sign out, change the password (ends the other sessions), list and end sessions
@@ -48,10 +48,10 @@ export const AGENT_PERMISSIONS = [
   'plugin::users-permissions.user.find',
   'plugin::users-permissions.user.findOne',
   // attachments: files onto a ticket in one request (POST /api/tickets/:documentId/attachments)
-  'api::ticket.ticket-attachment.create',
+  action('ticketAttachment', 'create'),
   // ticket reports (routes/03-ticket-reports.ts): statistics and the CSV export
-  'api::ticket.ticket-report.statistics',
-  'api::ticket.ticket-report.exportCsv',
+  action('ticketReport', 'statistics'),
+  action('ticketReport', 'exportCsv'),
 ] as const;
 
 interface RoleRow {
@@ -85,10 +85,10 @@ export async function ensureAgentRole(strapi: Core.Strapi): Promise<RoleRow> {
 
 /** Requesters with accounts (the default Authenticated role) reach their own tickets through the portal only. */
 export const REQUESTER_PERMISSIONS = [
-  'api::ticket.requester-portal.listTickets',
-  'api::ticket.requester-portal.getTicket',
-  'api::ticket.requester-portal.listComments',
-  'api::ticket.requester-portal.addComment',
+  action('requesterPortal', 'listTickets'),
+  action('requesterPortal', 'getTicket'),
+  action('requesterPortal', 'listComments'),
+  action('requesterPortal', 'addComment'),
 ] as const;
 
 export async function ensureRequesterAccess(strapi: Core.Strapi): Promise<void> {
@@ -97,7 +97,7 @@ export async function ensureRequesterAccess(strapi: Core.Strapi): Promise<void> 
 }
 
 /** Of the helpdesk's own routes, the Public role gets guest ticket submission only. */
-export const PUBLIC_PERMISSIONS = ['api::ticket.ticket.guestCreate'] as const;
+export const PUBLIC_PERMISSIONS = [action('ticket', 'guestCreate')] as const;
 
 export async function ensurePublicGuestAccess(strapi: Core.Strapi): Promise<void> {
   const role = (await strapi.db.query(UP_ROLE).findOne({ where: { type: 'public' } })) as RoleRow | null;

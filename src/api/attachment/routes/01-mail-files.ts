@@ -1,3 +1,5 @@
+import { action } from '../../../uids';
+
 // A file a reply mail links to instead of carrying it (too large): the signed, expiring link is the
 // credential, so the route takes no login (see src/mail/file-links.ts).
 export default {
@@ -5,7 +7,7 @@ export default {
     {
       method: 'GET',
       path: '/mail-files/:documentId/:expires/:signature',
-      handler: 'api::attachment.mail-file.download',
+      handler: action('mailFile', 'download'),
       config: { auth: false },
     },
   ],

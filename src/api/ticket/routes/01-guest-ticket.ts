@@ -1,3 +1,5 @@
+import { action, GUEST_RATE_LIMIT_MIDDLEWARE } from '../../../uids';
+
 // Guest submission: the one helpdesk route the Public role may call (see access/roles.ts).
 // Rate limit first, so that invalid attempts count too. The content type (JSON only) and the body
 // limit on the bytes read are enforced before parsing, by global::request-body-guard.
@@ -6,9 +8,9 @@ export default {
     {
       method: 'POST',
       path: '/tickets/guest',
-      handler: 'api::ticket.ticket.guestCreate',
+      handler: action('ticket', 'guestCreate'),
       config: {
-        middlewares: ['api::ticket.guest-rate-limit'],
+        middlewares: [GUEST_RATE_LIMIT_MIDDLEWARE],
       },
     },
   ],

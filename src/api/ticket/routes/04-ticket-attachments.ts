@@ -1,3 +1,5 @@
+import { action } from '../../../uids';
+
 // Files onto a ticket, in one request: upload, attachment records and history, or nothing at all.
 // The temp files of the request are removed by global::request-body-guard, whatever happens (also
 // when authentication refuses the request before any route middleware would run).
@@ -6,7 +8,7 @@ export default {
     {
       method: 'POST',
       path: '/tickets/:documentId/attachments',
-      handler: 'api::ticket.ticket-attachment.create',
+      handler: action('ticketAttachment', 'create'),
     },
   ],
 };
