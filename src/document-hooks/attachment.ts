@@ -4,9 +4,9 @@ import { file as fileUtils } from '@strapi/utils';
 import { fieldValidationError } from '../validation/parse';
 import { resolveActor } from '../audit/actor';
 import { ATTACHMENT, TICKET, UPLOAD_FILE } from '../uids';
-import { isPostgres, tableIn } from '../db/table';
+import { isPostgres, tableIn, touchTicket } from '../db/table';
 import { fileContentRefusal, storedFileHead } from '../api/attachment/domain/file-content';
-import { API_UPLOADER_ATTRIBUTE, freshUploadBytes, restCaller } from '../api/attachment/domain/file-ownership';
+import { API_UPLOADER_ATTRIBUTE, freshUpload, restCaller, type FreshUpload } from '../api/attachment/domain/file-ownership';
 import type { DocumentHook, StoredEntry } from './types';
 import { getService } from '../services';
 
@@ -33,13 +33,14 @@ interface FileRow {
   [API_UPLOADER_ATTRIBUTE]: { id: number } | null;
 }
 
-const loadAttachment = async (strapi: Core.Strapi, id: number) =>
+/** The attachment with its ticket and comment, and its file unless the caller knows it already. */
+const loadAttachment = async (strapi: Core.Strapi, id: number, withFile = true) =>
   (await strapi.db.query(ATTACHMENT).findOne({
     where: { id },
     populate: {
       ticket: { select: ['id', 'ticketNumber'] },
       comment: { select: ['id'], populate: { ticket: { select: ['id', 'ticketNumber'] } } },
-      file: { select: ['id', 'name', 'size', 'mime'] },
+      ...(withFile ? { file: { select: ['id', 'name', 'size', 'mime'] } } : {}),
     },
   })) as AttachmentRow | null;
 
@@ -80,9 +81,6 @@ async function assertFileMayBeAttached(
     return;
   }
   const fileId = attachment.file.id;
-  // a file uploaded in this very call (by the attachment service, in this transaction) was checked
-  // before it was stored, and nothing else can have attached it yet
-  if (freshUploadBytes(fileId) !== undefined) return;
   // On PostgreSQL, lock the file so that two requests attaching it are checked one after the other.
   if (isPostgres(strapi)) await tableIn(strapi, trx, UPLOAD_FILE).where('id', fileId).forUpdate().select('id');
   const file = (await strapi.db.query(UPLOAD_FILE).findOne({
@@ -105,14 +103,12 @@ async function assertFileMayBeAttached(
   if (elsewhere > 0) throw fieldValidationError('file', 'file is already attached elsewhere');
 }
 
-/** The stored size in bytes: exact for a file uploaded by this request, else from Strapi's kilobytes. */
-function sizeInBytes(file: NonNullable<AttachmentRow['file']>): number {
-  const kilobytes = Number(file.size);
-  const exact = freshUploadBytes(file.id);
-  // the upload plugin may have re-encoded an image: trust the exact size only if the kilobytes agree
-  if (exact !== undefined && fileUtils.bytesToKbytes(exact) === kilobytes) return exact;
-  return Math.round(fileUtils.kbytesToBytes(kilobytes));
-}
+/** The stored size in bytes, from the media library's kilobytes. */
+const sizeInBytes = (file: NonNullable<AttachmentRow['file']>): number => Math.round(fileUtils.kbytesToBytes(Number(file.size)));
+
+/** A file uploaded by this call: its exact size, unless the upload plugin re-encoded it (the kilobytes disagree). */
+const freshSizeInBytes = (fresh: FreshUpload): number =>
+  fileUtils.bytesToKbytes(fresh.bytes) === fresh.kilobytes ? fresh.bytes : Math.round(fileUtils.kbytesToBytes(fresh.kilobytes));
 
 /** File facts come from the uploaded media; a new attachment adds one history row to its ticket
  * (the comment's ticket when only a comment is given). */
@@ -133,16 +129,20 @@ export const attachmentHook: DocumentHook = async (strapi, call, next) => {
   const data: Record<string, unknown> = { ...(call.params.data ?? {}) };
   data.uploadedByType = actor.type;
   data.uploadedByName = actor.name;
+  // a file the attachment service uploaded in this very call was checked before it was stored, and
+  // nothing else can have attached it yet: its facts are known, no check or read-back is needed
+  const fresh = typeof data.file === 'number' ? freshUpload(data.file) : undefined;
+  if (fresh) Object.assign(data, { filename: data.filename ?? fresh.name, mimeType: fresh.mime, size: freshSizeInBytes(fresh) });
   call.params.data = data;
 
   return strapi.db.transaction(async ({ trx }) => {
     const created = (await next()) as StoredEntry;
-    const { attachment, ticket } = withTicket(await loadAttachment(strapi, created.id));
-    await assertFileMayBeAttached(strapi, trx, attachment);
+    const { attachment, ticket } = withTicket(await loadAttachment(strapi, created.id, !fresh));
+    if (!fresh) await assertFileMayBeAttached(strapi, trx, attachment);
 
     const facts: Record<string, unknown> = {};
     if (!attachment.ticket) facts.ticket = ticket.id;
-    if (attachment.file) {
+    if (!fresh && attachment.file) {
       facts.filename = attachment.filename ?? attachment.file.name;
       facts.mimeType = attachment.file.mime;
       facts.size = sizeInBytes(attachment.file);
@@ -150,9 +150,9 @@ export const attachmentHook: DocumentHook = async (strapi, call, next) => {
     if (Object.keys(facts).length > 0) {
       await strapi.db.query(ATTACHMENT).update({ where: { id: created.id }, data: facts, select: ['id'] });
     }
-    await strapi.db.query(TICKET).update({ where: { id: ticket.id }, data: { lastActivityAt: new Date() }, select: ['id'] });
+    await touchTicket(strapi, trx, ticket.id);
     await getService(strapi, 'history').record(ticket, actor, [
-      { action: 'attachment_added', fieldName: 'attachments', newValue: String(facts.filename ?? attachment.filename ?? created.documentId) },
+      { action: 'attachment_added', fieldName: 'attachments', newValue: String(facts.filename ?? attachment.filename ?? data.filename ?? created.documentId) },
     ]);
     return created;
   });

@@ -9,6 +9,7 @@ import { queueReplyMail, type TicketForMail } from '../mail/ticket-mail';
 import { holdReplyMail } from '../mail/reply-scope';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
 import { getService } from '../services';
+import { touchTicket } from '../db/table';
 
 interface CommentRow {
   id: number;
@@ -39,7 +40,7 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
   if (actor.userId !== undefined) data.authorUser = actor.userId;
   call.params.data = data;
 
-  return strapi.db.transaction(async () => {
+  return strapi.db.transaction(async ({ trx }) => {
     const created = (await next()) as StoredEntry;
     const comment = (await strapi.db.query(COMMENT).findOne({
       where: { id: created.id },
@@ -57,10 +58,10 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
         newValue: `${comment.isInternal ? 'internal note' : 'public reply'} #${created.documentId}`,
       },
     ]);
-    await strapi.db.query(TICKET).update({ where: { id: comment.ticket.id }, data: { lastActivityAt: new Date() } });
+    await touchTicket(strapi, trx, comment.ticket.id);
     if (comment.authorType === 'staff' && !comment.isInternal) {
       if (!comment.ticket.firstResponseAt) {
-        await strapi.db.query(TICKET).update({ where: { id: comment.ticket.id }, data: { firstResponseAt: new Date() } });
+        await strapi.db.query(TICKET).update({ where: { id: comment.ticket.id }, data: { firstResponseAt: new Date() }, select: ['id'] });
       }
       // within a reply action the action mails it, with its files and status; alone, it goes now
       const reply = { id: comment.id, body: comment.body, authorName: comment.authorName };

@@ -59,7 +59,7 @@ const bodyOf = (mail: ParsedMail): string => truncate(mail.visibleText.trim() ||
 async function storeAttachments(
   strapi: Core.Strapi,
   parts: MailAttachment[],
-  target: { ticketDocumentId: string; commentDocumentId?: string }
+  target: { ticketId: number; ticketDocumentId: string; commentId?: number; commentDocumentId?: string }
 ): Promise<SkippedPart[]> {
   if (parts.length === 0) return [];
   const uploads = getService(strapi, 'attachmentUpload');
@@ -80,7 +80,7 @@ async function storeAttachments(
       fs.writeFileSync(filepath, part.content);
       accepted.push({ filepath, originalFilename: part.filename, mimetype: part.contentType, size: part.size });
     }
-    const relations = { ticket: target.ticketDocumentId, ...(target.commentDocumentId ? { comment: target.commentDocumentId } : {}) };
+    const relations = { ticket: target.ticketId, ...(target.commentId !== undefined ? { comment: target.commentId } : {}) };
     // images are kept as sent (no re-encoding or resized copies: each decodes the whole image inside
     // this transaction); all files stored in one go, and when the upload plugin refuses one (it
     // stores all or none), one at a time, so that the refused part is skipped, not the mail
@@ -95,7 +95,7 @@ async function storeAttachments(
       }
       for (const file of accepted) {
         try {
-          await uploads.attach({ ...target, files: [file] });
+          await uploads.attach({ ticketDocumentId: target.ticketDocumentId, commentDocumentId: target.commentDocumentId, files: [file] });
         } catch (error) {
           skipped.push({ filename: file.originalFilename ?? 'attachment', size: file.size, reason: error instanceof Error ? error.message : String(error) });
         }
@@ -349,7 +349,12 @@ export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise
       const { result: { comment, skipped }, pending } = await withReplyScope(async () => {
         const created = await addComment(strapi, mail, match, sender);
         await addMailCc(strapi, match, mail, sender);
-        return { comment: created, skipped: await storeAttachments(strapi, mail.attachments, { ticketDocumentId: match.documentId, commentDocumentId: created.documentId }) };
+        return { comment: created, skipped: await storeAttachments(strapi, mail.attachments, {
+          ticketId: match.ticketId,
+          ticketDocumentId: match.documentId,
+          commentId: Number(created.id),
+          commentDocumentId: created.documentId,
+        }) };
       });
       if (pending) await queueReplyMail(strapi, pending);
       await noteSkipped(strapi, match.documentId, skipped);
@@ -365,7 +370,7 @@ export async function applyMail(strapi: Core.Strapi, input: ApplyInput): Promise
 
     const ticket = await createTicket(strapi, mail, input.defaults);
     if (!mail.from) await noteNoReplyAddress(strapi, ticket.documentId, mail);
-    const skipped = await storeAttachments(strapi, mail.attachments, { ticketDocumentId: ticket.documentId });
+    const skipped = await storeAttachments(strapi, mail.attachments, { ticketId: Number(ticket.id), ticketDocumentId: ticket.documentId });
     await noteSkipped(strapi, ticket.documentId, skipped);
     const applied = {
       outcome: 'ticket_created' as const,

@@ -33,14 +33,24 @@ export function restCaller(strapi: Core.Strapi): RestCaller | null {
   return { userId: typeof userId === 'number' ? userId : null };
 }
 
-/** Files the current call has just uploaded, with their exact size in bytes (Strapi keeps KB). */
-const freshUploads = new AsyncLocalStorage<ReadonlyMap<number, number>>();
+/** A file the current call has just uploaded (and checked), as its attachment records it. */
+export interface FreshUpload {
+  name: string;
+  mime: string;
+  /** the exact size (the media library keeps kilobytes) */
+  bytes: number;
+  /** the media library's size, in kilobytes */
+  kilobytes: number;
+}
 
-export const withFreshUploads = <T>(files: ReadonlyMap<number, number>, work: () => Promise<T>): Promise<T> =>
+/** Files the current call has just uploaded, by file id. */
+const freshUploads = new AsyncLocalStorage<ReadonlyMap<number, FreshUpload>>();
+
+export const withFreshUploads = <T>(files: ReadonlyMap<number, FreshUpload>, work: () => Promise<T>): Promise<T> =>
   freshUploads.run(files, work);
 
-/** The exact byte size of a file uploaded by this call, or undefined when it was not. */
-export const freshUploadBytes = (fileId: number): number | undefined => freshUploads.getStore()?.get(fileId);
+/** A file uploaded by this call, or undefined when it was not. */
+export const freshUpload = (fileId: number): FreshUpload | undefined => freshUploads.getStore()?.get(fileId);
 
 interface FileCreateEvent {
   params: { data?: Record<string, unknown> };

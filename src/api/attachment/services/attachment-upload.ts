@@ -3,7 +3,8 @@ import { env, errors } from '@strapi/utils';
 import { ATTACHMENT, COMMENT, TICKET } from '../../../uids';
 import { fieldValidationError } from '../../../validation/parse';
 import { attachmentLimits, type AttachmentLimits } from '../domain/attachment-policy';
-import { withFreshUploads } from '../domain/file-ownership';
+import { withFreshUploads, type FreshUpload } from '../domain/file-ownership';
+import { settledInGroups } from '../domain/file-groups';
 import { checkAttachmentFiles, type TicketAttachmentRequest } from '../validators/attachment-upload';
 import type { MultipartFile } from '../domain/multipart-files';
 
@@ -20,6 +21,10 @@ export interface AttachmentRecord {
 /** A media library row as the upload service returns it; enough to delete it again. */
 interface StoredFile {
   id: number;
+  name: string;
+  mime: string;
+  /** kilobytes */
+  size: number;
   provider: string;
   url: string;
   [key: string]: unknown;
@@ -28,8 +33,8 @@ interface StoredFile {
 /** Files checked and stored in the upload provider, not attached to anything yet. */
 export interface StoredUpload {
   files: StoredFile[];
-  /** exact sizes, for the attachment records: the media library keeps kilobytes */
-  sizes: Map<number, number>;
+  /** what the attachment records of each file, with its exact size (the media library keeps kilobytes) */
+  fresh: Map<number, FreshUpload>;
 }
 
 interface UploadService {
@@ -58,13 +63,15 @@ const attachmentUpload = ({ strapi }: { strapi: Core.Strapi }) => {
     return ticket;
   }
 
-  async function assertCommentOnTicket(documentId: string, ticketId: number): Promise<void> {
+  /** The comment's id, when it is a comment on this ticket. */
+  async function commentOnTicket(documentId: string, ticketId: number): Promise<number> {
     const comment = (await strapi.db.query(COMMENT).findOne({
       where: { documentId },
       select: ['id'],
       populate: { ticket: { select: ['id'] } },
     })) as { id: number; ticket: { id: number } | null } | null;
-    if (comment?.ticket?.id !== ticketId) throw fieldValidationError('comment', 'comment must be a comment on this ticket');
+    if (!comment || comment.ticket?.id !== ticketId) throw fieldValidationError('comment', 'comment must be a comment on this ticket');
+    return comment.id;
   }
 
   /** Deletes files from the provider and the media library; used to undo a request that failed. */
@@ -79,20 +86,20 @@ const attachmentUpload = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   }
 
-  /** Stores the files one at a time, so that when one fails exactly the ones before it are undone. */
+  /** Stores the files (a few at once), in their order; when one fails, the ones stored are undone. */
   async function storeFiles(files: MultipartFile[]): Promise<StoredFile[]> {
     const folder = (await strapi.plugin('upload').service('api-upload-folder').getAPIUploadFolder()) as { id: number };
-    const stored: StoredFile[] = [];
-    try {
-      for (const file of files) {
-        const [saved] = await uploads().upload({ data: { fileInfo: { folder: folder.id } }, files: file });
-        stored.push(saved);
-      }
-      return stored;
-    } catch (error) {
+    const settled = await settledInGroups(files, async (file) => {
+      const [saved] = await uploads().upload({ data: { fileInfo: { folder: folder.id } }, files: file });
+      return saved;
+    });
+    const stored = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) {
       await removeAll(stored);
-      throw error;
+      throw failed.reason;
     }
+    return stored;
   }
 
   async function readRecords(ids: number[]): Promise<AttachmentRecord[]> {
@@ -123,12 +130,15 @@ const attachmentUpload = ({ strapi }: { strapi: Core.Strapi }) => {
   async function store(files: MultipartFile[]): Promise<StoredUpload> {
     await checkAttachmentFiles(strapi, files, limits);
     const stored = await storeFiles(files);
-    return { files: stored, sizes: new Map(stored.map((file, index) => [file.id, files[index].size])) };
+    return {
+      files: stored,
+      fresh: new Map(stored.map((file, index) => [file.id, { name: file.name, mime: file.mime, bytes: files[index].size, kilobytes: Number(file.size) }])),
+    };
   }
 
-  /** One attachment per stored file, in one transaction (the caller's, when it runs inside one). */
-  async function link(upload: StoredUpload, relations: { ticket: string; comment?: string }): Promise<number[]> {
-    return withFreshUploads(upload.sizes, async () =>
+  /** One attachment per stored file, in one transaction (the caller's, when it runs inside one); the ticket and comment by id. */
+  async function link(upload: StoredUpload, relations: { ticket: number; comment?: number }): Promise<number[]> {
+    return withFreshUploads(upload.fresh, async () =>
       strapi.db.transaction(async () => {
         const ids: number[] = [];
         for (const file of upload.files) {
@@ -157,11 +167,9 @@ const attachmentUpload = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async attach(request: TicketAttachmentRequest): Promise<AttachmentRecord[]> {
       const ticket = await findTicket(request.ticketDocumentId);
-      if (request.commentDocumentId) await assertCommentOnTicket(request.commentDocumentId, ticket.id);
+      const comment = request.commentDocumentId ? await commentOnTicket(request.commentDocumentId, ticket.id) : undefined;
       const upload = await store(request.files);
-      const relations = request.commentDocumentId
-        ? { ticket: ticket.documentId, comment: request.commentDocumentId }
-        : { ticket: ticket.documentId };
+      const relations = comment === undefined ? { ticket: ticket.id } : { ticket: ticket.id, comment };
       let created: number[];
       try {
         created = await link(upload, relations);

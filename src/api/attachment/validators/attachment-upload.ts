@@ -5,6 +5,7 @@ import { fieldValidationError, parseInput } from '../../../validation/parse';
 import { deniedTypeReason, formatBytes, type AttachmentLimits } from '../domain/attachment-policy';
 import { fileContentRefusal, imagePixelRefusal, readHead } from '../domain/file-content';
 import { filesField, type MultipartFile } from '../domain/multipart-files';
+import { settledInGroups } from '../domain/file-groups';
 
 
 export interface TicketAttachmentRequest {
@@ -81,7 +82,8 @@ export async function checkAttachmentFiles(strapi: Core.Strapi, files: Multipart
     }
   }
   const security = strapi.config.get('plugin::upload.security', {});
-  for (const file of files) {
+  // a few files at once (reading them is most of the work); the first refused file, in order, is the answer
+  const checked = await settledInGroups(files, async (file) => {
     const name = file.originalFilename ?? '';
     if (!name || name.length > 255 || invalidFilename.test(name)) throw refuse(name, 'the file name is missing or not allowed');
     if (file.size === 0) throw refuse(name, 'the file is empty');
@@ -95,5 +97,7 @@ export async function checkAttachmentFiles(strapi: Core.Strapi, files: Multipart
     if (result.detectedMime) file.detectedMimeType = result.detectedMime;
     const tooManyPixels = await imagePixelRefusal(file.filepath);
     if (tooManyPixels) throw refuse(name, tooManyPixels);
-  }
+  });
+  const refused = checked.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (refused) throw refused.reason;
 }

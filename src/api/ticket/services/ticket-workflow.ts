@@ -95,7 +95,7 @@ const ticketWorkflow = ({ strapi }: { strapi: Core.Strapi }) => {
         return await strapi.db.transaction(async () => {
           const { result, pending } = await withReplyScope(async () => {
             const comment = await addComment(documentId, input);
-            if (upload) await attachments.link(upload, { ticket: documentId, comment: comment.documentId });
+            if (upload) await attachments.link(upload, { ticket: ticket.id, comment: Number(comment.id) });
             if (target && target !== ticket.ticketStatus) await changeStatus(documentId, target, input.note);
             return comment;
           });
