@@ -61,6 +61,21 @@ describe('database schema and admin layouts', () => {
     expect(configuration.metadatas.ticketNumber.edit.editable).toBe(false);
   });
 
+  it("gives an email template's subject and HTML body the form's whole width", async () => {
+    const configuration = await helpdesk.strapi
+      .plugin('content-manager')
+      .service('content-types')
+      .findConfiguration({ uid: 'api::email-template.email-template' });
+    expect(configuration.layouts.edit).toEqual([
+      [
+        { name: 'key', size: 6 },
+        { name: 'enabled', size: 4 },
+      ],
+      [{ name: 'subject', size: 12 }],
+      [{ name: 'body', size: 12 }],
+    ]);
+  });
+
   it('does not overwrite a layout an admin changed later', async () => {
     const contentTypes = helpdesk.strapi.plugin('content-manager').service('content-types');
     const configuration = await ticketConfiguration();

@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
-import { CONTACT, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY, UP_USER } from '../uids';
+import { CONTACT, EMAIL_TEMPLATE, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY, UP_USER } from '../uids';
 import { SERVER_OWNED_TICKET_ATTRIBUTES } from '../api/ticket/domain/server-owned';
 
 /** Bump when the layouts below change, so that existing installs get them once. */
-const LAYOUT_VERSION = 7;
+const LAYOUT_VERSION = 8;
 
 const TICKET_LIST = ['ticketNumber', 'subject', 'contact', 'ticketStatus', 'priority', 'isGuest', 'assignee', 'createdAt'];
 /**
@@ -15,6 +15,15 @@ const TICKET_FIELDS_SHOWN_ELSEWHERE = ['priorityRank', 'comments', 'attachments'
 const HISTORY_LIST = ['timestamp', 'ticketNumber', 'ticket', 'contact', 'action', 'fieldName', 'newValue', 'actorName'];
 const CONTACT_LIST = ['displayName', 'company', 'phone', 'createdAt'];
 const OUTBOX_LIST = ['createdAt', 'to', 'subject', 'deliveryStatus', 'attempts', 'lastError', 'sentAt'];
+/** A template's subject and HTML body across the whole form: staff write mails there, not a half-width box. */
+const TEMPLATE_EDIT: EditField[][] = [
+  [
+    { name: 'key', size: 6 },
+    { name: 'enabled', size: 4 },
+  ],
+  [{ name: 'subject', size: 12 }],
+  [{ name: 'body', size: 12 }],
+];
 
 interface FieldMetadata {
   edit?: { editable?: boolean; visible?: boolean; mainField?: string; label?: string; [key: string]: unknown };
@@ -183,6 +192,11 @@ export async function applyContentManagerLayouts(strapi: Core.Strapi): Promise<v
   contact.layouts.list = CONTACT_LIST.filter((field) => field in contact.metadatas);
   readOnly(contact, ['displayName']);
   await contentTypes.updateConfiguration(contactType, contact);
+
+  const templateType = contentTypes.findContentType(EMAIL_TEMPLATE);
+  const template = await contentTypes.findConfiguration(templateType);
+  template.layouts.edit = TEMPLATE_EDIT.map((row) => row.filter((field) => field.name in template.metadatas)).filter((row) => row.length > 0);
+  await contentTypes.updateConfiguration(templateType, template);
 
   // Server-written records: listed newest first, every field read-only.
   for (const [uid, list, sortBy] of [
