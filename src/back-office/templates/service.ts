@@ -10,8 +10,8 @@ import type { AdminUser } from '../admin-route';
 import { getService } from '../../services';
 
 /** Test mails one admin may send per window: enough to try a few edits, not a mail cannon. */
-const TEST_MAILS_PER_WINDOW = 10;
-const TEST_MAIL_WINDOW_MS = 10 * 60_000;
+export const TEST_MAILS_PER_WINDOW = 10;
+export const TEST_MAIL_WINDOW_MS = 10 * 60_000;
 
 /** The mail a draft makes for the sample ticket; nothing is stored or sent. A key the helpdesk does not send is a 400. */
 export function previewTemplate(draft: TemplateDraft): TemplatePreview {
