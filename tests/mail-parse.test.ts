@@ -374,7 +374,9 @@ describe('parseMail: visibleText', () => {
       })
     );
     expect(mail.visibleText).toBe('Thanks, that fixed it!');
-    expect(mail.safeHtml).toContain('<blockquote style="margin:0px 0px 0px 0.8ex">Please restart the router.</blockquote>');
+    // the quoted history keeps its words, marked where Gmail opened it (the ticket view folds it there)
+    expect(mail.safeHtml).toContain('<div data-quote="true"><div dir="ltr">On Mon, Nov 23, 2026');
+    expect(mail.safeHtml).toContain('<blockquote style="margin:0px 0px 0px 0.8ex" data-quote="true">Please restart the router.</blockquote>');
   });
 
   it('strips an Outlook-style reply: "-----Original Message-----", "From: … Sent: …" with or without an address', async () => {

@@ -228,4 +228,63 @@ describe('ticket view: a customer HTML mail shown as written', () => {
     await panel.screenshot('ticket-view-html-mail-images');
     expect(panel.problems).toEqual([]);
   });
+
+  it("folds a reply's quoted history (Gmail, Outlook, Apple Mail marks) behind a button, and leaves a reply written between quotes open", async () => {
+    const reply = (messageId: string, html: string) =>
+      compose({ from: 'Gina Gray <gina@customer.test>', to: SUPPORT, subject: `Re: [${ticket.ticketNumber}] Export is empty in Chrome`, messageId, html });
+    await appendMails(imap, 'INBOX', [
+      // Gmail: the new text, then div.gmail_quote with the "wrote:" line and the quote
+      (await reply('<quote-gmail@customer.test>', '<div dir="ltr">Any news on the export?</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">On Mon, Dec 7, 2026 at 09:12 Support &lt;support@helpdesk.test&gt; wrote:<br></div><blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex;border-left:1px solid rgb(204,204,204);padding-left:1ex">We are looking into the empty export.</blockquote></div>')).toString('latin1'),
+      // Outlook: #appendonsend, a rule, #divRplyFwdMsg with the headers, then the old mail
+      (await reply('<quote-outlook@customer.test>', '<div style="font-family:Calibri">Edge works now, thanks.</div><div id="appendonsend"></div><hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg" dir="ltr"><b>From:</b> Support<br><b>Sent:</b> Monday</div><div>Please try again after the update.</div>')).toString('latin1'),
+      // Apple Mail, answered between the quotes: nothing folded
+      (await reply('<quote-inline@customer.test>', '<blockquote type="cite">Which browser?</blockquote><div>Chrome 131.</div><blockquote type="cite">Which version of the app?</blockquote><div>4.2</div>')).toString('latin1'),
+    ]);
+    expect((await ingest()).outcomes).toMatchObject({ comment_added: 3 });
+    const [gmail, outlook, inline] = messages(await view(ticket.documentId)).slice(-3);
+    // marked at ingestion where the mail program opened the quote; a mark sent in the mail is not kept
+    expect(gmail.html).toContain('<div data-quote="true"><div dir="ltr">On Mon, Dec 7, 2026');
+    expect(outlook.html).toContain('<div data-quote="true"></div>');
+    expect(inline.html).toContain('<blockquote data-quote="true">Which browser?</blockquote>');
+
+    const { page } = panel;
+    await page.goto(`/admin/helpdesk/tickets/${ticket.documentId}`);
+    const frames = page.locator('article[data-kind="customer"] iframe');
+    const frameOf = (index: number) => page.frameLocator('article[data-kind="customer"] iframe').nth(index);
+    await frameOf(3).getByText('Which version of the app?').waitFor();
+    await expect(frames.count()).resolves.toBe(4);
+    const height = async (index: number) => Math.round((await frames.nth(index).boundingBox())?.height ?? 0);
+    /** The frame's height once it has settled on `check` (the panel resizes it after the toggle), or the last one seen. */
+    const settledHeight = async (index: number, check: (value: number) => boolean) => {
+      let value = await height(index);
+      for (let tries = 0; tries < 50 && !check(value); tries++) {
+        await page.waitForTimeout(100);
+        value = await height(index);
+      }
+      return value;
+    };
+
+    const gmailFrame = frameOf(1);
+    await expect(gmailFrame.getByText('Any news on the export?').isVisible()).resolves.toBe(true);
+    await expect(gmailFrame.getByText('We are looking into the empty export.').isVisible()).resolves.toBe(false);
+    await expect(frameOf(2).getByText('Please try again after the update.').isVisible()).resolves.toBe(false);
+    await expect(frameOf(2).getByText('Edge works now, thanks.').isVisible()).resolves.toBe(true);
+    // the answers between the quotes are all shown
+    await expect(frameOf(3).locator('summary').count()).resolves.toBe(0);
+    await expect(frameOf(3).getByText('Which version of the app?').isVisible()).resolves.toBe(true);
+    await page.setViewportSize({ width: 1440, height: 1400 });
+    // the three replies on the picture
+    await frames.nth(3).scrollIntoViewIfNeeded();
+    await panel.screenshot('ticket-view-quoted-history-folded');
+
+    // staff open it: the frame grows to show it, and shrinks again when it is closed
+    const folded = await height(1);
+    await gmailFrame.getByText('Quoted history').click();
+    await gmailFrame.getByText('We are looking into the empty export.').waitFor();
+    expect(await settledHeight(1, (value) => value > folded + 20)).toBeGreaterThan(folded + 20);
+    await panel.screenshot('ticket-view-quoted-history-open');
+    await gmailFrame.getByText('Quoted history').click();
+    expect(await settledHeight(1, (value) => value === folded)).toBe(folded);
+    expect(panel.problems).toEqual([]);
+  });
 });

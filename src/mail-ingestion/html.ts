@@ -43,6 +43,23 @@ export const REMOTE_IMAGE_ATTRIBUTE = 'data-remote-src';
 export const INLINE_FILE_ATTRIBUTE = 'data-inline-file';
 export const INLINE_INDEX_ATTRIBUTE = 'data-inline-index';
 
+/**
+ * Where a reply's quoted history starts, as its mail program marks it (classes and ids are not
+ * kept): the ticket view folds it away from there. Only the sanitiser sets it.
+ */
+export const QUOTE_ATTRIBUTE = 'data-quote';
+
+/** The marks of the quoted history: Gmail, Yahoo, Thunderbird's "wrote:" line, Outlook (Windows, web, Mac). */
+const QUOTE_CLASSES = /(?:^|\s)(?:gmail_quote|yahoo_quoted|moz-cite-prefix)(?:\s|$)/;
+const QUOTE_IDS = /^(?:divRplyFwdMsg|appendonsend|OLK_SRC_BODY_SECTION)$/;
+
+/** A div or blockquote with its allowed attributes, marked when a mail program opened its quoted history there. */
+function markQuote(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  const { [QUOTE_ATTRIBUTE]: _forged, ...kept } = attribs;
+  const quote = QUOTE_CLASSES.test(attribs.class ?? '') || QUOTE_IDS.test(attribs.id ?? '') || (tagName === 'blockquote' && /^cite$/i.test(attribs.type ?? ''));
+  return { tagName, attribs: quote ? { ...kept, [QUOTE_ATTRIBUTE]: 'true' } : kept };
+}
+
 /** A mail part as the sanitiser needs it to resolve cid: references. */
 export interface MailPart {
   filename: string;
@@ -125,6 +142,8 @@ function sanitizeOptions(parts: readonly MailPart[]): sanitizeHtml.IOptions {
     allowedAttributes: {
       '*': ['dir', 'lang', 'style', 'align'],
       a: ['href', 'title', 'name', 'target', 'rel'],
+      div: [QUOTE_ATTRIBUTE],
+      blockquote: [QUOTE_ATTRIBUTE],
       img: ['src', 'alt', 'title', 'width', 'height', REMOTE_IMAGE_ATTRIBUTE, INLINE_FILE_ATTRIBUTE, INLINE_INDEX_ATTRIBUTE],
       font: ['color', 'face', 'size'],
       ol: ['start', 'type'],
@@ -144,6 +163,8 @@ function sanitizeOptions(parts: readonly MailPart[]): sanitizeHtml.IOptions {
     disallowedTagsMode: 'discard',
     nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'template'],
     transformTags: {
+      div: markQuote,
+      blockquote: markQuote,
       a: (tagName, attribs) => {
         const href = (attribs.href ?? '').replace(/[\x00-\x20]+/g, '');
         const kept: sanitizeHtml.Attributes = {};

@@ -14,10 +14,22 @@ export const MailBody = ({ title, mail, onShowImages }: { title: string; mail: M
   const frame = useRef<HTMLIFrameElement>(null);
   const [height, setHeight] = useState(80);
 
+  // measured with the frame at no height, so that the frame shrinks again (quoted history folded back)
   const fit = useCallback(() => {
-    const doc = frame.current?.contentDocument;
-    if (doc?.documentElement) setHeight(Math.ceil(doc.documentElement.scrollHeight));
+    const element = frame.current;
+    const doc = element?.contentDocument;
+    if (!element || !doc?.documentElement) return;
+    element.style.height = '0px';
+    const contentHeight = Math.ceil(doc.documentElement.scrollHeight);
+    element.style.height = `${contentHeight}px`;
+    setHeight(contentHeight);
   }, []);
+
+  // opening or closing the quoted history changes the mail's height (toggle does not bubble: captured)
+  const onLoad = useCallback(() => {
+    fit();
+    frame.current?.contentDocument?.addEventListener('toggle', fit, true);
+  }, [fit]);
 
   // the frame's width follows the panel's; its content's height follows the width
   useEffect(() => {
@@ -40,7 +52,7 @@ export const MailBody = ({ title, mail, onShowImages }: { title: string; mail: M
           </Button>
         </Flex>
       )}
-      <iframe ref={frame} title={title} sandbox={SANDBOX} srcDoc={mail.srcdoc} onLoad={fit} style={{ border: 0, display: 'block', width: '100%', height }} />
+      <iframe ref={frame} title={title} sandbox={SANDBOX} srcDoc={mail.srcdoc} onLoad={onLoad} style={{ border: 0, display: 'block', width: '100%', height }} />
     </Flex>
   );
 };
