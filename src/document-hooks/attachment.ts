@@ -152,7 +152,7 @@ export const attachmentHook: DocumentHook = async (strapi, call, next) => {
     }
     await touchTicket(strapi, trx, ticket.id);
     await getService(strapi, 'history').record(ticket, actor, [
-      { action: 'attachment_added', fieldName: 'attachments', newValue: String(facts.filename ?? attachment.filename ?? data.filename ?? created.documentId) },
+      { action: 'attachment_added', fieldName: 'attachments', newValue: String(facts.filename ?? attachment.filename ?? created.documentId) },
     ]);
     return created;
   });

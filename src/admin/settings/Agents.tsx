@@ -3,11 +3,9 @@ import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/a
 import { Badge, Box, Button, Field, Flex, Grid, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import type { StaffListEntry } from '../../shared/contract';
 
-/** GET /helpdesk-admin/staff: every agent, and whether they can sign in to the panel. */
-type StaffEntry = StaffListEntry;
-
 interface StaffAnswer {
-  data: StaffEntry[];
+  /** GET /helpdesk-admin/staff: every agent, and whether they can sign in to the panel. */
+  data: StaffListEntry[];
   meta: { me: { email: string; isAgent: boolean } };
 }
 

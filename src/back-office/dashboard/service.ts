@@ -1,9 +1,7 @@
 import type { Core } from '@strapi/strapi';
-import { DONE_STATUSES, type Filters } from '../../api/ticket/services/ticket-query';
-import type { Dashboard } from '../../shared/contract';
+import type { Filters } from '../../api/ticket/services/ticket-query';
+import { DONE_STATUSES, type Dashboard } from '../../shared/contract';
 import { getService } from '../../services';
-
-export type { Dashboard };
 
 /** Days the "created vs resolved" chart covers (today included). */
 export const TREND_DAYS = 14;

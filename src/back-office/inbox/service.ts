@@ -4,10 +4,10 @@ import { TICKET } from '../../uids';
 import { agentForAdmin, listAgents, type StaffAgent } from '../../access/staff-identity';
 import { fieldValidationError } from '../../validation/parse';
 import { queryParamError } from '../../validation/filter-values';
-import { DONE_STATUSES, filtersFor, type Filters } from '../../api/ticket/services/ticket-query';
+import { filtersFor, type Filters } from '../../api/ticket/services/ticket-query';
 import type { AdminUser } from '../admin-route';
 import type { BulkInput, InboxQuery, InboxSort } from './validators';
-import { INBOX_VIEWS, type Agent, type BulkResult, type InboxPage, type InboxRow, type InboxView } from '../../shared/contract';
+import { DONE_STATUSES, INBOX_VIEWS, type Agent, type BulkResult, type InboxPage, type InboxRow, type InboxView } from '../../shared/contract';
 import { getService } from '../../services';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

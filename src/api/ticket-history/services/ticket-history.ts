@@ -14,12 +14,8 @@ export const historyActions = (strapi: Core.Strapi) => ({
    * ticket (whose relation is gone) still say which ticket they were about. */
   async record(ticket: HistoryTicket, actor: Actor, changes: HistoryChange[]): Promise<void> {
     if (changes.length === 0) return;
-    const known =
-      typeof ticket === 'number'
-        ? ((await strapi.db.query(TICKET).findOne({ where: { id: ticket }, select: ['id', 'ticketNumber'] })) as { id: number; ticketNumber: string | null } | null)
-        : ticket;
-    const id = typeof ticket === 'number' ? ticket : ticket.id;
-    await writeRows(strapi, { ticket: id, ticketNumber: known?.ticketNumber ?? null }, actor, changes);
+    const { id, ticketNumber } = typeof ticket === 'number' ? { id: ticket, ticketNumber: await numberOf(strapi, ticket) } : ticket;
+    await writeRows(strapi, { ticket: id, ticketNumber }, actor, changes);
   },
 
   /** Rows on a contact (one per changed field): who changed a requester's details, and from what. */
@@ -27,6 +23,11 @@ export const historyActions = (strapi: Core.Strapi) => ({
     await writeRows(strapi, { contact: contactId }, actor, changes);
   },
 });
+
+async function numberOf(strapi: Core.Strapi, ticketId: number): Promise<string | null> {
+  const row = (await strapi.db.query(TICKET).findOne({ where: { id: ticketId }, select: ['ticketNumber'] })) as { ticketNumber: string | null } | null;
+  return row?.ticketNumber ?? null;
+}
 
 async function writeRows(
   strapi: Core.Strapi,

@@ -17,8 +17,6 @@ export type Filters = Record<string, unknown>;
 
 export const TICKET_QUERY_PARAMS = ['my', 'unassigned', 'overdue', 'createdAfter', 'createdBefore', 'search', 'assignee'] as const;
 
-export { DONE_STATUSES };
-
 /** What `search` looks in (case-insensitive substring); tags match on their JSON text. */
 export const SEARCH_FIELDS = ['ticketNumber', 'subject', 'description', 'email', 'tags'] as const;
 

@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import schema from '../content-types/ticket/schema.json';
 import { TICKET } from '../../../uids';
 import { isPostgres } from '../../../db/table';
-import { DONE_STATUSES, type Filters } from './ticket-query';
+import type { Filters } from './ticket-query';
+import { DONE_STATUSES } from '../../../shared/contract';
 import { getService } from '../../../services';
 
 /**
