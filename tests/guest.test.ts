@@ -1,8 +1,8 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
+import { settledOutboxRows } from './support/outbox-rows';
 
 const TICKET = 'api::ticket.ticket';
-const OUTBOX = 'api::outbound-email.outbound-email';
 
 const validGuest = (overrides: Record<string, unknown> = {}) => ({
   firstName: 'Grace',
@@ -56,12 +56,7 @@ describe('guest ticket submission', () => {
     expect(mail.parsed.headers.get('auto-submitted')).toBe('auto-replied');
     expect(mail.parsed.text).toContain('Hello Grace Guest');
     expect(mail.parsed.html).toContain(`<strong>${body.data.ticketNumber}</strong>`);
-    // the sink has the mail a moment before the outbox row is marked sent
-    let stored = await helpdesk.strapi.db.query(OUTBOX).findOne({ where: { ticket: { id: ticket.id } } });
-    for (let i = 0; i < 40 && stored?.deliveryStatus !== 'sent'; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      stored = await helpdesk.strapi.db.query(OUTBOX).findOne({ where: { ticket: { id: ticket.id } } });
-    }
+    const [stored] = await settledOutboxRows(helpdesk.strapi, { ticket: { id: ticket.id } });
     expect(stored).toMatchObject({ deliveryStatus: 'sent', attempts: 1, messageId: mail.parsed.messageId });
 
     const history = await helpdesk.strapi.db.query('api::ticket-history.ticket-history').findMany({ where: { ticket: { id: ticket.id } } });

@@ -1,5 +1,6 @@
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 import { SmtpSink } from '../support/smtp-sink';
+import { settledOutboxRows } from '../support/outbox-rows';
 
 const OUTBOX = 'api::outbound-email.outbound-email';
 const USER = 'plugin::users-permissions.user';
@@ -63,12 +64,7 @@ describe('account mails under the cap, and no confirmation links with registrati
     expect(answers.map((answer) => answer.body)).toEqual(Array(8).fill({ ok: true }));
 
     // every mail is settled (sent or suppressed) before the count
-    const deadline = Date.now() + 30_000;
-    while ((await rowsTo(email)).some((row) => ['queued', 'sending'].includes(row.deliveryStatus))) {
-      if (Date.now() > deadline) throw new Error('reset mails not delivered');
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    const rows = await rowsTo(email);
+    const rows = await settledOutboxRows<OutboxRow>(helpdesk.strapi, { to: email }, 30_000);
     expect(rows.map((row) => row.deliveryStatus)).toEqual([...Array(CAP).fill('sent'), ...Array(8 - CAP).fill('suppressed')]);
     for (const row of rows.slice(CAP)) {
       expect(row.lastError).toMatch(new RegExp(`^suppressed: ${CAP} automatic mails to this address in the last \\d+ minutes \\(cap ${CAP}\\)$`));

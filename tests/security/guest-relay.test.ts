@@ -1,5 +1,6 @@
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 import { SmtpSink } from '../support/smtp-sink';
+import { settledOutboxRows } from '../support/outbox-rows';
 
 const TICKET = 'api::ticket.ticket';
 const OUTBOX = 'api::outbound-email.outbound-email';
@@ -77,10 +78,7 @@ describe('guest form as a mail relay', () => {
     expect(await helpdesk.strapi.db.query(TICKET).count({ where: { ticketNumber: { $in: numbers } } })).toBe(4);
 
     await sink.waitFor(1 + 3);
-    const rows = (await helpdesk.strapi.db.query(OUTBOX).findMany({
-      where: { to: email, templateKey: 'ticket_confirmation' },
-      orderBy: { id: 'asc' },
-    })) as Array<{ deliveryStatus: string; lastError: string | null }>;
+    const rows = await settledOutboxRows(helpdesk.strapi, { to: email, templateKey: 'ticket_confirmation' });
     expect(rows.map((row) => row.deliveryStatus)).toEqual(['sent', 'sent', 'sent', 'suppressed']);
     expect(rows[3].lastError).toMatch(/^suppressed: 3 automatic mails to this address in the last 10 minutes \(cap 3\)/);
     // nothing more reaches the sink for that address
