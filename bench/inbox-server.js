@@ -11,7 +11,7 @@ const path = require('path');
 const { createStrapi } = require('@strapi/strapi');
 const { seedTickets } = require('./ticket-dataset');
 
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 
 /** The measured cases: two views with a sort, pages 1 and 500 (20 per page). */
 const CASES = [
@@ -40,10 +40,9 @@ function documentsQuery({ view, sort, page }) {
 async function main() {
   const appDir = path.resolve(__dirname, '..');
   const app = await createStrapi({ appDir, distDir: path.join(appDir, 'dist') }).load();
-  const dist = app.dirs.dist.src;
-  const { createAgent } = require(path.join(dist, 'access', 'roles.js'));
-  const { inboxService } = require(path.join(dist, 'back-office', 'inbox', 'service.js'));
-  const { parseInboxQuery } = require(path.join(dist, 'back-office', 'inbox', 'validators.js'));
+  const { createAgent } = require('../scripts/compile').helpdeskModule('access', 'roles.js');
+  const { inboxService } = require('../scripts/compile').helpdeskModule('back-office', 'inbox', 'service.js');
+  const { parseInboxQuery } = require('../scripts/compile').helpdeskModule('back-office', 'inbox', 'validators.js');
 
   const password = process.env.BENCH_AGENT_PASSWORD;
   const email = 'bench-admin@example.test';

@@ -52,7 +52,7 @@ function contentManagerUrl(url) {
   params.set('filters[$and][0][ticketStatus][$notIn][0]', 'resolved');
   params.set('filters[$and][0][ticketStatus][$notIn][1]', 'closed');
   if (q.get('view') === 'unassigned') params.set('filters[$and][1][assignee][id][$null]', 'true');
-  return `/content-manager/collection-types/api::ticket.ticket?${params}`;
+  return `/content-manager/collection-types/plugin::helpdesk.ticket?${params}`;
 }
 
 async function main() {
@@ -65,9 +65,8 @@ async function main() {
   });
   try {
     console.log(`load average before the run: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
-    process.stdout.write('compiling (compileStrapi) ... ');
-    const { compileStrapi } = require('@strapi/strapi');
-    await compileStrapi({ appDir });
+    process.stdout.write('compiling (helpdesk plugin, then compileStrapi) ... ');
+    await require('../scripts/compile').compileHelpdesk();
     console.log('done');
 
     database = await freshDatabase('inbox', client, { firstAlone: true });

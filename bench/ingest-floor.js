@@ -57,8 +57,8 @@ async function measure(mode, env) {
 
   // the product's TypeScript, transpiled on load (types are checked by npm run typecheck)
   require('ts-node').register({ transpileOnly: true, project: path.resolve(__dirname, '..', 'tsconfig.json') });
-  const { readIngestionConfig } = require('../src/mail-ingestion/config.ts');
-  const { openMailbox } = require('../src/mail-ingestion/mailbox.ts');
+  const { readIngestionConfig } = require('../src/plugins/helpdesk/server/src/mail-ingestion/config.ts');
+  const { openMailbox } = require('../src/plugins/helpdesk/server/src/mail-ingestion/mailbox.ts');
   const config = readIngestionConfig({ ...env, EMAIL_TO_TICKET_ENABLED: 'true', INGEST_BATCH_SIZE: String(BATCH) });
 
   // Pass 1 runs on a cold process (nothing compiled by the JIT yet), like the first poll after a

@@ -21,11 +21,11 @@ const crypto = require('crypto');
 const { performance } = require('perf_hooks');
 const { createStrapi } = require('@strapi/strapi');
 
-const TICKET = 'api::ticket.ticket';
-const CONTACT = 'api::contact.contact';
-const COMMENT = 'api::comment.comment';
-const INBOUND = 'api::inbound-email.inbound-email';
-const OUTBOX = 'api::outbound-email.outbound-email';
+const TICKET = 'plugin::helpdesk.ticket';
+const CONTACT = 'plugin::helpdesk.contact';
+const COMMENT = 'plugin::helpdesk.comment';
+const INBOUND = 'plugin::helpdesk.inbound-email';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 
 /**
  * Per SQL text, how often it ran and how long the driver took (better-sqlite3 runs synchronously
@@ -111,7 +111,7 @@ async function removeUploads(app) {
 }
 
 async function ingest(app, queries) {
-  const dist = (...parts) => require(path.join(app.dirs.dist.src, ...parts));
+  const dist = require('../scripts/compile').helpdeskModule;
   const { readIngestionConfig } = dist('mail-ingestion', 'config.js');
   const { ingestMailbox } = dist('mail-ingestion', 'pipeline.js');
   const config = readIngestionConfig();
@@ -156,7 +156,7 @@ async function ingest(app, queries) {
     contacts: await count(CONTACT),
     outbox: await count(OUTBOX),
     inbound: await count(INBOUND),
-    attachments: await count('api::attachment.attachment'),
+    attachments: await count('plugin::helpdesk.attachment'),
     strapiCreates: strapiCreates.read(),
     liveHeap: { before: liveHeapBefore, after: liveHeapAfter },
     statements: queries ? queries.total() : null,
@@ -174,7 +174,7 @@ async function ingest(app, queries) {
  * each mail's time, fetch to commit, is its own.
  */
 async function pathological(app, config, folder) {
-  const { ingestMailbox } = require(path.join(app.dirs.dist.src, 'mail-ingestion', 'pipeline.js'));
+  const { ingestMailbox } = require('../scripts/compile').helpdeskModule('mail-ingestion', 'pipeline.js');
   const mails = [];
   for (;;) {
     const lines = [];
@@ -239,7 +239,7 @@ async function seedContactTickets(app, contactId, count) {
 }
 
 async function contact(app) {
-  const dist = (...parts) => require(path.join(app.dirs.dist.src, ...parts));
+  const dist = require('../scripts/compile').helpdeskModule;
   const { runAs } = dist('audit', 'actor.js');
   const TICKETS = Number(process.env.BENCH_CONTACT_TICKETS ?? 100000);
   const CREATES = Number(process.env.BENCH_CREATES ?? 200);

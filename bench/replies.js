@@ -15,7 +15,7 @@ const path = require('path');
 const { performance } = require('perf_hooks');
 
 require('ts-node').register({ transpileOnly: true, project: path.resolve(__dirname, '..', 'tsconfig.json') });
-const { visibleText } = require('../src/mail-ingestion/reply-text.ts');
+const { visibleText } = require('../src/plugins/helpdesk/server/src/mail-ingestion/reply-text.ts');
 const { default: EmailReplyParser } = require('email-reply-parser');
 const planer = require('planer');
 const { craftedInputs, replyCorpus, sameLines } = require('../tests/fixtures/replies/corpus.ts');

@@ -31,7 +31,7 @@ async function main() {
     };
   }
 
-  const { createAgent } = require(path.join(app.dirs.dist.src, 'access', 'roles.js'));
+  const { createAgent } = require('../scripts/compile').helpdeskModule('access', 'roles.js');
   await createAgent(app, {
     email: process.env.BENCH_AGENT_EMAIL,
     password: process.env.BENCH_AGENT_PASSWORD,

@@ -8,12 +8,12 @@ const path = require('path');
 const { createStrapi } = require('@strapi/strapi');
 const { seedTickets } = require('./ticket-dataset');
 
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 
 async function main() {
   const appDir = path.resolve(__dirname, '..');
   const app = await createStrapi({ appDir, distDir: path.join(appDir, 'dist') }).load();
-  const { createAgent } = require(path.join(app.dirs.dist.src, 'access', 'roles.js'));
+  const { createAgent } = require('../scripts/compile').helpdeskModule('access', 'roles.js');
 
   const agents = [];
   for (let i = 1; i <= Number(process.env.BENCH_AGENTS ?? 5); i += 1) {
@@ -26,7 +26,7 @@ async function main() {
   const seedMs = Date.now() - started;
 
   const sqlite = app.db.dialect.client === 'sqlite';
-  const statistics = app.service('api::ticket.ticket-statistics').statements({ userId: agents[0].id, now: new Date() });
+  const statistics = app.service('plugin::helpdesk.ticket-statistics').statements({ userId: agents[0].id, now: new Date() });
   const statements = Object.entries(statistics).map(([name, query]) => {
     const { sql, bindings } = query.toSQL().toNative();
     // as knex would hand them to the driver: SQLite stores datetimes as epoch milliseconds

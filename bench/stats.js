@@ -67,9 +67,8 @@ async function main() {
   });
   try {
     console.log(`load average before the run: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
-    process.stdout.write('compiling (compileStrapi) ... ');
-    const { compileStrapi } = require('@strapi/strapi');
-    await compileStrapi({ appDir });
+    process.stdout.write('compiling (helpdesk plugin, then compileStrapi) ... ');
+    await require('../scripts/compile').compileHelpdesk();
     console.log('done');
 
     database = await freshDatabase('stats', client);

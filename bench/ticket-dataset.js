@@ -3,7 +3,7 @@
 // SQL with the columns the ticket hook would fill (priority_rank, last_activity_at, due dates).
 const crypto = require('crypto');
 
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 

@@ -1,12 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import { CSP_DEFAULTS } from '@strapi/utils';
-import { attachmentLimits, multipartErrorHandler } from '../src/api/attachment/domain/attachment-policy';
-import { stampPartOrder } from '../src/api/attachment/domain/multipart-files';
-import { corsOrigin, corsPolicy } from '../src/security/cors';
+import { attachmentLimits, multipartErrorHandler } from '../src/plugins/helpdesk/server/src/domain/attachment-policy';
+import { stampPartOrder } from '../src/plugins/helpdesk/server/src/domain/multipart-files';
+import { corsOrigin, corsPolicy } from '../src/plugins/helpdesk/server/src/security/cors';
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
   // strapi::logger's request line, with secrets in query strings (confirmation links) masked
-  'global::request-log',
+  'plugin::helpdesk.request-log',
   'strapi::errors',
   // Strapi's policy, and images from anywhere: a customer's mail shows its remote images when staff
   // click "Show images" (the ticket view's mail frame has its own stricter policy until then)
@@ -26,7 +26,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   // Before any body is parsed: the guest endpoint takes JSON only, read with its own limit on the
   // decompressed bytes; multipart only where uploads belong; temp files removed whatever happens.
   {
-    name: 'global::request-body-guard',
+    name: 'plugin::helpdesk.request-body-guard',
     config: {
       multipartRoutes: [
         { method: 'POST', path: /^\/api\/upload\/?$/ }, // media library (content API; ?id= replaces)
@@ -50,12 +50,12 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   },
   // every email-like string of a parsed body passes a linear-time check before Strapi's own
   // validators (which backtrack exponentially on crafted addresses) see it
-  'global::email-input-guard',
+  'plugin::helpdesk.email-input-guard',
   'strapi::session',
   'strapi::favicon',
   'strapi::public',
   // the agents' refresh cookie is Secure exactly when the request is HTTPS (see the file for why)
-  { name: 'global::auth-cookie-security', config: { secure: env('AUTH_COOKIE_SECURE') } },
+  { name: 'plugin::helpdesk.auth-cookie-security', config: { secure: env('AUTH_COOKIE_SECURE') } },
 ];
 
 export default config;

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { DENIED_MIME_TYPES, attachmentLimits } from '../src/api/attachment/domain/attachment-policy';
+import { DENIED_MIME_TYPES, attachmentLimits } from '../src/plugins/helpdesk/server/src/domain/attachment-policy';
 
 const allowedMediaTypes = [
   'image/*',
@@ -89,6 +89,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         : { provider: 'local' }),
     },
   },
+  // the helpdesk, a local plugin (its server is built into its dist/ by scripts/compile.js). Last:
+  // its bootstrap reads the roles and settings the plugins above create in theirs.
+  helpdesk: { enabled: true, resolve: './src/plugins/helpdesk' },
 });
 
 export default config;

@@ -1,5 +1,4 @@
 import type { Core } from '@strapi/strapi';
-import cronTasks from './cron-tasks';
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => ({
   // loopback unless HOST says otherwise: POST /admin/register-admin is open to the first caller,
@@ -19,9 +18,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
     koa: env.bool('TRUST_PROXY', false),
     maxIpsCount: env.int('TRUST_PROXY_HOPS', 1),
   },
+  // the helpdesk plugin adds its tasks (outbox, mail ingestion) to this scheduler
   cron: {
     enabled: env.bool('CRON_ENABLED', true),
-    tasks: cronTasks,
   },
   webhooks: {
     populateRelations: env.bool('WEBHOOKS_POPULATE_RELATIONS', false),

@@ -18,10 +18,10 @@ async function main() {
   }
 
   process.env.LOG_LEVEL = process.env.LOG_LEVEL || 'warn';
-  const { compileStrapi, createStrapi } = require('@strapi/strapi');
-  const app = await createStrapi(await compileStrapi()).load();
+  const { createStrapi } = require('@strapi/strapi');
+  const app = await createStrapi(await require('./compile').compileHelpdesk()).load();
   try {
-    const { createStaffMemberFromCli } = require(path.join(app.dirs.dist.src, 'access', 'staff-account.js'));
+    const { createStaffMemberFromCli } = require('./compile').helpdeskModule('access', 'staff-account.js');
     const result = await createStaffMemberFromCli(app, { email: values.email, password, name: values.name });
     console.log(`staff member ${result.email}:`);
     for (const note of result.notes) console.log(`- ${note}`);

@@ -41,9 +41,9 @@ async function main() {
   process.env.LOG_LEVEL = process.env.LOG_LEVEL || 'warn';
   // the command does the work itself: no scheduled tasks in this process
   process.env.CRON_ENABLED = 'false';
-  const { compileStrapi, createStrapi } = require('@strapi/strapi');
-  const app = await createStrapi(await compileStrapi()).load();
-  const dist = (...parts) => require(path.join(app.dirs.dist.src, ...parts));
+  const { createStrapi } = require('@strapi/strapi');
+  const app = await createStrapi(await require('./compile').compileHelpdesk()).load();
+  const dist = require('./compile').helpdeskModule;
   const { readIngestionConfig } = dist('mail-ingestion', 'config.js');
   const { ingestMailbox, reprocessQuarantined } = dist('mail-ingestion', 'pipeline.js');
 

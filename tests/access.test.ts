@@ -1,5 +1,5 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
-import { AGENT_PERMISSIONS, ensureAgentRole } from '../src/access/roles';
+import { AGENT_PERMISSIONS, ensureAgentRole } from '../src/plugins/helpdesk/server/src/access/roles';
 
 describe('roles and access', () => {
   let helpdesk: Helpdesk;
@@ -9,7 +9,7 @@ describe('roles and access', () => {
   beforeAll(async () => {
     helpdesk = await startHelpdesk();
     agent = await helpdesk.agent();
-    ticketId = (await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'Access' } })).documentId;
+    ticketId = (await helpdesk.strapi.documents('plugin::helpdesk.ticket').create({ data: { subject: 'Access' } })).documentId;
   });
   afterAll(() => helpdesk?.stop());
 
@@ -34,7 +34,7 @@ describe('roles and access', () => {
       expect([method, url, response.status]).toEqual([method, url, 403]);
       expect(response.body.error.name).toBe('ForbiddenError');
     }
-    expect(await helpdesk.strapi.db.query('api::ticket.ticket').count({})).toBe(1);
+    expect(await helpdesk.strapi.db.query('plugin::helpdesk.ticket').count({})).toBe(1);
   });
 
   it('lets the Public role submit guest tickets and nothing else of the helpdesk', async () => {
@@ -44,8 +44,8 @@ describe('roles and access', () => {
     });
     const helpdeskActions = publicRole.permissions
       .map((p: { action: string }) => p.action)
-      .filter((action: string) => action.startsWith('api::'));
-    expect(helpdeskActions).toEqual(['api::ticket.ticket.guestCreate']);
+      .filter((action: string) => action.startsWith('plugin::helpdesk.'));
+    expect(helpdeskActions).toEqual(['plugin::helpdesk.ticket.guestCreate']);
     const guest = await helpdesk.request('POST', '/api/tickets/guest', { body: { data: {} } });
     expect(guest.status).toBe(400);
   });

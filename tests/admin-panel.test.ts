@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Response } from 'playwright-core';
 import { adminBuildProblem } from './helpers/admin-build';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
-import { STATUS_LABELS, type TicketStatus } from '../src/shared/contract';
+import { STATUS_LABELS, type TicketStatus } from '../src/plugins/helpdesk/shared/contract';
 
 /**
  * The built admin panel (dist/build, made by the jest global setup or CI's "build admin" phase) in
@@ -11,7 +11,7 @@ import { STATUS_LABELS, type TicketStatus } from '../src/shared/contract';
  * Content Manager, filters it by status with the Filters popover and sorts it by the Status column.
  */
 
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 const LIST_PATH = `/admin/content-manager/collection-types/${TICKET}`;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'Correct-Horse-9';

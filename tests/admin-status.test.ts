@@ -1,8 +1,8 @@
 import { contentTypes } from '@strapi/utils';
 import { recordLog, startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 
-const TICKET = 'api::ticket.ticket';
-const HISTORY = 'api::ticket-history.ticket-history';
+const TICKET = 'plugin::helpdesk.ticket';
+const HISTORY = 'plugin::helpdesk.ticket-history';
 const CM = `/content-manager/collection-types/${TICKET}`;
 
 interface ListAnswer {
@@ -34,7 +34,7 @@ describe('ticket status in the Content Manager', () => {
   it('boots without a warning about reserved attribute names, and has none to warn about', () => {
     expect(warnings.filter((message) => /reserved/i.test(message))).toEqual([]);
     // Strapi only warns when draft & publish is on; check every helpdesk type as if it were
-    const helpdeskTypes = Object.keys(helpdesk.strapi.contentTypes).filter((uid) => uid.startsWith('api::'));
+    const helpdeskTypes = Object.keys(helpdesk.strapi.contentTypes).filter((uid) => uid.startsWith('plugin::helpdesk.'));
     expect(helpdeskTypes.length).toBeGreaterThanOrEqual(9);
     for (const uid of helpdeskTypes) {
       const names = Object.keys(helpdesk.strapi.contentType(uid as typeof TICKET).attributes);

@@ -84,7 +84,7 @@ describe('ticket attachments on S3 (S3_BUCKET set)', () => {
   });
 
   it('stores the file in the bucket, with a URL on the S3 endpoint, and the attachment reads back', async () => {
-    const ticket = await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'On S3' } });
+    const ticket = await helpdesk.strapi.documents('plugin::helpdesk.ticket').create({ data: { subject: 'On S3' } });
     const response = await postFiles(ticket.documentId, [{ name: 'trace.txt', type: 'text/plain', content: 'stack trace\n' }]);
     expect(response.status).toBe(201);
     const [record] = response.body.data;
@@ -108,9 +108,9 @@ describe('ticket attachments on S3 (S3_BUCKET set)', () => {
   });
 
   it('removes what it put in the bucket when a later step fails', async () => {
-    const ticket = await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'Refused on S3' } });
+    const ticket = await helpdesk.strapi.documents('plugin::helpdesk.ticket').create({ data: { subject: 'Refused on S3' } });
     const before = await objectKeys();
-    const attachmentsBefore = await helpdesk.strapi.db.query('api::attachment.attachment').count({});
+    const attachmentsBefore = await helpdesk.strapi.db.query('plugin::helpdesk.attachment').count({});
     // the second file is refused by content after the first passed every check: nothing is stored at all
     const refused = await postFiles(ticket.documentId, [
       { name: 'ok.txt', type: 'text/plain', content: 'ok' },
@@ -121,7 +121,7 @@ describe('ticket attachments on S3 (S3_BUCKET set)', () => {
 
     // a failure after the objects were written (the history row) takes them out of the bucket again
     jest.spyOn(helpdesk.strapi.log, 'error').mockImplementation(() => helpdesk.strapi.log);
-    const history = helpdesk.strapi.service('api::ticket-history.ticket-history') as unknown as { record: () => Promise<void> };
+    const history = helpdesk.strapi.service('plugin::helpdesk.ticket-history') as unknown as { record: () => Promise<void> };
     jest.spyOn(history, 'record').mockRejectedValue(new Error('history unavailable'));
     try {
       const failed = await postFiles(ticket.documentId, [
@@ -133,6 +133,6 @@ describe('ticket attachments on S3 (S3_BUCKET set)', () => {
       jest.restoreAllMocks();
     }
     expect(await objectKeys()).toEqual(before);
-    expect(await helpdesk.strapi.db.query('api::attachment.attachment').count({})).toBe(attachmentsBefore);
+    expect(await helpdesk.strapi.db.query('plugin::helpdesk.attachment').count({})).toBe(attachmentsBefore);
   });
 });

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
-import { getService } from '../src/services';
+import { getService } from '../src/plugins/helpdesk/server/src/get-service';
 
-const TICKET = 'api::ticket.ticket';
-const COMMENT = 'api::comment.comment';
-const ATTACHMENT = 'api::attachment.attachment';
-const HISTORY = 'api::ticket-history.ticket-history';
+const TICKET = 'plugin::helpdesk.ticket';
+const COMMENT = 'plugin::helpdesk.comment';
+const ATTACHMENT = 'plugin::helpdesk.attachment';
+const HISTORY = 'plugin::helpdesk.ticket-history';
 const FILE = 'plugin::upload.file';
 const MB = 1024 * 1024;
 
@@ -477,7 +477,7 @@ describe('ticket attachments (local provider)', () => {
         kind: 'content-api',
         type: 'custom',
         lifespan: null,
-        permissions: ['api::ticket.ticket-attachment.create', 'api::attachment.attachment.create', 'plugin::upload.content-api.upload'],
+        permissions: ['plugin::helpdesk.ticket-attachment.create', 'plugin::helpdesk.attachment.create', 'plugin::upload.content-api.upload'],
       })) as { accessKey: string };
       const ticket = await newTicket();
 

@@ -8,7 +8,7 @@ import { openPanel, type Panel } from './helpers/browser';
  * the last 14 UTC days, zero-filled.
  */
 
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 const PAST = new Date('2020-01-01T00:00:00Z');

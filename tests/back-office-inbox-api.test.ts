@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
-import { createAgent } from '../src/access/roles';
-import type { InboxPage as Page, InboxRow as Row } from '../src/shared/contract';
+import { createAgent } from '../src/plugins/helpdesk/server/src/access/roles';
+import type { InboxPage as Page, InboxRow as Row } from '../src/plugins/helpdesk/shared/contract';
 
-const TICKET = 'api::ticket.ticket';
-const COMMENT = 'api::comment.comment';
-const HISTORY = 'api::ticket-history.ticket-history';
+const TICKET = 'plugin::helpdesk.ticket';
+const COMMENT = 'plugin::helpdesk.comment';
+const HISTORY = 'plugin::helpdesk.ticket-history';
 const DAY = 24 * 60 * 60 * 1000;
 const ME = 'inbox.me@example.test';
 const SEVERITY = ['critical', 'urgent', 'high', 'medium', 'low'];

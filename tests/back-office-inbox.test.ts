@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { openPanel, type Panel } from './helpers/browser';
-import { createAgent } from '../src/access/roles';
-import { createStaffMember } from '../src/access/staff-account';
+import { createAgent } from '../src/plugins/helpdesk/server/src/access/roles';
+import { createStaffMember } from '../src/plugins/helpdesk/server/src/access/staff-account';
 
 /**
  * The helpdesk inbox in the built admin panel (Chromium): a super admin who is also an agent signs
@@ -10,8 +10,8 @@ import { createStaffMember } from '../src/access/staff-account';
  * bulk-assigns to themself, bulk-changes status (one illegal move reported per ticket), paginates.
  */
 
-const TICKET = 'api::ticket.ticket';
-const HISTORY = 'api::ticket-history.ticket-history';
+const TICKET = 'plugin::helpdesk.ticket';
+const HISTORY = 'plugin::helpdesk.ticket-history';
 const EMAIL = 'ada.admin@example.test';
 const PASSWORD = 'Correct-Horse-9';
 const HOUR = 60 * 60 * 1000;

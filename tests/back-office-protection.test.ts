@@ -2,15 +2,15 @@ import { errors } from '@strapi/utils';
 import type { Page } from 'playwright-core';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { openPanel, type Panel } from './helpers/browser';
-import { createStaffMember } from '../src/access/staff-account';
-import { adminRoleService } from '../src/access/support-agent-role';
-import { COMMENT_DETACH_REFUSED, COMMENT_IS_RECORD } from '../src/document-hooks/record-protection';
+import { createStaffMember } from '../src/plugins/helpdesk/server/src/access/staff-account';
+import { adminRoleService } from '../src/plugins/helpdesk/server/src/access/support-agent-role';
+import { COMMENT_DETACH_REFUSED, COMMENT_IS_RECORD } from '../src/plugins/helpdesk/server/src/document-hooks/record-protection';
 
-const TICKET = 'api::ticket.ticket';
-const COMMENT = 'api::comment.comment';
-const HISTORY = 'api::ticket-history.ticket-history';
-const OUTBOX = 'api::outbound-email.outbound-email';
-const INBOUND = 'api::inbound-email.inbound-email';
+const TICKET = 'plugin::helpdesk.ticket';
+const COMMENT = 'plugin::helpdesk.comment';
+const HISTORY = 'plugin::helpdesk.ticket-history';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
+const INBOUND = 'plugin::helpdesk.inbound-email';
 const CM = (uid: string) => `/content-manager/collection-types/${uid}`;
 const PASSWORD = 'Support-Pass-7';
 
@@ -163,7 +163,7 @@ describe('record protection in the Content Manager', () => {
 
     beforeAll(async () => {
       const { ticket } = await newTicketWithComment('Printer on fire');
-      await helpdesk.strapi.documents('api::contact.contact').create({ data: { email: 'hal@example.test', firstName: 'Hal', lastName: 'Hope' } });
+      await helpdesk.strapi.documents('plugin::helpdesk.contact').create({ data: { email: 'hal@example.test', firstName: 'Hal', lastName: 'Hope' } });
       ticketId = ticket.documentId;
       panel = await openPanel(helpdesk.baseUrl);
       page = panel.page;

@@ -15,8 +15,8 @@ import { openPanel, type Panel } from './helpers/browser';
  * address is a 400.
  */
 
-const SETTINGS = 'api::helpdesk-setting.helpdesk-setting';
-const OUTBOX = 'api::outbound-email.outbound-email';
+const SETTINGS = 'plugin::helpdesk.helpdesk-setting';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 const SMTP_USER = 'mailer';
 const SMTP_SECRET = 'smtp-Secret-7781';
 const IMAP_SECRET = 'imap-Secret-4410';

@@ -1,16 +1,16 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
-import { createAgent } from '../src/access/roles';
-import { historySentence } from '../src/back-office/ticket-view/words';
-import * as adminLabels from '../src/admin/lib/labels';
-import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, type TicketViewData, type TimelineItem } from '../src/shared/contract';
-import type { Outbox } from '../src/outbox/outbox';
+import { createAgent } from '../src/plugins/helpdesk/server/src/access/roles';
+import { historySentence } from '../src/plugins/helpdesk/server/src/back-office/ticket-view/words';
+import * as adminLabels from '../src/plugins/helpdesk/admin/src/lib/labels';
+import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, type TicketViewData, type TimelineItem } from '../src/plugins/helpdesk/shared/contract';
+import type { Outbox } from '../src/plugins/helpdesk/server/src/outbox/outbox';
 
-const TICKET = 'api::ticket.ticket';
-const COMMENT = 'api::comment.comment';
-const ATTACHMENT = 'api::attachment.attachment';
-const HISTORY = 'api::ticket-history.ticket-history';
-const OUTBOX = 'api::outbound-email.outbound-email';
+const TICKET = 'plugin::helpdesk.ticket';
+const COMMENT = 'plugin::helpdesk.comment';
+const ATTACHMENT = 'plugin::helpdesk.attachment';
+const HISTORY = 'plugin::helpdesk.ticket-history';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 const FILE = 'plugin::upload.file';
 const PASSWORD = 'Correct-Horse-9';
 
@@ -422,7 +422,7 @@ describe('back office: ticket view API', () => {
     expect(requester).toMatchObject({ name: 'Vera Phone', email: 'vera.phone@example.test' });
     const row = await stored(ticket.documentId);
     expect(row.dueDate).not.toBeNull();
-    const contact = await helpdesk.strapi.db.query('api::contact.contact').findOne({ where: { email: 'vera.phone@example.test' } });
+    const contact = await helpdesk.strapi.db.query('plugin::helpdesk.contact').findOne({ where: { email: 'vera.phone@example.test' } });
     expect(contact).not.toBeNull();
     expect((await historyOf(row.id)).map((entry) => [entry.action, entry.actorName])).toEqual([['created', 'Ann Agent'], ['assigned', 'Ann Agent']]);
     expect((await mails(row.id)).map((mail) => [mail.templateKey, mail.to]).filter(([key]) => key === 'ticket_confirmation')).toEqual([['ticket_confirmation', 'vera.phone@example.test']]);

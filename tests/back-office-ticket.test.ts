@@ -1,11 +1,11 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { openPanel, type Panel } from './helpers/browser';
 import { SmtpSink } from './support/smtp-sink';
-import { createStaffMember } from '../src/access/staff-account';
-import type { Outbox } from '../src/outbox/outbox';
+import { createStaffMember } from '../src/plugins/helpdesk/server/src/access/staff-account';
+import type { Outbox } from '../src/plugins/helpdesk/server/src/outbox/outbox';
 
-const TICKET = 'api::ticket.ticket';
-const OUTBOX = 'api::outbound-email.outbound-email';
+const TICKET = 'plugin::helpdesk.ticket';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 const PASSWORD = 'Correct-Horse-9';
 
 interface MailRow {

@@ -24,7 +24,7 @@ import { freshDatabase, type TestDatabase } from './helpers/helpdesk';
 
 const ROOT = path.resolve(__dirname, '..');
 const COPIED = ['src', 'config', 'database', 'types', 'package.json', 'tsconfig.json', 'favicon.png', 'public'];
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 const TICKET_SCHEMA = path.join('src', 'api', 'ticket', 'content-types', 'ticket', 'schema.json');
 const BOOT_DEADLINE_MS = 240_000;
 const RESTART_DEADLINE_MS = 180_000;

@@ -1,6 +1,6 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 const HEADER = [
   'ticketNumber',
   'subject',

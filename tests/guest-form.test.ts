@@ -7,8 +7,8 @@ import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
  * playwright-core, against a real Strapi. Install the browser with `apt-get install -y chromium`.
  */
 
-const TICKET = 'api::ticket.ticket';
-const SETTINGS = 'api::helpdesk-setting.helpdesk-setting';
+const TICKET = 'plugin::helpdesk.ticket';
+const SETTINGS = 'plugin::helpdesk.helpdesk-setting';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const REQUIRED = ['firstName', 'lastName', 'email', 'phone', 'company', 'subject', 'description'];
 

@@ -2,7 +2,7 @@ import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
 import { settledOutboxRows } from './support/outbox-rows';
 
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 
 const validGuest = (overrides: Record<string, unknown> = {}) => ({
   firstName: 'Grace',
@@ -59,7 +59,7 @@ describe('guest ticket submission', () => {
     const [stored] = await settledOutboxRows(helpdesk.strapi, { ticket: { id: ticket.id } });
     expect(stored).toMatchObject({ deliveryStatus: 'sent', attempts: 1, messageId: mail.parsed.messageId });
 
-    const history = await helpdesk.strapi.db.query('api::ticket-history.ticket-history').findMany({ where: { ticket: { id: ticket.id } } });
+    const history = await helpdesk.strapi.db.query('plugin::helpdesk.ticket-history').findMany({ where: { ticket: { id: ticket.id } } });
     expect(history.map((h: { action: string; actorType: string }) => [h.action, h.actorType])).toEqual([['created', 'requester']]);
   });
 

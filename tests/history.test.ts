@@ -1,7 +1,7 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 
-const TICKET = 'api::ticket.ticket';
-const HISTORY = 'api::ticket-history.ticket-history';
+const TICKET = 'plugin::helpdesk.ticket';
+const HISTORY = 'plugin::helpdesk.ticket-history';
 
 interface HistoryRow {
   action: string;
@@ -173,12 +173,12 @@ describe('ticket history', () => {
       body: { data: { ticket: ticket.documentId, body: 'We are on it' } },
     });
     expect(viaRest.status).toBe(201);
-    const viaPanel = await helpdesk.request('POST', '/content-manager/collection-types/api::comment.comment', {
+    const viaPanel = await helpdesk.request('POST', '/content-manager/collection-types/plugin::helpdesk.comment', {
       token: admin.token,
       body: { ticket: { connect: [{ documentId: ticket.documentId }] }, body: 'Internal note', isInternal: true },
     });
     expect(viaPanel.status).toBe(201);
-    await helpdesk.strapi.documents('api::comment.comment').create({
+    await helpdesk.strapi.documents('plugin::helpdesk.comment').create({
       data: { ticket: ticket.documentId, body: 'Automatic note', authorType: 'system' } as never,
     });
 
@@ -188,7 +188,7 @@ describe('ticket history', () => {
       ['commented', 'admin'],
       ['commented', 'system'],
     ]);
-    const comment = await helpdesk.strapi.db.query('api::comment.comment').findOne({ where: { documentId: viaRest.body.data.documentId } });
+    const comment = await helpdesk.strapi.db.query('plugin::helpdesk.comment').findOne({ where: { documentId: viaRest.body.data.documentId } });
     expect(comment).toMatchObject({ authorType: 'staff', source: 'api', authorName: 'history-agent' });
     const stored = await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: ticket.id } });
     expect(stored.firstResponseAt).toBeTruthy();
@@ -210,7 +210,7 @@ describe('ticket history', () => {
       body: { data: { ticket: ticket.documentId, file: file.id } },
     });
     expect(attachment.status).toBe(201);
-    const stored = await helpdesk.strapi.db.query('api::attachment.attachment').findOne({ where: { id: attachment.body.data.id } });
+    const stored = await helpdesk.strapi.db.query('plugin::helpdesk.attachment').findOne({ where: { id: attachment.body.data.id } });
     expect(stored).toMatchObject({ filename: 'hello.txt', mimeType: 'text/plain', uploadedByType: 'agent' });
     const rows = await historyOf(ticket.id);
     expect(rows.slice(1).map((r) => [r.action, r.newValue])).toEqual([['attachment_added', 'hello.txt']]);

@@ -59,12 +59,12 @@ describe('npm run ingest', () => {
     expect(result.stdout).toMatch(/uid \d+: would new ticket "From the command line" — </);
     expect(result.stdout).toMatch(/uid \d+: would new ticket "Away" — automatic \(Auto-Submitted: auto-replied\), no auto-reply/);
     expect(result.stdout).toMatch(/^dry run: 2 mails in [\d.]+ s$/m);
-    expect(await helpdesk.strapi.db.query('api::ticket.ticket').count({})).toBe(0);
+    expect(await helpdesk.strapi.db.query('plugin::helpdesk.ticket').count({})).toBe(0);
     expect((await listMessages(imap, 'INBOX')).some((message) => message.flags.includes('\\Seen'))).toBe(false);
 
     const real = await runCli(['--once'], process.env);
     expect(real.code).toBe(0);
     expect(real.stdout).toMatch(/^2 mails in [\d.]+ s: ticket created 2$/m);
-    expect(await helpdesk.strapi.db.query('api::ticket.ticket').count({})).toBe(2);
+    expect(await helpdesk.strapi.db.query('plugin::helpdesk.ticket').count({})).toBe(2);
   });
 });

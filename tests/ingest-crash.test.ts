@@ -4,9 +4,9 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { appendMail, imapEnv, startDovecot, type DovecotServer } from './support/dovecot';
 
-const TICKET = 'api::ticket.ticket';
-const INBOUND = 'api::inbound-email.inbound-email';
-const OUTBOX = 'api::outbound-email.outbound-email';
+const TICKET = 'plugin::helpdesk.ticket';
+const INBOUND = 'plugin::helpdesk.inbound-email';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 const MAILS = 200;
 const SUPPORT = 'support@helpdesk.test';
 

@@ -2,15 +2,15 @@ import path from 'node:path';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
 import { appendMails, createFolder, deleteFolder, startDovecot, mailLoopEnv, type DovecotServer } from './support/dovecot';
-import { mailContentHash } from '../src/mail-ingestion/content-hash';
-import type { IngestOptions, IngestReport } from '../src/mail-ingestion/pipeline';
-import type { IngestionConfig, ImapConfig } from '../src/mail-ingestion/config';
-import type { Outbox } from '../src/outbox/outbox';
+import { mailContentHash } from '../src/plugins/helpdesk/server/src/mail-ingestion/content-hash';
+import type { IngestOptions, IngestReport } from '../src/plugins/helpdesk/server/src/mail-ingestion/pipeline';
+import type { IngestionConfig, ImapConfig } from '../src/plugins/helpdesk/server/src/mail-ingestion/config';
+import type { Outbox } from '../src/plugins/helpdesk/server/src/outbox/outbox';
 
-const TICKET = 'api::ticket.ticket';
-const COMMENT = 'api::comment.comment';
-const INBOUND = 'api::inbound-email.inbound-email';
-const OUTBOX = 'api::outbound-email.outbound-email';
+const TICKET = 'plugin::helpdesk.ticket';
+const COMMENT = 'plugin::helpdesk.comment';
+const INBOUND = 'plugin::helpdesk.inbound-email';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 const SUPPORT = 'support@helpdesk.test';
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
@@ -242,7 +242,7 @@ describe('ingestion fidelity: nothing dropped', () => {
       }
     }
     // the crafted lottery address reached no email validator and no row
-    expect(await helpdesk.strapi.db.query('api::contact.contact').count({ where: { email: { $contains: 'millions' } } })).toBe(0);
+    expect(await helpdesk.strapi.db.query('plugin::helpdesk.contact').count({ where: { email: { $contains: 'millions' } } })).toBe(0);
   });
 
   it('leaves exactly one inbound record for every fetched mail, in every outcome', async () => {

@@ -1,9 +1,9 @@
 import { recordLog, startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { appendMails, composeMail, imapEnv, listMessages, startDovecot, startImapRelay, type DovecotServer, type HeldFetch, type ImapRelay } from './support/dovecot';
-import type { MailHealthView } from '../src/shared/contract';
+import type { MailHealthView } from '../src/plugins/helpdesk/shared/contract';
 
-const TICKET = 'api::ticket.ticket';
-const INBOUND = 'api::inbound-email.inbound-email';
+const TICKET = 'plugin::helpdesk.ticket';
+const INBOUND = 'plugin::helpdesk.inbound-email';
 const MAILS = 100;
 const BATCH = 10;
 const INTERVAL_SECONDS = 2;

@@ -3,10 +3,10 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { appendMail, imapEnv, startDovecot, type DovecotServer } from './support/dovecot';
-import type { IngestionConfig, ImapConfig } from '../src/mail-ingestion/config';
+import type { IngestionConfig, ImapConfig } from '../src/plugins/helpdesk/server/src/mail-ingestion/config';
 
-const TICKET = 'api::ticket.ticket';
-const COMMENT = 'api::comment.comment';
+const TICKET = 'plugin::helpdesk.ticket';
+const COMMENT = 'plugin::helpdesk.comment';
 const SUPPORT = 'support@helpdesk.test';
 /** The mailbox's MTA, whose Authentication-Results vouch for staff (tests/security/mail-spoofing.test.ts has the refusals). */
 const TRUSTED_MTA = 'mail.helpdesk.test';
@@ -61,7 +61,7 @@ describe('email replies by sender', () => {
       'Authentication-Results': `${TRUSTED_MTA}; dkim=pass header.d=helpdesk.test; dmarc=pass (p=none dis=none) header.from=helpdesk.test`,
     });
     expect(comment).toMatchObject({ body: 'We are restarting it now.', isInternal: false, authorType: 'staff' });
-    const mails = await helpdesk.strapi.db.query('api::outbound-email.outbound-email').findMany({
+    const mails = await helpdesk.strapi.db.query('plugin::helpdesk.outbound-email').findMany({
       where: { ticket: { id: ticket.id }, templateKey: 'comment_notification' },
     });
     expect(mails.map((m: { to: string }) => m.to)).toEqual(['olga@customer.test']);
@@ -87,7 +87,7 @@ describe('email replies by sender', () => {
     await ingest();
     const comment = await lastComment();
     expect(comment).toMatchObject({ body: 'The report and the steps are attached.', authorType: 'staff', isInternal: false });
-    const mails = (await helpdesk.strapi.db.query('api::outbound-email.outbound-email').findMany({
+    const mails = (await helpdesk.strapi.db.query('plugin::helpdesk.outbound-email').findMany({
       where: { ticket: { id: ticket.id }, templateKey: 'comment_notification' },
       orderBy: { id: 'asc' },
     })) as { textBody: string; attachments: { filename: string }[] | null }[];

@@ -6,15 +6,15 @@ import type Mail from 'nodemailer/lib/mailer';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
 import { appendMail, listMessages, startDovecot, mailLoopEnv, type DovecotServer } from './support/dovecot';
-import type { IngestOptions, IngestReport } from '../src/mail-ingestion/pipeline';
-import type { IngestionConfig, ImapConfig } from '../src/mail-ingestion/config';
-import type { Outbox } from '../src/outbox/outbox';
+import type { IngestOptions, IngestReport } from '../src/plugins/helpdesk/server/src/mail-ingestion/pipeline';
+import type { IngestionConfig, ImapConfig } from '../src/plugins/helpdesk/server/src/mail-ingestion/config';
+import type { Outbox } from '../src/plugins/helpdesk/server/src/outbox/outbox';
 
-const TICKET = 'api::ticket.ticket';
-const COMMENT = 'api::comment.comment';
-const INBOUND = 'api::inbound-email.inbound-email';
-const OUTBOX = 'api::outbound-email.outbound-email';
-const ATTACHMENT = 'api::attachment.attachment';
+const TICKET = 'plugin::helpdesk.ticket';
+const COMMENT = 'plugin::helpdesk.comment';
+const INBOUND = 'plugin::helpdesk.inbound-email';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
+const ATTACHMENT = 'plugin::helpdesk.attachment';
 const SUPPORT = 'support@helpdesk.test';
 
 interface TicketRow {

@@ -1,4 +1,4 @@
-import { assertWithinBudget, MailBudgetExceeded, withinBudget } from '../src/mail-ingestion/budget';
+import { assertWithinBudget, MailBudgetExceeded, withinBudget } from '../src/plugins/helpdesk/server/src/mail-ingestion/budget';
 
 
 describe('the per-mail budget', () => {

@@ -5,9 +5,9 @@
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
-import { bounceOf, classifyMail, isDeliveryStatusNotification, type ClassifyContext } from '../src/mail-ingestion/classify';
-import { parseMail } from '../src/mail-ingestion/parse';
-import type { ParsedMail } from '../src/mail-ingestion/types';
+import { bounceOf, classifyMail, isDeliveryStatusNotification, type ClassifyContext } from '../src/plugins/helpdesk/server/src/mail-ingestion/classify';
+import { parseMail } from '../src/plugins/helpdesk/server/src/mail-ingestion/parse';
+import type { ParsedMail } from '../src/plugins/helpdesk/server/src/mail-ingestion/types';
 
 const SUPPORT = 'support@helpdesk.example';
 const OUR_IDS = new Set(['<11111111-2222-4333-8444-555555555555@helpdesk.example>']);

@@ -3,7 +3,7 @@ import { startHelpdesk, type Helpdesk, type HttpResult } from './helpers/helpdes
 import { openPanel, type Panel } from './helpers/browser';
 import { SmtpSink } from './support/smtp-sink';
 import { appendMails, composeMail, listMessages, mailLoopEnv, startDovecot, startImapRelay, type DovecotServer, type ImapRelay } from './support/dovecot';
-import type { MailCheckResult, MailHealthView } from '../src/shared/contract';
+import type { MailCheckResult, MailHealthView } from '../src/plugins/helpdesk/shared/contract';
 
 /**
  * Settings → Helpdesk → Mailbox health, its API: the last check that read the mailbox and the last
@@ -13,8 +13,8 @@ import type { MailCheckResult, MailHealthView } from '../src/shared/contract';
  * mailbox. Real Dovecot (behind a relay that can hold a fetch), real SMTP sink, real Chromium.
  */
 
-const INBOUND = 'api::inbound-email.inbound-email';
-const TICKET = 'api::ticket.ticket';
+const INBOUND = 'plugin::helpdesk.inbound-email';
+const TICKET = 'plugin::helpdesk.ticket';
 const SUPPORT = 'support@health.test';
 const PASSWORD = 'Correct-Horse-9';
 const ADMIN_EMAIL = 'health.admin@example.test';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
-import { attachmentOmitted, decodeEncodedWords, MailParseError, parseMail, visibleText } from '../src/mail-ingestion/parse';
+import { attachmentOmitted, decodeEncodedWords, MailParseError, parseMail, visibleText } from '../src/plugins/helpdesk/server/src/mail-ingestion/parse';
 
 function compose(options: Mail.Options): Promise<Buffer> {
   return new MailComposer(options).compile().build();

@@ -3,7 +3,7 @@
  * Pure: no Strapi, no database. The corpus in tests/fixtures/replies/ (its README says where each
  * case comes from); `npm run bench:replies` runs the same corpus through the libraries too.
  */
-import { visibleText } from '../src/mail-ingestion/reply-text';
+import { visibleText } from '../src/plugins/helpdesk/server/src/mail-ingestion/reply-text';
 import { craftedInputs, replyCorpus, sameLines } from './fixtures/replies/corpus';
 
 /** Cases no stripper gets from the text alone (talon needs the sender's name for "Stavros / via mobile"). */

@@ -3,8 +3,8 @@
  * (RFC 8601) as Gmail, Microsoft 365 and Postfix with OpenDKIM/OpenDMARC write them, and whether
  * they vouch for a From address. Mails go through the parse stage first, as in the pipeline.
  */
-import { parseMail } from '../src/mail-ingestion/parse';
-import { aligned, parseAuthenticationResults, verifySender } from '../src/mail-ingestion/sender-verification';
+import { parseMail } from '../src/plugins/helpdesk/server/src/mail-ingestion/parse';
+import { aligned, parseAuthenticationResults, verifySender } from '../src/plugins/helpdesk/server/src/mail-ingestion/sender-verification';
 
 /** Gmail (IMAP mailbox at Gmail or Google Workspace), as it arrives: one header, folded. */
 const GMAIL = [

@@ -7,7 +7,7 @@ import {
   ingestionActive,
   ingestionStatusLine,
   readIngestionConfig,
-} from '../src/mail-ingestion/config';
+} from '../src/plugins/helpdesk/server/src/mail-ingestion/config';
 import {
   MailboxError,
   openMailbox,
@@ -15,7 +15,7 @@ import {
   uidSet,
   uidSets,
   type Mailbox,
-} from '../src/mail-ingestion/mailbox';
+} from '../src/plugins/helpdesk/server/src/mail-ingestion/mailbox';
 import {
   appendMail,
   appendMails,

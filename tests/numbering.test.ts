@@ -34,11 +34,11 @@ describe('ticket numbers', () => {
   });
 
   it('numbers tickets created by server code and through the admin panel from the same sequence', async () => {
-    const fromCode = await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'From code' } });
+    const fromCode = await helpdesk.strapi.documents('plugin::helpdesk.ticket').create({ data: { subject: 'From code' } });
     expect(fromCode.ticketNumber).toMatch(/-00201$/);
 
     const admin = await helpdesk.admin();
-    const fromPanel = await helpdesk.request('POST', '/content-manager/collection-types/api::ticket.ticket', {
+    const fromPanel = await helpdesk.request('POST', '/content-manager/collection-types/plugin::helpdesk.ticket', {
       token: admin.token,
       body: { subject: 'From the panel', ticketNumber: 'TKT-1999-99999' },
     });
@@ -48,11 +48,11 @@ describe('ticket numbers', () => {
   });
 
   it('does not use up a number when a create fails', async () => {
-    const failed = await helpdesk.strapi.documents('api::ticket.ticket').create({
+    const failed = await helpdesk.strapi.documents('plugin::helpdesk.ticket').create({
       data: { subject: 'x'.repeat(500) },
     }).catch((error: Error) => error);
     expect(failed).toBeInstanceOf(Error);
-    const next = await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'After failure' } });
+    const next = await helpdesk.strapi.documents('plugin::helpdesk.ticket').create({ data: { subject: 'After failure' } });
     expect(next.ticketNumber).toMatch(/-00203$/);
   });
 });

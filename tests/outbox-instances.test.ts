@@ -3,9 +3,9 @@ import path from 'node:path';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
-import type { DeliveryReport, Outbox } from '../src/outbox/outbox';
+import type { DeliveryReport, Outbox } from '../src/plugins/helpdesk/server/src/outbox/outbox';
 
-const OUTBOX = 'api::outbound-email.outbound-email';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 const MAILS = 300;
 
 /** Lines a child process writes, one at a time. */

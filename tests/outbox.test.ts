@@ -1,9 +1,9 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink, freePort } from './support/smtp-sink';
-import type { Outbox } from '../src/outbox/outbox';
+import type { Outbox } from '../src/plugins/helpdesk/server/src/outbox/outbox';
 
-const TICKET = 'api::ticket.ticket';
-const OUTBOX = 'api::outbound-email.outbound-email';
+const TICKET = 'plugin::helpdesk.ticket';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 
 const guest = (i: number, email = `guest${i}@example.test`) => ({
   data: {

@@ -37,7 +37,7 @@ describe('guest rate limit', () => {
       expect(retryAfter).toBeLessThanOrEqual(600);
       const error = (await limited.json()) as { data: null; error: { status: number; name: string } };
       expect(error).toMatchObject({ data: null, error: { status: 429, name: 'RateLimitError' } });
-      expect(await helpdesk.strapi.db.query('api::ticket.ticket').count({})).toBe(3);
+      expect(await helpdesk.strapi.db.query('plugin::helpdesk.ticket').count({})).toBe(3);
     });
   });
 

@@ -1,14 +1,14 @@
 import crypto from 'node:crypto';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink, type CapturedMail } from './support/smtp-sink';
-import { createAgent } from '../src/access/roles';
-import { createFileLinkSigner } from '../src/mail/file-links';
-import type { Outbox } from '../src/outbox/outbox';
-import type { TicketWorkflowService } from '../src/api/ticket/services/ticket-workflow';
+import { createAgent } from '../src/plugins/helpdesk/server/src/access/roles';
+import { createFileLinkSigner } from '../src/plugins/helpdesk/server/src/mail/file-links';
+import type { Outbox } from '../src/plugins/helpdesk/server/src/outbox/outbox';
+import type { TicketWorkflowService } from '../src/plugins/helpdesk/server/src/services/ticket-workflow';
 
-const TICKET = 'api::ticket.ticket';
-const ATTACHMENT = 'api::attachment.attachment';
-const OUTBOX = 'api::outbound-email.outbound-email';
+const TICKET = 'plugin::helpdesk.ticket';
+const ATTACHMENT = 'plugin::helpdesk.attachment';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 const PASSWORD = 'Correct-Horse-9';
 /** Files up to this total travel in the mail; above it they go as links. */
 const MAIL_LIMIT = 40_000;
@@ -187,7 +187,7 @@ describe('reply mail: files, subject, words, one mail per action', () => {
   });
 
   it('server code: the workflow reply is one mail too; an internal note with a status leaves the status mail alone', async () => {
-    const workflow = helpdesk.strapi.service('api::ticket.ticket-workflow') as unknown as TicketWorkflowService;
+    const workflow = helpdesk.strapi.service('plugin::helpdesk.ticket-workflow') as unknown as TicketWorkflowService;
     const ticket = await newTicket();
     await workflow.reply(ticket.documentId, { body: 'Solved on our side.', ticketStatus: 'resolved' });
     expect((await mails(ticket.id)).map((mail) => mail.templateKey)).toEqual(['ticket_confirmation', 'comment_notification']);

@@ -8,7 +8,7 @@ describe('ticket reports: who may call them', () => {
   beforeAll(async () => {
     helpdesk = await startHelpdesk();
     // one ticket, so that what the agent gets back is more than an empty answer
-    await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'Reports' } });
+    await helpdesk.strapi.documents('plugin::helpdesk.ticket').create({ data: { subject: 'Reports' } });
   });
   afterAll(() => helpdesk?.stop());
 
@@ -40,10 +40,10 @@ describe('ticket reports: who may call them', () => {
 
   it('grants the report actions to the Agent role only', async () => {
     const permissions = await helpdesk.strapi.db.query('plugin::users-permissions.permission').findMany({
-      where: { action: { $startsWith: 'api::ticket.ticket-report.' } },
+      where: { action: { $startsWith: 'plugin::helpdesk.ticket-report.' } },
       populate: ['role'],
     });
     const granted = permissions.map((p: { action: string; role: { type: string } }) => `${p.role.type} ${p.action}`).sort();
-    expect(granted).toEqual(['agent api::ticket.ticket-report.exportCsv', 'agent api::ticket.ticket-report.statistics']);
+    expect(granted).toEqual(['agent plugin::helpdesk.ticket-report.exportCsv', 'agent plugin::helpdesk.ticket-report.statistics']);
   });
 });

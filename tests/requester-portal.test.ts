@@ -1,10 +1,10 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
 
-const TICKET = 'api::ticket.ticket';
-const COMMENT = 'api::comment.comment';
-const HISTORY = 'api::ticket-history.ticket-history';
-const OUTBOX = 'api::outbound-email.outbound-email';
+const TICKET = 'plugin::helpdesk.ticket';
+const COMMENT = 'plugin::helpdesk.comment';
+const HISTORY = 'plugin::helpdesk.ticket-history';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 const PASSWORD = 'Correct-Horse-9';
 
 interface PortalTicket {

@@ -1,6 +1,6 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
-import { applyContentManagerLayouts } from '../src/setup/content-manager-layouts';
-import { ENUM_VALUE_LABELS } from '../src/shared/contract';
+import { applyContentManagerLayouts } from '../src/plugins/helpdesk/server/src/setup/content-manager-layouts';
+import { ENUM_VALUE_LABELS } from '../src/plugins/helpdesk/shared/contract';
 
 interface IndexInfo {
   name: string;
@@ -52,7 +52,7 @@ describe('database schema and admin layouts', () => {
   });
 
   const ticketConfiguration = () =>
-    helpdesk.strapi.plugin('content-manager').service('content-types').findConfiguration({ uid: 'api::ticket.ticket' });
+    helpdesk.strapi.plugin('content-manager').service('content-types').findConfiguration({ uid: 'plugin::helpdesk.ticket' });
 
   it('shows tickets in the Content Manager by number, subject, requester, status, priority, guest, assignee and date, newest first', async () => {
     const configuration = await ticketConfiguration();
@@ -65,7 +65,7 @@ describe('database schema and admin layouts', () => {
     const configuration = await helpdesk.strapi
       .plugin('content-manager')
       .service('content-types')
-      .findConfiguration({ uid: 'api::email-template.email-template' });
+      .findConfiguration({ uid: 'plugin::helpdesk.email-template' });
     expect(configuration.layouts.edit).toEqual([
       [
         { name: 'key', size: 6 },
@@ -80,7 +80,7 @@ describe('database schema and admin layouts', () => {
     const contentTypes = helpdesk.strapi.plugin('content-manager').service('content-types');
     const configuration = await ticketConfiguration();
     configuration.layouts.list = ['ticketNumber', 'subject'];
-    await contentTypes.updateConfiguration({ uid: 'api::ticket.ticket' }, configuration);
+    await contentTypes.updateConfiguration({ uid: 'plugin::helpdesk.ticket' }, configuration);
 
     await applyContentManagerLayouts(helpdesk.strapi);
     expect((await ticketConfiguration()).layouts.list).toEqual(['ticketNumber', 'subject']);
@@ -89,7 +89,7 @@ describe('database schema and admin layouts', () => {
     const unlabelled: string[] = [];
     let values = 0;
     for (const [uid, contentType] of Object.entries(helpdesk.strapi.contentTypes)) {
-      if (!uid.startsWith('api::')) continue;
+      if (!uid.startsWith('plugin::helpdesk.')) continue;
       for (const [field, attribute] of Object.entries(contentType.attributes as Record<string, { type: string; enum?: string[] }>)) {
         if (attribute.type !== 'enumeration') continue;
         for (const value of attribute.enum ?? []) {

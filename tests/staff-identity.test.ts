@@ -1,18 +1,18 @@
 import type { Core } from "@strapi/strapi";
 import { startHelpdesk, type Helpdesk } from "./helpers/helpdesk";
-import { createStaffMember } from "../src/access/staff-account";
+import { createStaffMember } from "../src/plugins/helpdesk/server/src/access/staff-account";
 import {
   SUPPORT_AGENT_ROLE_CODE,
   supportAgentPermissions,
-} from "../src/access/support-agent-role";
-import { humanizeField } from "../src/setup/content-manager-layouts";
-import { backfillContactDisplayNames } from "../src/setup/contact-display";
-import { getService } from '../src/services';
+} from "../src/plugins/helpdesk/server/src/access/support-agent-role";
+import { humanizeField } from "../src/plugins/helpdesk/server/src/setup/content-manager-layouts";
+import { backfillContactDisplayNames } from "../src/plugins/helpdesk/server/src/setup/contact-display";
+import { getService } from '../src/plugins/helpdesk/server/src/get-service';
 
-const TICKET = "api::ticket.ticket";
-const COMMENT = "api::comment.comment";
-const CONTACT = "api::contact.contact";
-const HISTORY = "api::ticket-history.ticket-history";
+const TICKET = "plugin::helpdesk.ticket";
+const COMMENT = "plugin::helpdesk.comment";
+const CONTACT = "plugin::helpdesk.contact";
+const HISTORY = "plugin::helpdesk.ticket-history";
 const CM = (uid: string) => `/content-manager/collection-types/${uid}`;
 const PASSWORD = "Staff-Pass-42";
 
@@ -301,7 +301,7 @@ describe("one staff identity", () => {
       expect(actions).not.toContain(
         `plugin::content-manager.explorer.update ${COMMENT}`,
       );
-      expect(actions).toContain("api::helpdesk.tickets.work ");
+      expect(actions).toContain("plugin::helpdesk.tickets.work ");
     });
 
     it("works tickets in the Content Manager but cannot delete one nor edit a comment", async () => {
@@ -356,7 +356,7 @@ describe("one staff identity", () => {
       ).toBe("noted");
       const outbox = await helpdesk.request(
         "POST",
-        CM("api::outbound-email.outbound-email"),
+        CM("plugin::helpdesk.outbound-email"),
         { token, body: { to: "x@example.test", subject: "x" } },
       );
       expect(outbox.status).toBe(403);
@@ -550,8 +550,8 @@ describe("one staff identity", () => {
         COMMENT,
         CONTACT,
         HISTORY,
-        "api::outbound-email.outbound-email",
-        "api::inbound-email.inbound-email",
+        "plugin::helpdesk.outbound-email",
+        "plugin::helpdesk.inbound-email",
       ]) {
         const config = await configuration(uid);
         for (const [field, metadata] of Object.entries(

@@ -1,6 +1,6 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 const PAST = new Date('2020-01-01T00:00:00Z');

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { freshDatabase, startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { applyTestEnv } from './helpers/test-env';
 
-const TICKET = 'api::ticket.ticket';
-const OUTBOX = 'api::outbound-email.outbound-email';
-const HISTORY = 'api::ticket-history.ticket-history';
-const TEMPLATE = 'api::email-template.email-template';
+const TICKET = 'plugin::helpdesk.ticket';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
+const HISTORY = 'plugin::helpdesk.ticket-history';
+const TEMPLATE = 'plugin::helpdesk.email-template';
 const APP_DIR = path.resolve(__dirname, '..');
 /** The last commit whose ticket and outbox kept an attribute named `status`. */
 const LEGACY_COMMIT = '4405396';

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { openPanel, type Panel } from './helpers/browser';
 import { SmtpSink, type CapturedMail } from './support/smtp-sink';
-import { TEMPLATE_VARIABLES } from '../src/mail/template-catalog';
-import type { Outbox } from '../src/outbox/outbox';
-import { TEST_MAIL_WINDOW_MS, TEST_MAILS_PER_WINDOW } from '../src/back-office/templates/service';
+import { TEMPLATE_VARIABLES } from '../src/plugins/helpdesk/shared/template-catalog';
+import type { Outbox } from '../src/plugins/helpdesk/server/src/outbox/outbox';
+import { TEST_MAIL_WINDOW_MS, TEST_MAILS_PER_WINDOW } from '../src/plugins/helpdesk/server/src/back-office/templates/service';
 import { awayFromWindowEnd } from './support/rate-window';
 
-const TEMPLATE = 'api::email-template.email-template';
-const OUTBOX = 'api::outbound-email.outbound-email';
+const TEMPLATE = 'plugin::helpdesk.email-template';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 const PASSWORD = 'Correct-Horse-9';
 const ADMIN_EMAIL = 'tina.templates@example.test';
 

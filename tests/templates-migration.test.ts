@@ -2,10 +2,10 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
-import { DEFAULT_TEMPLATES } from '../src/mail/default-templates';
-import type { Outbox } from '../src/outbox/outbox';
+import { DEFAULT_TEMPLATES } from '../src/plugins/helpdesk/server/src/mail/default-templates';
+import type { Outbox } from '../src/plugins/helpdesk/server/src/outbox/outbox';
 
-const OUTBOX = 'api::outbound-email.outbound-email';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const migration = require(path.resolve(__dirname, '../database/migrations/2026.12.08T00.00.00.one-template-body.js')) as {
   up(knex: Knex): Promise<void>;

@@ -1,14 +1,14 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
-import { renderTemplate } from '../src/mail/render-template';
-import { DEFAULT_TEMPLATES, seedDefaultTemplates } from '../src/mail/default-templates';
-import { sampleVariables } from '../src/mail/template-catalog';
-import { replySubject, withTicketTag } from '../src/mail/ticket-mail';
-import type { Outbox } from '../src/outbox/outbox';
+import { renderTemplate } from '../src/plugins/helpdesk/server/src/mail/render-template';
+import { DEFAULT_TEMPLATES, seedDefaultTemplates } from '../src/plugins/helpdesk/server/src/mail/default-templates';
+import { sampleVariables } from '../src/plugins/helpdesk/shared/template-catalog';
+import { replySubject, withTicketTag } from '../src/plugins/helpdesk/server/src/mail/ticket-mail';
+import type { Outbox } from '../src/plugins/helpdesk/server/src/outbox/outbox';
 
-const TEMPLATE = 'api::email-template.email-template';
-const OUTBOX = 'api::outbound-email.outbound-email';
-const SETTINGS = 'api::helpdesk-setting.helpdesk-setting';
+const TEMPLATE = 'plugin::helpdesk.email-template';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
+const SETTINGS = 'plugin::helpdesk.helpdesk-setting';
 
 const guest = (email: string, overrides: Record<string, string> = {}) => ({
   data: {
@@ -227,14 +227,14 @@ describe('email templates and settings', () => {
       body: { data: { subject: 'Phoned in', email: 'caller@example.test', firstName: 'Cal' } },
     });
     expect(created.status).toBe(201);
-    await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'No requester' } });
+    await helpdesk.strapi.documents('plugin::helpdesk.ticket').create({ data: { subject: 'No requester' } });
     const admin = await helpdesk.admin();
-    const fromPanel = await helpdesk.request('POST', '/content-manager/collection-types/api::ticket.ticket', {
+    const fromPanel = await helpdesk.request('POST', '/content-manager/collection-types/plugin::helpdesk.ticket', {
       token: admin.token,
       body: { subject: 'Walk-in', email: 'walkin@example.test', ticketStatus: 'open' },
     });
     expect(fromPanel.status).toBe(201);
-    await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'Server side', email: 'code@example.test' } });
+    await helpdesk.strapi.documents('plugin::helpdesk.ticket').create({ data: { subject: 'Server side', email: 'code@example.test' } });
 
     await deliverAll(3);
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -4,16 +4,16 @@ import type Mail from 'nodemailer/lib/mailer';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink, type CapturedMail } from './support/smtp-sink';
 import { appendMail, mailLoopEnv, startDovecot, type DovecotServer } from './support/dovecot';
-import { createAgent } from '../src/access/roles';
-import { historySentence } from '../src/back-office/ticket-view/words';
-import type { TicketViewData } from '../src/shared/contract';
-import type { Outbox } from '../src/outbox/outbox';
-import type { IngestionConfig, ImapConfig } from '../src/mail-ingestion/config';
+import { createAgent } from '../src/plugins/helpdesk/server/src/access/roles';
+import { historySentence } from '../src/plugins/helpdesk/server/src/back-office/ticket-view/words';
+import type { TicketViewData } from '../src/plugins/helpdesk/shared/contract';
+import type { Outbox } from '../src/plugins/helpdesk/server/src/outbox/outbox';
+import type { IngestionConfig, ImapConfig } from '../src/plugins/helpdesk/server/src/mail-ingestion/config';
 
-const TICKET = 'api::ticket.ticket';
-const COMMENT = 'api::comment.comment';
-const HISTORY = 'api::ticket-history.ticket-history';
-const OUTBOX = 'api::outbound-email.outbound-email';
+const TICKET = 'plugin::helpdesk.ticket';
+const COMMENT = 'plugin::helpdesk.comment';
+const HISTORY = 'plugin::helpdesk.ticket-history';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 const SUPPORT = 'support@helpdesk.test';
 const PASSWORD = 'Correct-Horse-9';
 const REQUESTER = 'olga@customer.test';
@@ -202,7 +202,7 @@ describe("the ticket's Cc list", () => {
     // as the previous version left it: no list, the participants on the inbound record of its first mail
     const old = (await helpdesk.strapi.documents(TICKET).create({ data: { subject: 'Old printer ticket', email: 'pat@customer.test', source: 'email' } })) as unknown as TicketRow;
     await helpdesk.strapi.db.query(TICKET).update({ where: { id: old.id }, data: { ccAddresses: null } });
-    await helpdesk.strapi.db.query('api::inbound-email.inbound-email').create({
+    await helpdesk.strapi.db.query('plugin::helpdesk.inbound-email').create({
       data: {
         messageId: '<old-printer@customer.test>',
         outcome: 'ticket_created',

@@ -1,6 +1,6 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 const PAST = '2020-01-01T00:00:00.000Z';
 const FUTURE = '2999-01-01T00:00:00.000Z';
 

@@ -8,12 +8,12 @@ import { openPanel, type Panel } from './helpers/browser';
 import { SmtpSink } from './support/smtp-sink';
 import { appendMails, startDovecot, mailLoopEnv, type DovecotServer } from './support/dovecot';
 import { uniformPng } from './support/uniform-png';
-import { createStaffMember } from '../src/access/staff-account';
-import type { IngestOptions, IngestReport } from '../src/mail-ingestion/pipeline';
-import type { IngestionConfig, ImapConfig } from '../src/mail-ingestion/config';
-import type { TicketViewData, TimelineItem } from '../src/shared/contract';
+import { createStaffMember } from '../src/plugins/helpdesk/server/src/access/staff-account';
+import type { IngestOptions, IngestReport } from '../src/plugins/helpdesk/server/src/mail-ingestion/pipeline';
+import type { IngestionConfig, ImapConfig } from '../src/plugins/helpdesk/server/src/mail-ingestion/config';
+import type { TicketViewData, TimelineItem } from '../src/plugins/helpdesk/shared/contract';
 
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 const SUPPORT = 'support@helpdesk.test';
 const PASSWORD = 'Correct-Horse-9';
 // a 2x2 RGB PNG: the logo inline in the mail

@@ -1,6 +1,6 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 
 describe('bad input on REST writes', () => {
   let helpdesk: Helpdesk;
@@ -16,8 +16,8 @@ describe('bad input on REST writes', () => {
 
   const snapshot = async () => ({
     tickets: await helpdesk.strapi.db.query(TICKET).count({}),
-    history: await helpdesk.strapi.db.query('api::ticket-history.ticket-history').count({}),
-    contacts: await helpdesk.strapi.db.query('api::contact.contact').count({}),
+    history: await helpdesk.strapi.db.query('plugin::helpdesk.ticket-history').count({}),
+    contacts: await helpdesk.strapi.db.query('plugin::helpdesk.contact').count({}),
     existing: await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: existing.id } }),
   });
 
@@ -111,9 +111,9 @@ describe('bad input on REST writes', () => {
       body: { data: { subject: 'two', email: 'jane.doe@example.TEST' } },
     });
     expect([first.status, second.status]).toEqual([201, 201]);
-    const contacts = await helpdesk.strapi.db.query('api::contact.contact').findMany({ where: { email: 'jane.doe@example.test' } });
+    const contacts = await helpdesk.strapi.db.query('plugin::helpdesk.contact').findMany({ where: { email: 'jane.doe@example.test' } });
     expect(contacts).toHaveLength(1);
-    expect(await helpdesk.strapi.db.query('api::ticket.ticket').count({ where: { contact: { id: contacts[0].id } } })).toBe(2);
+    expect(await helpdesk.strapi.db.query('plugin::helpdesk.ticket').count({ where: { contact: { id: contacts[0].id } } })).toBe(2);
     // twenty tickets at once from one new address: one contact
     const burst = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -121,16 +121,16 @@ describe('bad input on REST writes', () => {
       )
     );
     expect(burst.map((r) => r.status)).toEqual(Array(20).fill(201));
-    const burstContacts = await helpdesk.strapi.db.query('api::contact.contact').findMany({ where: { email: 'burst@example.test' } });
+    const burstContacts = await helpdesk.strapi.db.query('plugin::helpdesk.contact').findMany({ where: { email: 'burst@example.test' } });
     expect(burstContacts).toHaveLength(1);
-    expect(await helpdesk.strapi.db.query('api::ticket.ticket').count({ where: { contact: { id: burstContacts[0].id } } })).toBe(20);
+    expect(await helpdesk.strapi.db.query('plugin::helpdesk.ticket').count({ where: { contact: { id: burstContacts[0].id } } })).toBe(20);
 
     // a ticket that fails validation leaves no contact behind
-    const contactsBefore = await helpdesk.strapi.db.query('api::contact.contact').count({});
+    const contactsBefore = await helpdesk.strapi.db.query('plugin::helpdesk.contact').count({});
     await expect(
-      helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'x'.repeat(500), email: 'ghost@example.test' } })
+      helpdesk.strapi.documents('plugin::helpdesk.ticket').create({ data: { subject: 'x'.repeat(500), email: 'ghost@example.test' } })
     ).rejects.toThrow();
-    expect(await helpdesk.strapi.db.query('api::contact.contact').count({})).toBe(contactsBefore);
+    expect(await helpdesk.strapi.db.query('plugin::helpdesk.contact').count({})).toBe(contactsBefore);
 
     const duplicate = await helpdesk.request('POST', '/api/contacts', { token: jwt, body: { data: { email: 'JANE.DOE@example.test' } } });
     expect(duplicate.status).toBe(400);

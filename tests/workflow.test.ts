@@ -1,12 +1,12 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
-import type { Outbox } from '../src/outbox/outbox';
+import type { Outbox } from '../src/plugins/helpdesk/server/src/outbox/outbox';
 
-const TICKET = 'api::ticket.ticket';
-const COMMENT = 'api::comment.comment';
-const HISTORY = 'api::ticket-history.ticket-history';
-const OUTBOX = 'api::outbound-email.outbound-email';
-const SETTINGS = 'api::helpdesk-setting.helpdesk-setting';
+const TICKET = 'plugin::helpdesk.ticket';
+const COMMENT = 'plugin::helpdesk.comment';
+const HISTORY = 'plugin::helpdesk.ticket-history';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
+const SETTINGS = 'plugin::helpdesk.helpdesk-setting';
 
 interface HistoryRow {
   action: string;

@@ -1,63 +1,7 @@
-import type { ComponentType } from 'react';
 import type { StrapiApp } from '@strapi/strapi/admin';
-import { Discuss, PriceTag } from '@strapi/icons';
-import { helpdeskWidgets } from './widgets';
-import { TicketSidePanel } from './content-manager/TicketSidePanel';
-import { EmailTemplatePanel } from './content-manager/EmailTemplatePanel';
-import { INJECT_COLUMN_IN_TABLE, INJECT_LIST_VIEW_FILTERS, helpdeskListColumns, helpdeskListFilters } from './content-manager/list-view';
-import { ENUM_VALUE_LABELS } from '../shared/contract';
-import { MANAGE_AGENTS, MANAGE_SETTINGS, WORK_TICKETS } from './lib/permissions';
 
+/** The host app's admin: the helpdesk's screens come with its plugin (src/plugins/helpdesk/admin). */
 export default {
-  config: {
-    locales: [],
-    // the Content Manager looks enumeration values up as message ids: its selects and filters show these words
-    translations: { en: ENUM_VALUE_LABELS },
-  },
-  register(app: StrapiApp) {
-    // /admin/helpdesk: the inbox; /admin/helpdesk/tickets/:documentId: one ticket
-    app.addMenuLink({
-      to: 'helpdesk',
-      icon: Discuss,
-      intlLabel: { id: 'helpdesk.menu', defaultMessage: 'Helpdesk' },
-      Component: () => import('./pages/HelpdeskApp'),
-      permissions: WORK_TICKETS,
-      position: 1,
-    });
-    app.widgets.register(helpdeskWidgets);
-    // the ticket's tags (global::tags, registered on the server in src/index.ts)
-    app.customFields.register({
-      name: 'tags',
-      type: 'json',
-      icon: PriceTag,
-      intlLabel: { id: 'helpdesk.fields.tags', defaultMessage: 'Tags' },
-      intlDescription: { id: 'helpdesk.fields.tags.description', defaultMessage: 'Short labels, edited as chips' },
-      // typed without props by Strapi; the Content Manager passes the field's props and form state
-      components: { Input: () => import('./fields/TagsField').then((field) => ({ default: field.default as unknown as ComponentType })) },
-    });
-    app.addSettingsLink(
-      { id: 'helpdesk', intlLabel: { id: 'helpdesk.settings.section', defaultMessage: 'Helpdesk' } },
-      {
-        id: 'helpdesk-settings',
-        to: 'helpdesk',
-        intlLabel: { id: 'helpdesk.settings.general', defaultMessage: 'General & mail' },
-        Component: () => import('./settings/HelpdeskSettings'),
-        permissions: MANAGE_SETTINGS,
-      }
-    );
-    app.addSettingsLink('helpdesk', {
-      id: 'helpdesk-agents',
-      to: 'helpdesk-agents',
-      intlLabel: { id: 'helpdesk.settings.agents', defaultMessage: 'Agents' },
-      Component: () => import('./settings/Agents'),
-      permissions: MANAGE_AGENTS,
-    });
-  },
-  bootstrap(app: StrapiApp) {
-    type SidePanel = typeof TicketSidePanel | typeof EmailTemplatePanel;
-    const contentManager = app.getPlugin('content-manager').apis as { addEditViewSidePanel(panels: SidePanel[]): void };
-    contentManager.addEditViewSidePanel([TicketSidePanel, EmailTemplatePanel]);
-    app.registerHook(INJECT_COLUMN_IN_TABLE, helpdeskListColumns);
-    app.registerHook(INJECT_LIST_VIEW_FILTERS, helpdeskListFilters);
-  },
+  config: { locales: [] },
+  bootstrap(_app: StrapiApp) {},
 };

@@ -8,7 +8,9 @@ const INDEX = path.join(APP_DIR, 'dist', 'build', 'index.html');
 /** What the admin bundle is built from: admin code, the config it reads at build time, dependencies. */
 const INPUTS = [
   'src/admin',
-  'src/plugins',
+  'src/plugins/helpdesk/admin',
+  'src/plugins/helpdesk/shared',
+  'src/plugins/helpdesk/package.json',
   'config/admin.ts',
   'config/server.ts',
   'config/plugins.ts',

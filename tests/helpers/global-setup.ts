@@ -1,6 +1,8 @@
-import { compileStrapi } from '@strapi/strapi';
 import { ensureAdminBuild } from './admin-build';
 import { applyTestEnv } from './test-env';
+// plain JS shared with the benches and the CLI
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { compileHelpdesk } = require('../../scripts/compile') as { compileHelpdesk: () => Promise<unknown> };
 
 /**
  * Compiles the TypeScript project into dist/ once; each test file then boots from dist/.
@@ -15,5 +17,6 @@ export default async function globalSetup(): Promise<void> {
     throw new Error('DATABASE_CLIENT=postgres needs DATABASE_URL (a server the tests may create databases on)');
   }
   ensureAdminBuild();
-  await compileStrapi();
+  // the helpdesk plugin's server (its dist), then the host app
+  await compileHelpdesk();
 }

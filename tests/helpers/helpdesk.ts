@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { createStrapi, type Core } from '@strapi/strapi';
 import type { AddressInfo } from 'node:net';
 import { applyTestEnv } from './test-env';
-import { createAgent } from '../../src/access/roles';
+import { createAgent } from '../../src/plugins/helpdesk/server/src/access/roles';
 
 export interface HttpResult<T = any> {
   status: number;

@@ -2,7 +2,7 @@ import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 import { SmtpSink } from '../support/smtp-sink';
 import { settledOutboxRows } from '../support/outbox-rows';
 
-const OUTBOX = 'api::outbound-email.outbound-email';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 const USER = 'plugin::users-permissions.user';
 const CAP = 3;
 const NEW_PASSWORD = 'Battery-Staple-7';

@@ -1,11 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 import { SmtpSink, type CapturedMail } from '../support/smtp-sink';
-import { createStaffMember } from '../../src/access/staff-account';
-import { secretPlaceholder } from '../../src/outbox/secrets';
-import { getService } from '../../src/services';
+import { createStaffMember } from '../../src/plugins/helpdesk/server/src/access/staff-account';
+import { secretPlaceholder } from '../../src/plugins/helpdesk/server/src/outbox/secrets';
+import { getService } from '../../src/plugins/helpdesk/server/src/get-service';
 
-const OUTBOX = 'api::outbound-email.outbound-email';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 const USER = 'plugin::users-permissions.user';
 const CM_OUTBOX = `/content-manager/collection-types/${OUTBOX}`;
 const PASSWORD = 'Staff-Pass-42';

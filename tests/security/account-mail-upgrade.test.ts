@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 
-const OUTBOX = 'api::outbound-email.outbound-email';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 const UP_USER = 'plugin::users-permissions.user';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const migration = require(path.resolve(__dirname, '../../database/migrations/2026.12.06T00.00.00.mask-account-mail-secrets.js')) as {

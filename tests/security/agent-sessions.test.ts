@@ -1,5 +1,5 @@
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
-import { createAgent } from '../../src/access/roles';
+import { createAgent } from '../../src/plugins/helpdesk/server/src/access/roles';
 
 const PASSWORD = 'Correct-Horse-9';
 const NEW_PASSWORD = 'Battery-Staple-7';

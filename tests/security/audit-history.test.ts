@@ -1,8 +1,8 @@
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 
-const TICKET = 'api::ticket.ticket';
-const CONTACT = 'api::contact.contact';
-const HISTORY = 'api::ticket-history.ticket-history';
+const TICKET = 'plugin::helpdesk.ticket';
+const CONTACT = 'plugin::helpdesk.contact';
+const HISTORY = 'plugin::helpdesk.ticket-history';
 
 interface HistoryRow {
   action: string;

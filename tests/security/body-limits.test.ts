@@ -2,7 +2,7 @@ import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 
 const guest = (description: string) => ({
   data: {

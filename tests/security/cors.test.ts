@@ -1,6 +1,6 @@
 import { env } from '@strapi/utils';
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
-import { corsPolicy, isAllowedOrigin } from '../../src/security/cors';
+import { corsPolicy, isAllowedOrigin } from '../../src/plugins/helpdesk/server/src/security/cors';
 
 const PASSWORD = 'Correct-Horse-9';
 const LISTED = 'https://app.example.test';

@@ -6,9 +6,9 @@ import { freshDatabase, startHelpdesk, type Helpdesk, type TestDatabase } from '
 import { applyTestEnv } from '../helpers/test-env';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 import { yup } from '@strapi/utils';
-import { isEmailAddress, normalizeMailAddress } from '../../src/validation/email-address';
+import { isEmailAddress, normalizeMailAddress } from '../../src/plugins/helpdesk/server/src/validation/email-address';
 import { appendMails, imapEnv, listMessages, startDovecot, type DovecotServer } from '../support/dovecot';
-import type { IngestionConfig, ImapConfig } from '../../src/mail-ingestion/config';
+import type { IngestionConfig, ImapConfig } from '../../src/plugins/helpdesk/server/src/mail-ingestion/config';
 
 /**
  * Issue 16, finding 0: Strapi's own email validators (yup's .email() behind users-permissions, the
@@ -229,8 +229,8 @@ describe('crafted email addresses over HTTP (a server in its own process)', () =
     { label: 'REST contact create', method: 'POST', url: '/api/contacts', body: { data: { email: CRAFTED } }, field: 'email', auth: 'agent' },
     { label: 'REST contact update', method: 'PUT', url: `/api/contacts/${contactDocumentId}`, body: { data: { email: CRAFTED } }, field: 'email', auth: 'agent' },
     { label: 'REST ticket create', method: 'POST', url: '/api/tickets', body: { data: { subject: 'Prize', description: 'You won', email: CRAFTED } }, field: 'email', auth: 'agent' },
-    { label: 'Content Manager contact create', method: 'POST', url: '/content-manager/collection-types/api::contact.contact', body: { email: CRAFTED }, field: 'email', auth: 'admin' },
-    { label: 'Content Manager contact update', method: 'PUT', url: `/content-manager/collection-types/api::contact.contact/${contactDocumentId}`, body: { email: CRAFTED }, field: 'email', auth: 'admin' },
+    { label: 'Content Manager contact create', method: 'POST', url: '/content-manager/collection-types/plugin::helpdesk.contact', body: { email: CRAFTED }, field: 'email', auth: 'admin' },
+    { label: 'Content Manager contact update', method: 'PUT', url: `/content-manager/collection-types/plugin::helpdesk.contact/${contactDocumentId}`, body: { email: CRAFTED }, field: 'email', auth: 'admin' },
     { label: 'back office: new staff member', method: 'POST', url: '/helpdesk-admin/staff', body: { data: { email: CRAFTED, password: 'Correct-Horse-9' } }, field: 'email', auth: 'admin' },
     { label: 'back office: new staff member, other case and slash', method: 'POST', url: '/Helpdesk-Admin/Staff/', body: { data: { email: CRAFTED, password: 'Correct-Horse-9' } }, field: 'email', auth: 'admin' },
     { label: 'back office: new ticket', method: 'POST', url: '/helpdesk-admin/tickets', body: { data: { subject: 'Prize', description: 'You won', email: CRAFTED } }, field: 'email', auth: 'admin' },
@@ -270,9 +270,9 @@ describe('crafted email addresses over HTTP (a server in its own process)', () =
 
 const build = (mail: Mail.Options): Promise<Buffer> => new MailComposer(mail).compile().build();
 const SUPPORT = 'support@helpdesk.test';
-const TICKET = 'api::ticket.ticket';
-const CONTACT = 'api::contact.contact';
-const INBOUND = 'api::inbound-email.inbound-email';
+const TICKET = 'plugin::helpdesk.ticket';
+const CONTACT = 'plugin::helpdesk.contact';
+const INBOUND = 'plugin::helpdesk.inbound-email';
 
 describe('crafted email addresses in mail and server code', () => {
   jest.setTimeout(180_000);

@@ -65,7 +65,7 @@ describe('the content check of POST /api/attachments on S3 (S3_BUCKET set)', () 
   });
 
   it('refuses a shell script stored in the bucket as s.txt, and attaches an ordinary text file', async () => {
-    const ticket = await helpdesk.strapi.documents('api::ticket.ticket').create({ data: { subject: 'Bucket files' } });
+    const ticket = await helpdesk.strapi.documents('plugin::helpdesk.ticket').create({ data: { subject: 'Bucket files' } });
     const link = (file: number) => helpdesk.request('POST', '/api/attachments', { token: agent.jwt, body: { data: { ticket: ticket.documentId, file } } });
 
     const script = await link(await restUpload('s.txt', '#!/bin/sh\nrm -rf ~\n'));
@@ -74,6 +74,6 @@ describe('the content check of POST /api/attachments on S3 (S3_BUCKET set)', () 
 
     const notes = await link(await restUpload('notes.txt', 'ordinary notes'));
     expect(notes.status).toBe(201);
-    expect(await helpdesk.strapi.db.query('api::attachment.attachment').count({ where: { ticket: { id: ticket.id } } })).toBe(1);
+    expect(await helpdesk.strapi.db.query('plugin::helpdesk.attachment').count({ where: { ticket: { id: ticket.id } } })).toBe(1);
   });
 });

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
-import { createAgent } from '../../src/access/roles';
+import { createAgent } from '../../src/plugins/helpdesk/server/src/access/roles';
 import { uniformPng } from '../support/uniform-png';
 
-const TICKET = 'api::ticket.ticket';
-const ATTACHMENT = 'api::attachment.attachment';
-const INBOUND = 'api::inbound-email.inbound-email';
-const HISTORY = 'api::ticket-history.ticket-history';
-const COMMENT = 'api::comment.comment';
+const TICKET = 'plugin::helpdesk.ticket';
+const ATTACHMENT = 'plugin::helpdesk.attachment';
+const INBOUND = 'plugin::helpdesk.inbound-email';
+const HISTORY = 'plugin::helpdesk.ticket-history';
+const COMMENT = 'plugin::helpdesk.comment';
 const FILE = 'plugin::upload.file';
 
 interface Upload {
@@ -101,10 +101,10 @@ describe('files entering the helpdesk over HTTP', () => {
       const before = await snapshot();
 
       const swaps: Array<Record<string, string>> = [
-        { ref: 'api::attachment.attachment', refId: String(attachmentId), field: 'file' },
-        { ref: 'api::inbound-email.inbound-email', refId: String(inbound.id), field: 'raw' },
+        { ref: 'plugin::helpdesk.attachment', refId: String(attachmentId), field: 'file' },
+        { ref: 'plugin::helpdesk.inbound-email', refId: String(inbound.id), field: 'raw' },
         // any record of the helpdesk, the users-permissions user included
-        { ref: 'api::ticket.ticket', refId: String(ticket.id), field: 'attachments' },
+        { ref: 'plugin::helpdesk.ticket', refId: String(ticket.id), field: 'attachments' },
         { ref: 'plugin::users-permissions.user', refId: String(agent.id), field: 'avatar' },
       ];
       for (const fields of swaps) {

@@ -5,7 +5,7 @@ import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve(__dirname, '..', '..', '.tmp', 'screenshots');
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 
 /**
  * The guest form with GUEST_CHALLENGE=altcha, in Debian's Chromium: the self-hosted widget solves

@@ -1,8 +1,8 @@
 import { createChallenge, solveChallenge } from 'altcha-lib';
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 
-const TICKET = 'api::ticket.ticket';
-const SOLUTIONS = 'api::challenge-solution.challenge-solution';
+const TICKET = 'plugin::helpdesk.ticket';
+const SOLUTIONS = 'plugin::helpdesk.challenge-solution';
 const HMAC_KEY = 'test-guest-challenge-key';
 
 const guest = (extra: Record<string, unknown> = {}) => ({

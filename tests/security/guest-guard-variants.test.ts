@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 const LIMIT = 32 * 1024;
 
 /** Every spelling Strapi's router sends to POST /api/tickets/guest (it ignores case and a trailing slash). */

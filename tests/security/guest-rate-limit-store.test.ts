@@ -2,7 +2,7 @@ import { freshDatabase, startHelpdesk, type Helpdesk, type TestDatabase } from '
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 import { awayFromWindowEnd } from '../support/rate-window';
 
-const RATE_LIMIT_COUNTER = 'api::rate-limit-counter.rate-limit-counter';
+const RATE_LIMIT_COUNTER = 'plugin::helpdesk.rate-limit-counter';
 const WINDOW_MS = 3_600_000;
 const ENV = { GUEST_RATE_LIMIT_MAX: '3', GUEST_RATE_LIMIT_WINDOW_MS: String(WINDOW_MS), TRUST_PROXY: 'false' };
 

@@ -2,8 +2,8 @@ import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 import { SmtpSink } from '../support/smtp-sink';
 import { settledOutboxRows } from '../support/outbox-rows';
 
-const TICKET = 'api::ticket.ticket';
-const OUTBOX = 'api::outbound-email.outbound-email';
+const TICKET = 'plugin::helpdesk.ticket';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 
 const guest = (overrides: Record<string, unknown> = {}) => ({
   data: {

@@ -1,8 +1,8 @@
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 import { SmtpSink } from '../support/smtp-sink';
 
-const OUTBOX = 'api::outbound-email.outbound-email';
-const SETTINGS = 'api::helpdesk-setting.helpdesk-setting';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
+const SETTINGS = 'plugin::helpdesk.helpdesk-setting';
 const NEW_PASSWORD = 'Battery-Staple-7';
 
 /**

@@ -1,5 +1,5 @@
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
-import { applyAccountSettings } from '../../src/setup/registration';
+import { applyAccountSettings } from '../../src/plugins/helpdesk/server/src/setup/registration';
 
 const USER = 'plugin::users-permissions.user';
 

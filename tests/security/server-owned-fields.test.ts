@@ -1,8 +1,8 @@
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
-import { createStaffMember } from '../../src/access/staff-account';
-import { SERVER_STAMPED_TICKET_FIELDS } from '../../src/api/ticket/domain/server-owned';
+import { createStaffMember } from '../../src/plugins/helpdesk/server/src/access/staff-account';
+import { SERVER_STAMPED_TICKET_FIELDS } from '../../src/plugins/helpdesk/server/src/domain/server-owned';
 
-const TICKET = 'api::ticket.ticket';
+const TICKET = 'plugin::helpdesk.ticket';
 const CM = `/content-manager/collection-types/${TICKET}`;
 const PASSWORD = 'Support-Pass-7';
 const FORGED = { firstResponseAt: '2020-01-01T00:00:00.000Z', resolvedAt: '2019-01-01T00:00:00.000Z' };

@@ -1,7 +1,7 @@
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
-import { adminRoleService } from '../../src/access/support-agent-role';
-import { createStaffMemberFromCli } from '../../src/access/staff-account';
-import { BACK_OFFICE_ACTIONS } from '../../src/back-office/admin-route';
+import { adminRoleService } from '../../src/plugins/helpdesk/server/src/access/support-agent-role';
+import { createStaffMemberFromCli } from '../../src/plugins/helpdesk/server/src/access/staff-account';
+import { BACK_OFFICE_ACTIONS } from '../../src/plugins/helpdesk/server/src/back-office/admin-route';
 
 const UP_USER = 'plugin::users-permissions.user';
 const PASSWORD = 'Manager-Pass-7';

@@ -1,8 +1,8 @@
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 import { SmtpSink, type CapturedMail } from '../support/smtp-sink';
 
-const OUTBOX = 'api::outbound-email.outbound-email';
-const SETTINGS = 'api::helpdesk-setting.helpdesk-setting';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
+const SETTINGS = 'plugin::helpdesk.helpdesk-setting';
 const TEAM = 'team@acme.test';
 // short enough for a test, long enough for ten submissions on a busy 2-core machine
 const WINDOW_MS = 5000;
@@ -67,7 +67,7 @@ describe('team notification digest (real SMTP sink, the outbox cron every 5 s)',
   });
 
   it('seeds the digest template', async () => {
-    const template = await helpdesk.strapi.db.query('api::email-template.email-template').findOne({ where: { key: 'new_tickets_digest' } });
+    const template = await helpdesk.strapi.db.query('plugin::helpdesk.email-template').findOne({ where: { key: 'new_tickets_digest' } });
     expect(template).toMatchObject({ enabled: true });
     expect(template.body).toContain('{ticket_list}');
   });

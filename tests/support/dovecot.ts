@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
-import type { ImapConfig } from '../../src/mail-ingestion/config';
+import type { ImapConfig } from '../../src/plugins/helpdesk/server/src/mail-ingestion/config';
 
 /**
  * A real Dovecot for a test file (scripts/test-services/dovecot.sh): one server per file, started

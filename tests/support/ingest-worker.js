@@ -9,8 +9,8 @@ const { createStrapi } = require('@strapi/strapi');
 async function main() {
   const appDir = path.resolve(__dirname, '..', '..');
   const app = await createStrapi({ appDir, distDir: path.join(appDir, 'dist') }).load();
-  const { readIngestionConfig } = require(path.join(app.dirs.dist.src, 'mail-ingestion', 'config.js'));
-  const { ingestMailbox } = require(path.join(app.dirs.dist.src, 'mail-ingestion', 'pipeline.js'));
+  const { readIngestionConfig } = require('../../scripts/compile').helpdeskModule('mail-ingestion', 'config.js');
+  const { ingestMailbox } = require('../../scripts/compile').helpdeskModule('mail-ingestion', 'pipeline.js');
   const config = readIngestionConfig();
   process.stdout.write('ready\n');
   let report;

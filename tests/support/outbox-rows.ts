@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 
-const OUTBOX = 'api::outbound-email.outbound-email';
+const OUTBOX = 'plugin::helpdesk.outbound-email';
 const IN_FLIGHT = ['queued', 'sending'];
 
 export type OutboxRow = { deliveryStatus: string; lastError: string | null; attempts: number; messageId: string | null };

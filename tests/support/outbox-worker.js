@@ -9,7 +9,7 @@ async function main() {
   const app = await createStrapi({ appDir, distDir: path.join(appDir, 'dist') }).load();
   process.stdout.write('ready\n');
   await new Promise((resolve) => process.stdin.once('data', resolve));
-  const outbox = app.service('api::outbound-email.outbound-email');
+  const outbox = app.service('plugin::helpdesk.outbound-email');
   const total = { sent: 0, retried: 0, failed: 0 };
   for (;;) {
     const report = await outbox.deliverDue();

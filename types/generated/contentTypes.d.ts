@@ -455,7 +455,7 @@ export interface ApiAttachmentAttachment extends Struct.CollectionTypeSchema {
     draftAndPublish: false;
   };
   attributes: {
-    comment: Schema.Attribute.Relation<'manyToOne', 'api::comment.comment'>;
+    comment: Schema.Attribute.Relation<'manyToOne', 'plugin::helpdesk.comment'>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
@@ -467,7 +467,7 @@ export interface ApiAttachmentAttachment extends Struct.CollectionTypeSchema {
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::attachment.attachment'
+      'plugin::helpdesk.attachment'
     > &
       Schema.Attribute.Private;
     mimeType: Schema.Attribute.String &
@@ -476,7 +476,7 @@ export interface ApiAttachmentAttachment extends Struct.CollectionTypeSchema {
       }>;
     publishedAt: Schema.Attribute.DateTime;
     size: Schema.Attribute.BigInteger;
-    ticket: Schema.Attribute.Relation<'manyToOne', 'api::ticket.ticket'>;
+    ticket: Schema.Attribute.Relation<'manyToOne', 'plugin::helpdesk.ticket'>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
@@ -524,7 +524,7 @@ export interface ApiChallengeSolutionChallengeSolution
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::challenge-solution.challenge-solution'
+      'plugin::helpdesk.challenge-solution'
     > &
       Schema.Attribute.Private;
     publishedAt: Schema.Attribute.DateTime;
@@ -548,11 +548,11 @@ export interface ApiCommentComment extends Struct.CollectionTypeSchema {
   attributes: {
     attachments: Schema.Attribute.Relation<
       'oneToMany',
-      'api::attachment.attachment'
+      'plugin::helpdesk.attachment'
     >;
     authorContact: Schema.Attribute.Relation<
       'manyToOne',
-      'api::contact.contact'
+      'plugin::helpdesk.contact'
     >;
     authorName: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
@@ -580,7 +580,7 @@ export interface ApiCommentComment extends Struct.CollectionTypeSchema {
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::comment.comment'
+      'plugin::helpdesk.comment'
     > &
       Schema.Attribute.Private;
     messageId: Schema.Attribute.String &
@@ -592,7 +592,7 @@ export interface ApiCommentComment extends Struct.CollectionTypeSchema {
     source: Schema.Attribute.Enumeration<['web', 'email', 'api', 'admin']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'api'>;
-    ticket: Schema.Attribute.Relation<'manyToOne', 'api::ticket.ticket'>;
+    ticket: Schema.Attribute.Relation<'manyToOne', 'plugin::helpdesk.ticket'>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
@@ -643,7 +643,7 @@ export interface ApiContactContact extends Struct.CollectionTypeSchema {
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::contact.contact'
+      'plugin::helpdesk.contact'
     > &
       Schema.Attribute.Private;
     phone: Schema.Attribute.String &
@@ -686,7 +686,7 @@ export interface ApiEmailTemplateEmailTemplate
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::email-template.email-template'
+      'plugin::helpdesk.email-template'
     > &
       Schema.Attribute.Private;
     publishedAt: Schema.Attribute.DateTime;
@@ -726,7 +726,7 @@ export interface ApiHelpdeskSettingHelpdeskSetting
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::helpdesk-setting.helpdesk-setting'
+      'plugin::helpdesk.helpdesk-setting'
     > &
       Schema.Attribute.Private;
     notifyRequesterOnStatus: Schema.Attribute.JSON;
@@ -762,7 +762,7 @@ export interface ApiInboundEmailInboundEmail
   };
   attributes: {
     automatic: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
-    comment: Schema.Attribute.Relation<'manyToOne', 'api::comment.comment'>;
+    comment: Schema.Attribute.Relation<'manyToOne', 'plugin::helpdesk.comment'>;
     contentHash: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 64;
@@ -792,7 +792,7 @@ export interface ApiInboundEmailInboundEmail
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::inbound-email.inbound-email'
+      'plugin::helpdesk.inbound-email'
     > &
       Schema.Attribute.Private;
     matchedBy: Schema.Attribute.String &
@@ -839,7 +839,7 @@ export interface ApiInboundEmailInboundEmail
         maxLength: 998;
       }>;
     textBody: Schema.Attribute.Text;
-    ticket: Schema.Attribute.Relation<'manyToOne', 'api::ticket.ticket'>;
+    ticket: Schema.Attribute.Relation<'manyToOne', 'plugin::helpdesk.ticket'>;
     uid: Schema.Attribute.BigInteger;
     uidValidity: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
@@ -885,7 +885,7 @@ export interface ApiLeaseLease extends Struct.CollectionTypeSchema {
         maxLength: 100;
       }>;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
-    localizations: Schema.Attribute.Relation<'oneToMany', 'api::lease.lease'> &
+    localizations: Schema.Attribute.Relation<'oneToMany', 'plugin::helpdesk.lease'> &
       Schema.Attribute.Private;
     name: Schema.Attribute.String &
       Schema.Attribute.Required &
@@ -936,7 +936,7 @@ export interface ApiMailCheckMailCheck extends Struct.CollectionTypeSchema {
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::mail-check.mail-check'
+      'plugin::helpdesk.mail-check'
     > &
       Schema.Attribute.Private;
     name: Schema.Attribute.String &
@@ -978,7 +978,7 @@ export interface ApiMailCursorMailCursor extends Struct.CollectionTypeSchema {
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::mail-cursor.mail-cursor'
+      'plugin::helpdesk.mail-cursor'
     > &
       Schema.Attribute.Private;
     mailbox: Schema.Attribute.String &
@@ -1034,7 +1034,7 @@ export interface ApiOutboundEmailOutboundEmail
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::outbound-email.outbound-email'
+      'plugin::helpdesk.outbound-email'
     > &
       Schema.Attribute.Private;
     lockedUntil: Schema.Attribute.DateTime;
@@ -1057,7 +1057,7 @@ export interface ApiOutboundEmailOutboundEmail
         maxLength: 100;
       }>;
     textBody: Schema.Attribute.Text & Schema.Attribute.Required;
-    ticket: Schema.Attribute.Relation<'manyToOne', 'api::ticket.ticket'>;
+    ticket: Schema.Attribute.Relation<'manyToOne', 'plugin::helpdesk.ticket'>;
     to: Schema.Attribute.String &
       Schema.Attribute.Required &
       Schema.Attribute.SetMinMaxLength<{
@@ -1105,7 +1105,7 @@ export interface ApiRateLimitCounterRateLimitCounter
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::rate-limit-counter.rate-limit-counter'
+      'plugin::helpdesk.rate-limit-counter'
     > &
       Schema.Attribute.Private;
     publishedAt: Schema.Attribute.DateTime;
@@ -1147,7 +1147,7 @@ export interface ApiTeamNotificationBurstTeamNotificationBurst
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::team-notification-burst.team-notification-burst'
+      'plugin::helpdesk.team-notification-burst'
     > &
       Schema.Attribute.Private;
     publishedAt: Schema.Attribute.DateTime;
@@ -1209,7 +1209,7 @@ export interface ApiTicketHistoryTicketHistory
       ['admin', 'agent', 'requester', 'system']
     > &
       Schema.Attribute.Required;
-    contact: Schema.Attribute.Relation<'manyToOne', 'api::contact.contact'>;
+    contact: Schema.Attribute.Relation<'manyToOne', 'plugin::helpdesk.contact'>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
@@ -1220,7 +1220,7 @@ export interface ApiTicketHistoryTicketHistory
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::ticket-history.ticket-history'
+      'plugin::helpdesk.ticket-history'
     > &
       Schema.Attribute.Private;
     newValue: Schema.Attribute.Text;
@@ -1230,7 +1230,7 @@ export interface ApiTicketHistoryTicketHistory
       }>;
     oldValue: Schema.Attribute.Text;
     publishedAt: Schema.Attribute.DateTime;
-    ticket: Schema.Attribute.Relation<'manyToOne', 'api::ticket.ticket'>;
+    ticket: Schema.Attribute.Relation<'manyToOne', 'plugin::helpdesk.ticket'>;
     ticketNumber: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 40;
@@ -1272,7 +1272,7 @@ export interface ApiTicketSequenceTicketSequence
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::ticket-sequence.ticket-sequence'
+      'plugin::helpdesk.ticket-sequence'
     > &
       Schema.Attribute.Private;
     publishedAt: Schema.Attribute.DateTime;
@@ -1311,7 +1311,7 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
     >;
     attachments: Schema.Attribute.Relation<
       'oneToMany',
-      'api::attachment.attachment'
+      'plugin::helpdesk.attachment'
     >;
     branch: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
@@ -1331,12 +1331,12 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
     > &
       Schema.Attribute.DefaultTo<'general'>;
     closedAt: Schema.Attribute.DateTime;
-    comments: Schema.Attribute.Relation<'oneToMany', 'api::comment.comment'>;
+    comments: Schema.Attribute.Relation<'oneToMany', 'plugin::helpdesk.comment'>;
     company: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 200;
       }>;
-    contact: Schema.Attribute.Relation<'manyToOne', 'api::contact.contact'>;
+    contact: Schema.Attribute.Relation<'manyToOne', 'plugin::helpdesk.contact'>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
@@ -1366,7 +1366,7 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
     firstResponseDueAt: Schema.Attribute.DateTime;
     history: Schema.Attribute.Relation<
       'oneToMany',
-      'api::ticket-history.ticket-history'
+      'plugin::helpdesk.ticket-history'
     >;
     isGuest: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
     lastActivityAt: Schema.Attribute.DateTime;
@@ -1377,7 +1377,7 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'api::ticket.ticket'
+      'plugin::helpdesk.ticket'
     > &
       Schema.Attribute.Private;
     phone: Schema.Attribute.String &
@@ -1410,7 +1410,7 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
       'manyToOne',
       'plugin::users-permissions.user'
     >;
-    tags: Schema.Attribute.JSON & Schema.Attribute.CustomField<'global::tags'>;
+    tags: Schema.Attribute.JSON & Schema.Attribute.CustomField<'plugin::helpdesk.tags'>;
     ticketNumber: Schema.Attribute.String &
       Schema.Attribute.Unique &
       Schema.Attribute.SetMinMaxLength<{
@@ -1951,22 +1951,22 @@ declare module '@strapi/strapi' {
       'admin::transfer-token': AdminTransferToken;
       'admin::transfer-token-permission': AdminTransferTokenPermission;
       'admin::user': AdminUser;
-      'api::attachment.attachment': ApiAttachmentAttachment;
-      'api::challenge-solution.challenge-solution': ApiChallengeSolutionChallengeSolution;
-      'api::comment.comment': ApiCommentComment;
-      'api::contact.contact': ApiContactContact;
-      'api::email-template.email-template': ApiEmailTemplateEmailTemplate;
-      'api::helpdesk-setting.helpdesk-setting': ApiHelpdeskSettingHelpdeskSetting;
-      'api::inbound-email.inbound-email': ApiInboundEmailInboundEmail;
-      'api::lease.lease': ApiLeaseLease;
-      'api::mail-check.mail-check': ApiMailCheckMailCheck;
-      'api::mail-cursor.mail-cursor': ApiMailCursorMailCursor;
-      'api::outbound-email.outbound-email': ApiOutboundEmailOutboundEmail;
-      'api::rate-limit-counter.rate-limit-counter': ApiRateLimitCounterRateLimitCounter;
-      'api::team-notification-burst.team-notification-burst': ApiTeamNotificationBurstTeamNotificationBurst;
-      'api::ticket-history.ticket-history': ApiTicketHistoryTicketHistory;
-      'api::ticket-sequence.ticket-sequence': ApiTicketSequenceTicketSequence;
-      'api::ticket.ticket': ApiTicketTicket;
+      'plugin::helpdesk.attachment': ApiAttachmentAttachment;
+      'plugin::helpdesk.challenge-solution': ApiChallengeSolutionChallengeSolution;
+      'plugin::helpdesk.comment': ApiCommentComment;
+      'plugin::helpdesk.contact': ApiContactContact;
+      'plugin::helpdesk.email-template': ApiEmailTemplateEmailTemplate;
+      'plugin::helpdesk.helpdesk-setting': ApiHelpdeskSettingHelpdeskSetting;
+      'plugin::helpdesk.inbound-email': ApiInboundEmailInboundEmail;
+      'plugin::helpdesk.lease': ApiLeaseLease;
+      'plugin::helpdesk.mail-check': ApiMailCheckMailCheck;
+      'plugin::helpdesk.mail-cursor': ApiMailCursorMailCursor;
+      'plugin::helpdesk.outbound-email': ApiOutboundEmailOutboundEmail;
+      'plugin::helpdesk.rate-limit-counter': ApiRateLimitCounterRateLimitCounter;
+      'plugin::helpdesk.team-notification-burst': ApiTeamNotificationBurstTeamNotificationBurst;
+      'plugin::helpdesk.ticket-history': ApiTicketHistoryTicketHistory;
+      'plugin::helpdesk.ticket-sequence': ApiTicketSequenceTicketSequence;
+      'plugin::helpdesk.ticket': ApiTicketTicket;
       'plugin::content-releases.release': PluginContentReleasesRelease;
       'plugin::content-releases.release-action': PluginContentReleasesReleaseAction;
       'plugin::i18n.locale': PluginI18NLocale;

@@ -1,4 +1,0 @@
-import { factories } from '@strapi/strapi';
-import { TICKET_HISTORY } from '../../../uids';
-
-export default factories.createCoreController(TICKET_HISTORY);

@@ -1,0 +1,60 @@
+import type { Core } from '@strapi/strapi';
+import type { AdminContext } from '../admin-route';
+import { filesField, type MultipartFile } from '../../domain/multipart-files';
+import { ticketViewService } from './service';
+import { validateAssign, validateFields, validateNewTicket, validateReply, validateStatus } from './validators';
+
+/** The reply's files: multipart field `files` (one or more); any other file field is refused. */
+function replyFiles(ctx: AdminContext): MultipartFile[] {
+  return filesField((ctx.request as { files?: Record<string, unknown> }).files);
+}
+
+/** Every action answers the ticket view as it is now, so the page shows what the server stored. */
+async function answer(ctx: AdminContext, strapi: Core.Strapi, status = 200, documentId: string = ctx.params.documentId): Promise<void> {
+  const data = await ticketViewService(strapi).view(documentId, ctx.state.user);
+  ctx.status = status;
+  ctx.body = { data };
+}
+
+export const ticketViewController = {
+  /** GET /helpdesk-admin/tickets/:documentId */
+  async show(ctx: AdminContext, strapi: Core.Strapi) {
+    await answer(ctx, strapi);
+  },
+
+  /** POST /helpdesk-admin/tickets { data: { subject, email, ... } }: the REST create body; answers the new ticket's view */
+  async open(ctx: AdminContext, strapi: Core.Strapi) {
+    const input = validateNewTicket(ctx.request.body);
+    const documentId = await ticketViewService(strapi).open(input);
+    await answer(ctx, strapi, 201, documentId);
+  },
+
+  /** POST /helpdesk-admin/tickets/:documentId/replies (JSON or multipart): body, isInternal, ticketStatus?, files? */
+  async reply(ctx: AdminContext, strapi: Core.Strapi) {
+    const files = replyFiles(ctx);
+    const input = validateReply(ctx.request.body);
+    await ticketViewService(strapi).reply(ctx.params.documentId, input, files);
+    await answer(ctx, strapi, 201);
+  },
+
+  /** POST /helpdesk-admin/tickets/:documentId/status { ticketStatus, note? } */
+  async changeStatus(ctx: AdminContext, strapi: Core.Strapi) {
+    const input = validateStatus(ctx.request.body);
+    await ticketViewService(strapi).changeStatus(ctx.params.documentId, input);
+    await answer(ctx, strapi);
+  },
+
+  /** POST /helpdesk-admin/tickets/:documentId/assign { agent: id | documentId | 'me' | null } */
+  async assign(ctx: AdminContext, strapi: Core.Strapi) {
+    const input = validateAssign(ctx.request.body);
+    await ticketViewService(strapi).assign(ctx.params.documentId, input, ctx.state.user);
+    await answer(ctx, strapi);
+  },
+
+  /** PUT /helpdesk-admin/tickets/:documentId { priority?, category?, dueDate?, tags?, ccAddresses? } */
+  async updateFields(ctx: AdminContext, strapi: Core.Strapi) {
+    const input = validateFields(ctx.request.body);
+    await ticketViewService(strapi).updateFields(ctx.params.documentId, input);
+    await answer(ctx, strapi);
+  },
+};

@@ -1,0 +1,32 @@
+import type { Core, Modules } from '@strapi/strapi';
+import { ATTACHMENT, COMMENT, CONTACT, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY } from '../../../shared/uids';
+import type { DocumentCall, DocumentHook } from './types';
+import { ticketHook } from './ticket';
+import { commentHook } from './comment';
+import { attachmentHook } from './attachment';
+import { readOnly } from './read-only';
+import { contactHook } from './contact';
+import { outboxHook } from './outbox';
+
+const hooks: Record<string, DocumentHook> = {
+  [TICKET]: ticketHook,
+  [COMMENT]: commentHook,
+  [ATTACHMENT]: attachmentHook,
+  [TICKET_HISTORY]: readOnly('Ticket history'),
+  [OUTBOUND_EMAIL]: outboxHook,
+  [INBOUND_EMAIL]: readOnly('The inbound mail log'),
+  [CONTACT]: contactHook,
+};
+
+/**
+ * Every create and update of helpdesk documents passes through here, whether it comes from
+ * the REST API, the admin panel's Content Manager or server code: numbering, status
+ * timestamps and history happen once per change, in the change's own transaction.
+ */
+export function registerDocumentHooks(strapi: Core.Strapi): void {
+  const middleware = async (ctx: DocumentCall, next: () => Promise<unknown>) => {
+    const hook = hooks[ctx.uid];
+    return hook ? hook(strapi, ctx, next) : next();
+  };
+  strapi.documents.use(middleware as unknown as Modules.Documents.Middleware.Middleware);
+}

@@ -1,0 +1,36 @@
+/** The helpdesk's services (plugin::helpdesk.<name>); typed access goes through get-service.ts. */
+import attachment from './attachment';
+import attachmentUpload from './attachment-upload';
+import comment from './comment';
+import contact from './contact';
+import emailTemplate from './email-template';
+import guestTicket from './guest-ticket';
+import helpdeskSetting from './helpdesk-setting';
+import outboundEmail from './outbound-email';
+import requesterPortal from './requester-portal';
+import ticket from './ticket';
+import ticketExport from './ticket-export';
+import ticketHistory from './ticket-history';
+import ticketNumber from './ticket-number';
+import ticketQuery from './ticket-query';
+import ticketStatistics from './ticket-statistics';
+import ticketWorkflow from './ticket-workflow';
+
+export default {
+  attachment,
+  'attachment-upload': attachmentUpload,
+  comment,
+  contact,
+  'email-template': emailTemplate,
+  'guest-ticket': guestTicket,
+  'helpdesk-setting': helpdeskSetting,
+  'outbound-email': outboundEmail,
+  'requester-portal': requesterPortal,
+  ticket,
+  'ticket-export': ticketExport,
+  'ticket-history': ticketHistory,
+  'ticket-number': ticketNumber,
+  'ticket-query': ticketQuery,
+  'ticket-statistics': ticketStatistics,
+  'ticket-workflow': ticketWorkflow,
+};
