@@ -18,21 +18,30 @@ import { getService } from './get-service';
 import { PLUGIN_ID, action } from '../../shared/uids';
 import cronTasks from './cron-tasks';
 
+const WRAPPED = Symbol.for('helpdesk.afterAdminBootstrap');
+
 interface AdminModule {
   bootstrap(context: { strapi: Core.Strapi }): Promise<void>;
+  [WRAPPED]?: true;
 }
 
 const afterAdmin = new WeakMap<Core.Strapi, Array<() => Promise<void>>>();
 
-/** Wraps the admin module's bootstrap (in register) so that the work queued by afterAdminBootstrap runs right after it. */
+/**
+ * Wraps the admin module's bootstrap (in register) so that the work queued by afterAdminBootstrap
+ * runs right after it. The module is one object per process (Node's module cache): wrapped once,
+ * it finds each Strapi's work by the context it is called with.
+ */
 function runAfterAdminBootstrap(strapi: Core.Strapi): void {
-  const admin = strapi.get('admin') as AdminModule;
-  const bootstrap = admin.bootstrap.bind(admin);
   afterAdmin.set(strapi, []);
+  const admin = strapi.get('admin') as AdminModule;
+  if (admin[WRAPPED]) return;
+  const bootstrap = admin.bootstrap.bind(admin);
   admin.bootstrap = async (context) => {
     await bootstrap(context);
-    for (const work of afterAdmin.get(strapi) ?? []) await work();
+    for (const work of afterAdmin.get(context.strapi) ?? []) await work();
   };
+  admin[WRAPPED] = true;
 }
 
 function afterAdminBootstrap(strapi: Core.Strapi, work: () => Promise<void>): void {
