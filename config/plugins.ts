@@ -89,6 +89,10 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         : { provider: 'local' }),
     },
   },
+  // /documentation describes the helpdesk's routes too (a plugin's are left out unless listed)
+  documentation: {
+    config: { 'x-strapi-config': { plugins: ['upload', 'users-permissions', 'helpdesk'] } },
+  },
   // the helpdesk, a local plugin (its server is built into its dist/ by scripts/compile.js). Last:
   // its bootstrap reads the roles and settings the plugins above create in theirs.
   helpdesk: { enabled: true, resolve: './src/plugins/helpdesk' },

@@ -335,13 +335,16 @@ describe('back office: inbox API', () => {
       const commentAt = new Date(Date.now() + 60_000);
       const comment = await helpdesk.strapi.documents(COMMENT).create({ data: { ticket: commented.documentId, body: 'Later', isInternal: true, authorType: 'staff', source: 'api' } as never });
       await helpdesk.strapi.db.query(COMMENT).update({ where: { documentId: comment.documentId }, data: { createdAt: commentAt } });
-      // a database from before this change: no columns (and so no indexes on them)
-      await knex.schema.alterTable('tickets', (t) => {
-        t.dropIndex([], 'tickets_priority_rank_idx');
-        t.dropIndex([], 'tickets_last_activity_at_idx');
+      // a database from before this change: no columns (and so no indexes on them), and, as then,
+      // the app's table names (the helpdesk was not a plugin yet; renamed back below)
+      await knex.schema.alterTable('helpdesk_tickets', (t) => {
+        t.dropIndex([], 'helpdesk_tickets_priority_rank_idx');
+        t.dropIndex([], 'helpdesk_tickets_last_activity_at_idx');
       });
-      await knex.schema.alterTable('tickets', (t) => t.dropColumns('priority_rank', 'last_activity_at'));
-      expect(await knex.schema.hasColumn('tickets', 'priority_rank')).toBe(false);
+      await knex.schema.alterTable('helpdesk_tickets', (t) => t.dropColumns('priority_rank', 'last_activity_at'));
+      expect(await knex.schema.hasColumn('helpdesk_tickets', 'priority_rank')).toBe(false);
+      const PRE_PLUGIN_TABLES = ['tickets', 'comments', 'comments_ticket_lnk', 'attachments', 'attachments_ticket_lnk'];
+      for (const table of PRE_PLUGIN_TABLES) await knex.schema.renameTable(`helpdesk_${table}`, table);
 
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const migration = require(path.resolve(__dirname, '..', 'database', 'migrations', '2026.11.24T00.00.00.ticket-inbox-fields.js')) as { up(k: typeof knex): Promise<void> };
@@ -361,9 +364,10 @@ describe('back office: inbox API', () => {
         expect([row.id, new Date(row.last_activity_at).getTime()]).toEqual([row.id, expected]);
       }
       // put the schema back the way the sync makes it, indexes included
-      await knex.schema.alterTable('tickets', (t) => {
-        t.index(['priority_rank', 'id'], 'tickets_priority_rank_idx');
-        t.index(['last_activity_at', 'id'], 'tickets_last_activity_at_idx');
+      for (const table of PRE_PLUGIN_TABLES) await knex.schema.renameTable(table, `helpdesk_${table}`);
+      await knex.schema.alterTable('helpdesk_tickets', (t) => {
+        t.index(['priority_rank', 'id'], 'helpdesk_tickets_priority_rank_idx');
+        t.index(['last_activity_at', 'id'], 'helpdesk_tickets_last_activity_at_idx');
       });
     });
   });

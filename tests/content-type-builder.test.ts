@@ -25,7 +25,7 @@ import { freshDatabase, type TestDatabase } from './helpers/helpdesk';
 const ROOT = path.resolve(__dirname, '..');
 const COPIED = ['src', 'config', 'database', 'types', 'package.json', 'tsconfig.json', 'favicon.png', 'public'];
 const TICKET = 'plugin::helpdesk.ticket';
-const TICKET_SCHEMA = path.join('src', 'api', 'ticket', 'content-types', 'ticket', 'schema.json');
+const TICKET_SCHEMA = path.join('src', 'plugins', 'helpdesk', 'server', 'src', 'content-types', 'ticket', 'schema.json');
 const BOOT_DEADLINE_MS = 240_000;
 const RESTART_DEADLINE_MS = 180_000;
 const REQUEST_DEADLINE_MS = 15_000;

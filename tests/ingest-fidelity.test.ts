@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { startHelpdesk, type Helpdesk, PLUGIN_SERVER_DIST } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
 import { appendMails, createFolder, deleteFolder, startDovecot, mailLoopEnv, type DovecotServer } from './support/dovecot';
 import { mailContentHash } from '../src/plugins/helpdesk/server/src/mail-ingestion/content-hash';
@@ -100,7 +100,7 @@ describe('ingestion fidelity: nothing dropped', () => {
         AUTO_REPLY_CAP: '100',
       },
     });
-    const dist = (file: string) => require(path.join(helpdesk.strapi.dirs.dist.src, 'mail-ingestion', file));
+    const dist = (file: string) => require(path.join(PLUGIN_SERVER_DIST, 'mail-ingestion', file));
     const config = dist('config.js').readIngestionConfig() as IngestionConfig & { imap: ImapConfig };
     ingest = (options) => dist('pipeline.js').ingestMailbox(helpdesk.strapi, config, options);
   });

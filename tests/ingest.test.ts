@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
-import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { startHelpdesk, type Helpdesk, PLUGIN_SERVER_DIST } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
 import { appendMail, listMessages, startDovecot, mailLoopEnv, type DovecotServer } from './support/dovecot';
 import type { IngestOptions, IngestReport } from '../src/plugins/helpdesk/server/src/mail-ingestion/pipeline';
@@ -78,7 +78,7 @@ describe('email-to-ticket ingestion', () => {
       },
     });
     // the pipeline as Strapi loaded it (dist/), so that its request-scoped context is Strapi's own
-    const dist = (file: string) => require(path.join(helpdesk.strapi.dirs.dist.src, 'mail-ingestion', file));
+    const dist = (file: string) => require(path.join(PLUGIN_SERVER_DIST, 'mail-ingestion', file));
     config = dist('config.js').readIngestionConfig();
     ingest = (options) => dist('pipeline.js').ingestMailbox(helpdesk.strapi, config, options);
   });

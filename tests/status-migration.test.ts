@@ -85,12 +85,12 @@ describe('migrating a database from the `status` attributes', () => {
   it('drops the old columns and indexes the new ones', async () => {
     // a knex schema builder collects its calls: take a new one for each question
     const hasColumn = (table: string, column: string) => helpdesk.strapi.db.connection.schema.hasColumn(table, column);
-    expect(await hasColumn('tickets', 'ticket_status')).toBe(true);
-    expect(await hasColumn('tickets', 'status')).toBe(false);
-    expect(await hasColumn('outbound_emails', 'delivery_status')).toBe(true);
-    expect(await hasColumn('outbound_emails', 'status')).toBe(false);
+    expect(await hasColumn('helpdesk_tickets', 'ticket_status')).toBe(true);
+    expect(await hasColumn('helpdesk_tickets', 'status')).toBe(false);
+    expect(await hasColumn('helpdesk_outbound_emails', 'delivery_status')).toBe(true);
+    expect(await hasColumn('helpdesk_outbound_emails', 'status')).toBe(false);
     const inspector = helpdesk.strapi.db.dialect.schemaInspector;
-    const indexed = (await inspector.getIndexes('tickets')).map((index: { columns: string[] }) => index.columns.join(','));
+    const indexed = (await inspector.getIndexes('helpdesk_tickets')).map((index: { columns: string[] }) => index.columns.join(','));
     expect(indexed).toContain('ticket_status');
   });
 

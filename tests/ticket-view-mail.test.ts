@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
-import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
+import { startHelpdesk, type Helpdesk, PLUGIN_SERVER_DIST } from './helpers/helpdesk';
 import { openPanel, type Panel } from './helpers/browser';
 import { SmtpSink } from './support/smtp-sink';
 import { appendMails, startDovecot, mailLoopEnv, type DovecotServer } from './support/dovecot';
@@ -77,7 +77,7 @@ describe('ticket view: a customer HTML mail shown as written', () => {
     imap = await startDovecot();
     const port = await sink.start();
     helpdesk = await startHelpdesk({ env: mailLoopEnv(imap, port, SUPPORT) });
-    const dist = (file: string) => require(path.join(helpdesk.strapi.dirs.dist.src, 'mail-ingestion', file));
+    const dist = (file: string) => require(path.join(PLUGIN_SERVER_DIST, 'mail-ingestion', file));
     const config = dist('config.js').readIngestionConfig() as IngestionConfig & { imap: ImapConfig };
     ingest = (options) => dist('pipeline.js').ingestMailbox(helpdesk.strapi, config, options);
     admin = await helpdesk.admin('lead@example.test');

@@ -8,6 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { applyTestEnv } from './test-env';
 import { createAgent } from '../../src/plugins/helpdesk/server/src/access/roles';
 
+/**
+ * Where the running plugin's server code is (src/plugins/helpdesk/dist/server/src): a test that
+ * calls the helpdesk's code alongside a booted Strapi requires it from here, so both share one copy
+ * of its module state (leases, the acting user).
+ */
+export const PLUGIN_SERVER_DIST = path.resolve(__dirname, '..', '..', 'src', 'plugins', 'helpdesk', 'dist', 'server', 'src');
+
 export interface HttpResult<T = any> {
   status: number;
   headers: Headers;

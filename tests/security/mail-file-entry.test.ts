@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { spawn } from 'node:child_process';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
-import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
+import { startHelpdesk, type Helpdesk, PLUGIN_SERVER_DIST } from '../helpers/helpdesk';
 import { SmtpSink } from '../support/smtp-sink';
 import { appendMail, listMessages, startDovecot, mailLoopEnv, type DovecotServer } from '../support/dovecot';
 import { uniformPng } from '../support/uniform-png';
@@ -102,7 +102,7 @@ describe('files entering the helpdesk by mail', () => {
         AUTO_REPLY_CAP: '2',
       },
     });
-    const dist = (file: string) => require(path.join(helpdesk.strapi.dirs.dist.src, 'mail-ingestion', file));
+    const dist = (file: string) => require(path.join(PLUGIN_SERVER_DIST, 'mail-ingestion', file));
     ingest = async (env = {}) => {
       const config = dist('config.js').readIngestionConfig({ ...process.env, ...env }) as IngestionConfig & { imap: ImapConfig };
       const report = (await dist('pipeline.js').ingestMailbox(helpdesk.strapi, config)) as IngestReport;

@@ -4,9 +4,9 @@
 const path = require('path');
 const { compileStrapi, createStrapi } = require('@strapi/strapi');
 
-const TICKET = 'plugin::helpdesk.ticket';
-const OUTBOX = 'plugin::helpdesk.outbound-email';
-const TEMPLATE = 'plugin::helpdesk.email-template';
+const TICKET = 'api::ticket.ticket';
+const OUTBOX = 'api::outbound-email.outbound-email';
+const TEMPLATE = 'api::email-template.email-template';
 
 async function main() {
   const appDir = path.resolve(process.argv[2]);

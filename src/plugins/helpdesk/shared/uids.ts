@@ -56,6 +56,7 @@ export const CONTROLLERS = {
   ticketAttachment: 'plugin::helpdesk.ticket-attachment',
   requesterPortal: 'plugin::helpdesk.requester-portal',
   mailFile: 'plugin::helpdesk.mail-file',
+  guestForm: 'plugin::helpdesk.guest-form',
 } as const;
 
 /** A controller action's UID: a route's handler, and the users-permissions permission that opens it. */

@@ -17,6 +17,7 @@ import { backfillContactDisplayNames, keepContactDisplayNames } from './setup/co
 import { getService } from './get-service';
 import { PLUGIN_ID, action } from '../../shared/uids';
 import cronTasks from './cron-tasks';
+import { registerMigrations } from './migrations';
 
 const WRAPPED = Symbol.for('helpdesk.afterAdminBootstrap');
 
@@ -52,6 +53,7 @@ import { patchUsersPermissions } from './extensions/users-permissions';
 
 export const lifecycle = {
   async register({ strapi }: { strapi: Core.Strapi }) {
+    registerMigrations(strapi);
     runAfterAdminBootstrap(strapi);
     // ticket tags: JSON underneath, edited as chips in the Content Manager (admin/src/fields)
     strapi.customFields.register({ name: 'tags', plugin: PLUGIN_ID, type: 'json' });
@@ -64,8 +66,10 @@ export const lifecycle = {
     await registerBackOffice(strapi);
     restrictAgentPickers(strapi);
     registerApiDocs(strapi);
-    // Branding for the guest form page (public/tickets/guest): a page asset, outside /api.
+    // The guest form page (the plugin's public/tickets/guest) and its branding, outside /api.
     strapi.server.routes([
+      { method: 'GET', path: '/tickets/guest', handler: action('guestForm', 'page'), config: { auth: false } },
+      { method: 'GET', path: '/tickets/guest/:file(form\\.css|form\\.js)', handler: action('guestForm', 'asset'), config: { auth: false } },
       { method: 'GET', path: '/tickets/guest/branding', handler: action('ticket', 'guestBranding'), config: { auth: false } },
       // the optional proof of work (GUEST_CHALLENGE=altcha): a challenge, and the widget's own files
       { method: 'GET', path: '/tickets/guest/challenge', handler: action('ticket', 'guestChallenge'), config: { auth: false } },

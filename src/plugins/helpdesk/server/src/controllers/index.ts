@@ -2,6 +2,7 @@
 import attachment from './attachment';
 import comment from './comment';
 import contact from './contact';
+import guestForm from './guest-form';
 import mailFile from './mail-file';
 import requesterPortal from './requester-portal';
 import ticket from './ticket';
@@ -14,6 +15,7 @@ export default {
   attachment,
   comment,
   contact,
+  'guest-form': guestForm,
   'mail-file': mailFile,
   'requester-portal': requesterPortal,
   ticket,
