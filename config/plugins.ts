@@ -95,7 +95,12 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   },
   // the helpdesk, a local plugin (its server is built into its dist/ by scripts/compile.js). Last:
   // its bootstrap reads the roles and settings the plugins above create in theirs.
-  helpdesk: { enabled: true, resolve: './src/plugins/helpdesk' },
+  helpdesk: {
+    enabled: true,
+    resolve: './src/plugins/helpdesk',
+    // this app is the helpdesk: its accounts follow the helpdesk's policy (off by default in a host app)
+    config: { host: { accountPolicy: env.bool('HELPDESK_ACCOUNT_POLICY', true) } },
+  },
 });
 
 export default config;

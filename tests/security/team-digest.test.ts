@@ -135,14 +135,14 @@ describe('team notification digest (real SMTP sink, the outbox cron every 5 s)',
   it('TEAM_NOTIFICATION_DIGEST_MS=0 turns digests off (config read at call time)', async () => {
     sink.messages.length = 0;
     const config = helpdesk.strapi.config;
-    const previous = config.get('helpdesk.mail.teamDigestMs');
-    config.set('helpdesk.mail.teamDigestMs', 0);
+    const previous = config.get('plugin::helpdesk.mail.teamDigestMs');
+    config.set('plugin::helpdesk.mail.teamDigestMs', 0);
     try {
       const numbers = [await submit(200), await submit(201)];
       const mails = await waitForTeamMails(2, 5000);
       expect(mails.map((mail) => mail.parsed.subject?.match(NUMBER)?.[0]).sort()).toEqual(numbers.sort());
     } finally {
-      config.set('helpdesk.mail.teamDigestMs', previous);
+      config.set('plugin::helpdesk.mail.teamDigestMs', previous);
     }
   });
 });

@@ -4,13 +4,14 @@ import controllers from './controllers';
 import services from './services';
 import routes from './routes';
 import middlewares from './middlewares';
+import config from './config';
 
 /** The helpdesk plugin's server: what Strapi loads from ./strapi-server. */
 export default {
   register: lifecycle.register,
   bootstrap: lifecycle.bootstrap,
   destroy: lifecycle.destroy,
-  config: { default: {}, validator: () => undefined },
+  config,
   contentTypes,
   controllers,
   services,

@@ -18,6 +18,8 @@ import { getService } from './get-service';
 import { PLUGIN_ID, action } from '../../shared/uids';
 import cronTasks from './cron-tasks';
 import { registerMigrations } from './migrations';
+import { helpdeskConfig } from './config';
+import { warnAboutMissingMiddlewares } from './setup/host-middlewares';
 
 const WRAPPED = Symbol.for('helpdesk.afterAdminBootstrap');
 
@@ -61,8 +63,9 @@ export const lifecycle = {
     registerEmailAttributeGuard(strapi);
     registerDocumentHooks(strapi);
     // what the helpdesk changes in the upload and users-permissions plugins (see extensions/)
-    patchUploadPlugin(strapi);
-    patchUsersPermissions(strapi);
+    const { host } = helpdeskConfig(strapi);
+    patchUploadPlugin(strapi, { guardRoutes: host.uploadGuards });
+    if (host.accountPolicy) patchUsersPermissions(strapi);
     await registerBackOffice(strapi);
     restrictAgentPickers(strapi);
     registerApiDocs(strapi);
@@ -80,19 +83,21 @@ export const lifecycle = {
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     bootstrapUploadPatches(strapi);
     keepContactDisplayNames(strapi);
-    await ensureAgentRole(strapi);
+    const { host } = helpdeskConfig(strapi);
+    if (host.staffRoles) await ensureAgentRole(strapi);
     // the admin's roles exist, and the super admin's permissions are reset, in the admin's own
     // bootstrap, which Strapi runs after every plugin's: these follow it (register() arranged it)
     afterAdminBootstrap(strapi, async () => {
-      await ensureSupportAgentRole(strapi);
+      if (host.staffRoles) await ensureSupportAgentRole(strapi);
       await withdrawRefusedActions(strapi);
     });
+    warnAboutMissingMiddlewares(strapi);
     await backfillContactDisplayNames(strapi);
     await backfillCcFromParticipants(strapi);
-    await ensurePublicGuestAccess(strapi);
-    await ensureRequesterAccess(strapi);
-    await applyAccountSettings(strapi);
-    await applyContentManagerLayouts(strapi);
+    if (host.publicGuestAccess) await ensurePublicGuestAccess(strapi);
+    if (host.requesterPortalAccess) await ensureRequesterAccess(strapi);
+    if (host.accountPolicy) await applyAccountSettings(strapi);
+    if (host.contentManagerLayouts) await applyContentManagerLayouts(strapi);
     await seedDefaultTemplates(strapi);
     await ensureApiDocs(strapi);
     if (strapi.config.get('server.cron.enabled', true)) strapi.cron.add(cronTasks);

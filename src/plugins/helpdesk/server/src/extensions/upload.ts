@@ -80,8 +80,12 @@ function guardImageDecoding(service: ImageService): ImageService {
  * admins only). Ticket attachments need to know, so that an agent attaches only files of their
  * own (api/attachment/domain/file-ownership.ts): each file gets a private link to its uploader.
  */
-/** Patched in the helpdesk's register(): the content type, before the database schema is built from it. */
-export function patchUploadPlugin(strapi: Core.Strapi): void {
+/**
+ * Patched in the helpdesk's register() (the content type before the database schema is built from
+ * it). Always: the uploader relation and the image steps, which the helpdesk's own files need. With
+ * `guardRoutes` (config host.uploadGuards), also the upload routes of the whole app.
+ */
+export function patchUploadPlugin(strapi: Core.Strapi, { guardRoutes }: { guardRoutes: boolean }): void {
   (strapi.get('content-types') as Registry<{ attributes: Record<string, unknown> }>).extend(UPLOAD_FILE, (file) => {
     file.attributes[API_UPLOADER_ATTRIBUTE] = {
       type: 'relation',
@@ -94,6 +98,10 @@ export function patchUploadPlugin(strapi: Core.Strapi): void {
   // a malformed IMAGE_MAX_PIXELS stops the start rather than every image upload
   imagePixelLimit(env);
   (strapi.get('services') as Registry<ImageService>).extend('plugin::upload.image-manipulation', guardImageDecoding);
+  if (guardRoutes) guardUploadRoutes(strapi);
+}
+
+function guardUploadRoutes(strapi: Core.Strapi): void {
 
   // POST /api/upload?id=N replaces file N or rewrites its details, whoever uploaded it: over
   // the REST API only the uploader may do either (an admin's private file stays the admin's).

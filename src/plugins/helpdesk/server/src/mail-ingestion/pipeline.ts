@@ -106,7 +106,7 @@ export const ticketDefaultsFromEnv = (env: Record<string, string | undefined> = 
 
 /** Addresses that are us: mail from them is a loop (SUPPORT_EMAIL and the address we send from). */
 function ourAddresses(strapi: Core.Strapi, config: IngestionConfig): string[] {
-  const from = String(strapi.config.get('helpdesk.mail.from', '')).trim().toLowerCase();
+  const from = String(strapi.config.get('plugin::helpdesk.mail.from', '')).trim().toLowerCase();
   return [config.supportEmail, from].filter((address): address is string => Boolean(address));
 }
 

@@ -36,7 +36,7 @@ const withoutTag = (address: string): string => address.trim().toLowerCase().rep
  */
 export async function ownAddresses(strapi: Core.Strapi): Promise<(address: string) => boolean> {
   const settings = await getService(strapi, 'settings').current();
-  const from = String(strapi.config.get('helpdesk.mail.from', ''));
+  const from = String(strapi.config.get('plugin::helpdesk.mail.from', ''));
   const own = new Set([...mailboxAddresses(), from, settings.supportAddress ?? ''].filter((address) => address.includes('@')).map(withoutTag));
   return (address) => own.has(withoutTag(address));
 }

@@ -28,7 +28,7 @@ interface BurstRow {
 }
 
 /** The digest window's length in ms (0: no digest, every ticket is notified at once). */
-export const teamDigestWindowMs = (strapi: Core.Strapi): number => Number(strapi.config.get('helpdesk.mail.teamDigestMs', 0));
+export const teamDigestWindowMs = (strapi: Core.Strapi): number => Number(strapi.config.get('plugin::helpdesk.mail.teamDigestMs', 0));
 
 /** One Message-ID per window: the unique index on outbound-email.messageId forbids a second digest. */
 const digestMessageId = (strapi: Core.Strapi, windowId: string): string => `<digest-${windowId}@${mailDomain(strapi)}>`;

@@ -9,14 +9,14 @@ interface GuestRateLimitConfig {
 }
 
 /**
- * Per-IP limit on guest submissions (helpdesk.guest.rateLimit), attached to the route as
+ * Per-IP limit on guest submissions (plugin config guest.rateLimit), attached to the route as
  * users-permissions attaches its own. Counts are kept in the database (db/rate-limit-store.ts), so
  * they survive a restart and every instance shares them. The headers are koa2-ratelimit's. The IP
  * is koa's ctx.request.ip: X-Forwarded-For counts only with TRUST_PROXY, and only the entries the
  * trusted proxies added (TRUST_PROXY_HOPS).
  */
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
-  const { max, windowMs } = strapi.config.get('helpdesk.guest.rateLimit') as GuestRateLimitConfig;
+  const { max, windowMs } = strapi.config.get('plugin::helpdesk.guest.rateLimit') as GuestRateLimitConfig;
   const store = createRateLimitStore(strapi, windowMs);
 
   return async (ctx: Context, next: Next) => {

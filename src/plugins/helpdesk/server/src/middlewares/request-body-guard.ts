@@ -102,7 +102,7 @@ const tempPaths = (files: unknown): string[] =>
 export default (config: RequestBodyGuardConfig, { strapi }: { strapi: Core.Strapi }) => {
   const prefix = String(strapi.config.get('api.rest.prefix', '/api'));
   const guestPath = `${prefix}/tickets/guest`;
-  const guestLimit = Number(strapi.config.get('helpdesk.guest.bodyLimitBytes'));
+  const guestLimit = Number(strapi.config.get('plugin::helpdesk.guest.bodyLimitBytes'));
 
   return async (ctx: Context, next: Next) => {
     if (ctx.method === 'POST' && isSameRoute(ctx.path, guestPath)) {

@@ -17,7 +17,7 @@ export interface GuestChallengeConfig {
 }
 
 export const guestChallengeConfig = (strapi: Core.Strapi): GuestChallengeConfig =>
-  strapi.config.get('helpdesk.guest.challenge') as GuestChallengeConfig;
+  strapi.config.get('plugin::helpdesk.guest.challenge') as GuestChallengeConfig;
 
 export async function newGuestChallenge(config: GuestChallengeConfig): Promise<Challenge> {
   return createChallenge({ hmacKey: config.hmacKey, maxNumber: config.maxNumber, expires: new Date(Date.now() + config.expiresMs) });

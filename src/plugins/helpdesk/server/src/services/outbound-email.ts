@@ -4,5 +4,5 @@ import { createOutbox } from '../outbox/outbox';
 import type { OutboxPolicy } from '../outbox/retry-policy';
 
 export default factories.createCoreService(OUTBOUND_EMAIL, ({ strapi }) =>
-  createOutbox(strapi, strapi.config.get('helpdesk.outbox') as OutboxPolicy)
+  createOutbox(strapi, strapi.config.get('plugin::helpdesk.outbox') as OutboxPolicy)
 );

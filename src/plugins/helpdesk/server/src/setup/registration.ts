@@ -18,7 +18,7 @@ type EmailSettings = Record<string, { options?: EmailOptions; [key: string]: unk
 
 /** Whether PUBLIC_REGISTRATION=true opened self-registration (config/helpdesk.ts). */
 export const publicRegistration = (strapi: Core.Strapi): boolean =>
-  strapi.config.get<boolean>('helpdesk.accounts.publicRegistration') === true;
+  strapi.config.get<boolean>('plugin::helpdesk.accounts.publicRegistration') === true;
 
 /**
  * Where people reach the helpdesk: publicBaseUrl from Helpdesk settings, else PUBLIC_URL, else the
@@ -55,7 +55,7 @@ export async function applyAccountSettings(strapi: Core.Strapi): Promise<void> {
     },
   });
 
-  const from = { name: String(strapi.config.get('helpdesk.mail.fromName')), email: String(strapi.config.get('helpdesk.mail.from')) };
+  const from = { name: String(strapi.config.get('plugin::helpdesk.mail.fromName')), email: String(strapi.config.get('plugin::helpdesk.mail.from')) };
   const emails = ((await store.get({ key: 'email' })) ?? {}) as EmailSettings;
   const withSender = (key: string) => ({
     ...emails[key],

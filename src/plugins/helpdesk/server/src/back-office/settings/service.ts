@@ -46,7 +46,7 @@ export async function mailConfigView(strapi: Core.Strapi, env: NodeJS.ProcessEnv
   const email = (strapi.config.get('plugin::email') ?? {}) as EmailPluginConfig;
   const options = email.providerOptions ?? {};
   const smtp: MailConfigView['smtp'] = {
-    deliveryEnabled: Boolean(strapi.config.get('helpdesk.outbox.deliveryEnabled')),
+    deliveryEnabled: Boolean(strapi.config.get('plugin::helpdesk.outbox.deliveryEnabled')),
     host: options.host ?? null,
     port: options.port ?? null,
     secure: Boolean(options.secure),
