@@ -20,7 +20,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Core } from '@strapi/strapi';
+import type { Core, UID } from '@strapi/strapi';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { applyTestEnv } from './helpers/test-env';
 import { CHROMIUM, SCREENSHOTS, UI_TIMEOUT } from './helpers/browser';
@@ -38,7 +38,8 @@ type IngestionConfigModule = typeof import('../src/plugins/helpdesk/server/src/m
 const { buildHelpdeskPlugin, PLUGIN_DIR } = require('../scripts/compile') as { buildHelpdeskPlugin: () => void; PLUGIN_DIR: string };
 
 const TICKET = 'plugin::helpdesk.ticket';
-const HOST_COMMENT = 'api::comment.comment';
+/** The app's own type: not in this repository's generated types. */
+const HOST_COMMENT = 'api::comment.comment' as unknown as UID.ContentType;
 const PLUGIN_COMMENT = 'plugin::helpdesk.comment';
 /** The address the host app's config/plugins.js gives the helpdesk (`helpdesk.config.mail.from`). */
 const HOST_SUPPORT = 'support@host-app.test';
@@ -138,10 +139,17 @@ describe('the helpdesk plugin installed from its npm tarball into another Strapi
     const plugin = strapi.plugin('helpdesk');
     expect(plugin).toBeDefined();
     expect(strapi.dirs.app.root).toBe(appDir);
-    // the server code Strapi runs is the installed copy's
-    const serverEntry = Object.keys(require.cache).find((file) => file.endsWith(path.join(PLUGIN_PACKAGE, 'dist', 'server', 'src', 'index.js')));
-    expect(serverEntry).toBe(path.join(fs.realpathSync(packageDir), 'dist', 'server', 'src', 'index.js'));
+    // found as an installed dependency (no `resolve` in config/plugins.js), in the app's node_modules
+    const enabled = strapi.config.get('enabledPlugins') as Record<string, { pathToPlugin?: string; info: { packageName?: string } }>;
+    expect(enabled.helpdesk.info.packageName).toBe(PLUGIN_PACKAGE);
+    expect(enabled.helpdesk.pathToPlugin).toBe(fs.realpathSync(packageDir));
     expect(Object.keys(strapi.contentTypes)).toEqual(expect.arrayContaining([TICKET, PLUGIN_COMMENT, HOST_COMMENT]));
+  });
+
+  it("serves the guest form page from the installed package's public folder", async () => {
+    const response = await fetch(`${baseUrl}/tickets/guest`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(fs.readFileSync(path.join(appDir, 'node_modules', PLUGIN_PACKAGE, 'public', 'tickets', 'guest', 'index.html'), 'utf8'));
   });
 
   it('takes a guest ticket at POST /api/tickets/guest and mails the confirmation through the app\'s email provider', async () => {
