@@ -4,6 +4,7 @@ import { InputRenderer } from '@strapi/strapi/admin';
 import { ENUM_VALUE_LABELS } from '../../../shared/contract';
 import { PriorityBadge, StatusBadge } from '../components/TicketBadges';
 import { AssigneeFilter } from './AssigneeFilter';
+import { HELPDESK_UID_PREFIX } from '../../../shared/uids';
 
 /** The Content Manager's hooks for the list view's columns and filters (its HOOKS). */
 export const INJECT_COLUMN_IN_TABLE = 'Admin/CM/pages/ListView/inject-column-in-table';
@@ -44,6 +45,15 @@ const EnumCell = ({ value }: { value: string | null }) => (
   <Typography textColor="neutral800">{value ? ENUM_VALUE_LABELS[value] ?? value : '-'}</Typography>
 );
 
+/**
+ * The list-view hooks run for every type's list; the page's address names the type (the hooks'
+ * arguments do not): the helpdesk changes its own lists only, never the host's.
+ */
+const isHelpdeskList = (): boolean => {
+  const match = /\/content-manager\/(?:collection|single)-types\/([^/?#]+)/.exec(decodeURIComponent(window.location.pathname));
+  return Boolean(match?.[1].startsWith(HELPDESK_UID_PREFIX));
+};
+
 /** The ticket list is the one whose type carries the inbox's severity key. */
 const isTicketList = (layout: ListLayout | undefined) => {
   const metadatas = layout?.metadatas ?? {};
@@ -56,6 +66,7 @@ const isTicketList = (layout: ListLayout | undefined) => {
  * (the stored `priorityRank`) rather than alphabetically.
  */
 export function helpdeskListColumns<Column extends ListColumn>({ displayedHeaders, layout }: ListColumnsArgs<Column>) {
+  if (!isHelpdeskList()) return { displayedHeaders, layout };
   const tickets = isTicketList(layout);
   const columns = displayedHeaders.map((column): Column => {
     if (column.attribute.type !== 'enumeration') return column;
@@ -79,6 +90,7 @@ const IS_OR_IS_NOT = [
  * value. The ticket list's Assignee filter picks one of the agents.
  */
 export function helpdeskListFilters<Filter extends ListFilter>({ displayedFilters, layout }: ListFiltersArgs<Filter>) {
+  if (!isHelpdeskList()) return { displayedFilters, layout };
   const tickets = isTicketList(layout);
   return {
     displayedFilters: displayedFilters.map((filter): Filter => {
