@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { withPrePluginTableNames } from './support/pre-plugin-tables';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { createAgent } from '../src/plugins/helpdesk/server/src/access/roles';
 import type { InboxPage as Page, InboxRow as Row } from '../src/plugins/helpdesk/shared/contract';
@@ -343,14 +344,13 @@ describe('back office: inbox API', () => {
       });
       await knex.schema.alterTable('helpdesk_tickets', (t) => t.dropColumns('priority_rank', 'last_activity_at'));
       expect(await knex.schema.hasColumn('helpdesk_tickets', 'priority_rank')).toBe(false);
-      const PRE_PLUGIN_TABLES = ['tickets', 'comments', 'comments_ticket_lnk', 'attachments', 'attachments_ticket_lnk'];
-      for (const table of PRE_PLUGIN_TABLES) await knex.schema.renameTable(`helpdesk_${table}`, table);
-
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const migration = require(path.resolve(__dirname, '..', 'database', 'migrations', '2026.11.24T00.00.00.ticket-inbox-fields.js')) as { up(k: typeof knex): Promise<void> };
-      await migration.up(knex);
-      await migration.up(knex); // twice: nothing changes the second time
-      const rows = (await knex('tickets').select('id', 'priority', 'priority_rank', 'last_activity_at', 'updated_at')) as Array<{
+      const rows = (await withPrePluginTableNames(knex, ['tickets', 'comments', 'comments_ticket_lnk', 'attachments', 'attachments_ticket_lnk'], async () => {
+        await migration.up(knex);
+        await migration.up(knex); // twice: nothing changes the second time
+        return knex('tickets').select('id', 'priority', 'priority_rank', 'last_activity_at', 'updated_at');
+      })) as Array<{
         id: number;
         priority: string;
         priority_rank: number;
@@ -364,7 +364,6 @@ describe('back office: inbox API', () => {
         expect([row.id, new Date(row.last_activity_at).getTime()]).toEqual([row.id, expected]);
       }
       // put the schema back the way the sync makes it, indexes included
-      for (const table of PRE_PLUGIN_TABLES) await knex.schema.renameTable(table, `helpdesk_${table}`);
       await knex.schema.alterTable('helpdesk_tickets', (t) => {
         t.index(['priority_rank', 'id'], 'helpdesk_tickets_priority_rank_idx');
         t.index(['last_activity_at', 'id'], 'helpdesk_tickets_last_activity_at_idx');

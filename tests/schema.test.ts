@@ -21,12 +21,12 @@ describe('database schema and admin layouts', () => {
   const indexedColumnSets = async (table: string) => (await indexesOf(table)).map((index) => index.columns.join(','));
 
   it('has indexes on what staff filter and sort tickets by', async () => {
-    const tickets = await indexedColumnSets('tickets');
+    const tickets = await indexedColumnSets('helpdesk_tickets');
     for (const columns of ['ticket_status', 'priority', 'created_at', 'due_date', 'ticket_status,created_at']) {
       expect(tickets).toContain(columns);
     }
     // to-one relations live in link tables whose columns Strapi indexes both ways
-    for (const [table, column] of [['tickets_assignee_lnk', 'user_id'], ['tickets_contact_lnk', 'contact_id']]) {
+    for (const [table, column] of [['helpdesk_tickets_assignee_lnk', 'user_id'], ['helpdesk_tickets_contact_lnk', 'contact_id']]) {
       const link = await indexedColumnSets(table);
       expect(link).toContain('ticket_id');
       expect(link).toContain(column);
@@ -36,10 +36,10 @@ describe('database schema and admin layouts', () => {
   it('enforces unique ticket numbers, contact emails and template keys in the database', async () => {
     const unique = async (table: string, column: string) =>
       (await indexesOf(table)).some((index) => index.type === 'unique' && index.columns.join(',') === column);
-    expect(await unique('tickets', 'ticket_number')).toBe(true);
-    expect(await unique('contacts', 'email')).toBe(true);
-    expect(await unique('email_templates', 'key')).toBe(true);
-    expect(await unique('ticket_sequences', 'year')).toBe(true);
+    expect(await unique('helpdesk_tickets', 'ticket_number')).toBe(true);
+    expect(await unique('helpdesk_contacts', 'email')).toBe(true);
+    expect(await unique('helpdesk_email_templates', 'key')).toBe(true);
+    expect(await unique('helpdesk_ticket_sequences', 'year')).toBe(true);
   });
 
   it('runs SQLite in WAL mode (PostgreSQL needs no such setting)', async () => {

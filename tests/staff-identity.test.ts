@@ -616,7 +616,7 @@ describe("one staff identity", () => {
       ).toBe("Hal Hope <hal@example.test>");
 
       await helpdesk.strapi.db
-        .connection("contacts")
+        .connection("helpdesk_contacts")
         .update({ display_name: null });
       expect(
         await backfillContactDisplayNames(helpdesk.strapi),

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
+import { withPrePluginTableNames } from './support/pre-plugin-tables';
 import { DEFAULT_TEMPLATES } from '../src/plugins/helpdesk/server/src/mail/default-templates';
 import type { Outbox } from '../src/plugins/helpdesk/server/src/outbox/outbox';
 
@@ -56,34 +57,36 @@ describe('upgrade: email templates from two bodies to one', () => {
 
   it('keeps every edit: a text-only edit wins over the seeded HTML, an edited HTML body stays, a text-only template becomes HTML', async () => {
     const knex = helpdesk.strapi.db.connection;
-    // the table as the old code had it: text_body and html_body, no body
-    await knex.schema.alterTable('email_templates', (table) => {
-      table.text('text_body');
-      table.text('html_body');
+    const bodies = await withPrePluginTableNames(knex, ['email_templates'], async () => {
+      // the table as the old code had it: text_body and html_body, no body
+      await knex.schema.alterTable('email_templates', (table) => {
+        table.text('text_body');
+        table.text('html_body');
+      });
+      await knex.schema.alterTable('email_templates', (table) => table.dropColumn('body'));
+      const oldShape = async (key: string, textBody: string, htmlBody: string | null) => {
+        const updated = await knex('email_templates').where({ key }).update({ text_body: textBody, html_body: htmlBody });
+        if (Number(updated) === 0) {
+          await knex('email_templates').insert({ key, subject: '[{ticket_number}] {subject}', text_body: textBody, html_body: htmlBody, enabled: true, document_id: `legacy-${key}` });
+        }
+      };
+      // staff edited the confirmation's text body; its HTML body is still the seeded one
+      await oldShape('ticket_confirmation', 'Dear {guest_name},\n\nEDITED-TEXT: ticket {ticket_number} is ours & we are on it.\nBye', seededBody('ticket_confirmation'));
+      // a template with only a text body
+      await oldShape('new_ticket_notification', 'New: {ticket_number}\nFrom <{requester_email}>\n\n{description}', null);
+      // both bodies edited: the HTML one is what recipients saw
+      await oldShape('status_changed', 'EDITED-TEXT-STATUS {status}', '<p>EDITED-HTML-STATUS {status}</p>');
+      // the mailed-in tickets' own confirmation, as seeded: no longer sent, removed
+      await oldShape('auto_reply', OLD_AUTO_REPLY_TEXT, OLD_AUTO_REPLY_HTML);
+      // the same, edited by staff: kept for its words
+      await oldShape('auto_reply_custom', 'Our own words', null);
+
+      await migration.up(knex);
+
+      return Object.fromEntries(
+        ((await knex('email_templates').select('key', 'body')) as Array<{ key: string; body: string }>).map((row) => [row.key, row.body])
+      );
     });
-    await knex.schema.alterTable('email_templates', (table) => table.dropColumn('body'));
-    const oldShape = async (key: string, textBody: string, htmlBody: string | null) => {
-      const updated = await knex('email_templates').where({ key }).update({ text_body: textBody, html_body: htmlBody });
-      if (Number(updated) === 0) {
-        await knex('email_templates').insert({ key, subject: '[{ticket_number}] {subject}', text_body: textBody, html_body: htmlBody, enabled: true, document_id: `legacy-${key}` });
-      }
-    };
-    // staff edited the confirmation's text body; its HTML body is still the seeded one
-    await oldShape('ticket_confirmation', 'Dear {guest_name},\n\nEDITED-TEXT: ticket {ticket_number} is ours & we are on it.\nBye', seededBody('ticket_confirmation'));
-    // a template with only a text body
-    await oldShape('new_ticket_notification', 'New: {ticket_number}\nFrom <{requester_email}>\n\n{description}', null);
-    // both bodies edited: the HTML one is what recipients saw
-    await oldShape('status_changed', 'EDITED-TEXT-STATUS {status}', '<p>EDITED-HTML-STATUS {status}</p>');
-    // the mailed-in tickets' own confirmation, as seeded: no longer sent, removed
-    await oldShape('auto_reply', OLD_AUTO_REPLY_TEXT, OLD_AUTO_REPLY_HTML);
-    // the same, edited by staff: kept for its words
-    await oldShape('auto_reply_custom', 'Our own words', null);
-
-    await migration.up(knex);
-
-    const bodies = Object.fromEntries(
-      ((await knex('email_templates').select('key', 'body')) as Array<{ key: string; body: string }>).map((row) => [row.key, row.body])
-    );
     expect(bodies.ticket_confirmation).toBe('<p>Dear {guest_name},</p>\n<p>EDITED-TEXT: ticket {ticket_number} is ours &amp; we are on it.<br>\nBye</p>');
     expect(bodies.new_ticket_notification).toBe('<p>New: {ticket_number}<br>\nFrom &lt;{requester_email}&gt;</p>\n<p>{description}</p>');
     expect(bodies.status_changed).toBe('<p>EDITED-HTML-STATUS {status}</p>');

@@ -191,7 +191,7 @@ describe('ticket list filters', () => {
   });
 
   it('has the indexes behind list filters and statistics breakdowns', async () => {
-    const indexes = (await helpdesk.strapi.db.dialect.schemaInspector.getIndexes('tickets')) as Array<{ columns: string[] }>;
+    const indexes = (await helpdesk.strapi.db.dialect.schemaInspector.getIndexes('helpdesk_tickets')) as Array<{ columns: string[] }>;
     const columnSets = indexes.map((index) => index.columns.join(','));
     for (const columns of ['ticket_status,priority', 'category', 'source']) expect(columnSets).toContain(columns);
   });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { withPrePluginTableNames } from '../support/pre-plugin-tables';
 import { startHelpdesk, type Helpdesk } from '../helpers/helpdesk';
 
 const OUTBOX = 'plugin::helpdesk.outbound-email';
@@ -43,7 +44,7 @@ describe('upgrade: account mails stored readable before secrets were sealed', ()
       data: { to: 'gina@example.test', subject: 'Hello', textBody: `A link ${link}`, messageId: '<other@example.test>', templateKey: 'ticket_confirmation', deliveryStatus: 'sent' },
     });
 
-    await migration.up(helpdesk.strapi.db.connection);
+    await withPrePluginTableNames(helpdesk.strapi.db.connection, ['outbound_emails'], () => migration.up(helpdesk.strapi.db.connection));
 
     const after = async (id: number) => helpdesk.strapi.db.query(OUTBOX).findOne({ where: { id } });
     for (const row of [await after(sent.id), await after(queued.id)]) {

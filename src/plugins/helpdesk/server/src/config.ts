@@ -38,7 +38,8 @@ const defaults = ({ env }: { env: Env }) => ({
   },
   outbox: {
     // without an SMTP server, mail stays queued (readable in the admin panel's Outbound emails)
-    deliveryEnabled: Boolean(env('SMTP_HOST')),
+    // OUTBOX_DELIVERY=true for an app whose email provider is set up without SMTP_HOST
+    deliveryEnabled: env.bool('OUTBOX_DELIVERY', Boolean(env('SMTP_HOST'))),
     batchSize: env.int('OUTBOX_BATCH_SIZE', 10),
     maxAttempts: env.int('OUTBOX_MAX_ATTEMPTS', 8),
     backoffBaseMs: env.int('OUTBOX_BACKOFF_BASE_MS', 30_000),

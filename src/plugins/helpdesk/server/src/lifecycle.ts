@@ -106,7 +106,7 @@ export const lifecycle = {
     if (outbox.isDeliveryEnabled()) {
       outbox.kick();
     } else {
-      strapi.log.warn('[outbox] SMTP_HOST is not set: outgoing mail stays queued (admin panel: Outbound email)');
+      strapi.log.warn('[outbox] SMTP_HOST is not set (nor OUTBOX_DELIVERY=true): outgoing mail stays queued (admin panel: Outbound email)');
     }
   },
 
