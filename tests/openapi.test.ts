@@ -39,6 +39,22 @@ describe('OpenAPI description', () => {
     }
   });
 
+  it('lists the routes at the same paths in the Users & Permissions screen (GET /users-permissions/routes)', async () => {
+    const { token } = await helpdesk.admin();
+    const answer = await helpdesk.request<{ routes: Record<string, Array<{ method: string; path: string; handler: string }>> }>('GET', '/users-permissions/routes', { token });
+    expect(answer.status).toBe(200);
+    const listed = answer.body.routes['plugin::helpdesk'].map((route) => `${route.method} ${route.path} ${route.handler}`);
+    for (const route of [
+      'POST /api/tickets/guest plugin::helpdesk.ticket.guestCreate',
+      'GET /api/tickets plugin::helpdesk.ticket.find',
+      'POST /api/tickets/:documentId/status plugin::helpdesk.ticket-workflow.changeStatus',
+      'GET /api/portal/tickets plugin::helpdesk.requester-portal.listTickets',
+    ]) {
+      expect(listed).toContain(route);
+    }
+    expect(listed.filter((route) => route.includes('/api/helpdesk/'))).toEqual([]);
+  });
+
   it('documents request shapes down to the fields', () => {
     const body = spec.paths['/tickets/{documentId}/status'].post.requestBody!.content['application/json'].schema;
     expect(body.$ref).toBe('#/components/schemas/StatusChangeRequest');
