@@ -278,9 +278,9 @@ async function main() {
     const Database = require('better-sqlite3');
     const db = new Database(dbFile, { readonly: true, fileMustExist: true });
     const statuses = Object.fromEntries(
-      db.prepare('SELECT delivery_status AS status, COUNT(*) AS n FROM outbound_emails GROUP BY delivery_status').all().map((r) => [r.status, r.n])
+      db.prepare('SELECT delivery_status AS status, COUNT(*) AS n FROM helpdesk_outbound_emails GROUP BY delivery_status').all().map((r) => [r.status, r.n])
     );
-    const tickets = db.prepare('SELECT COUNT(*) AS n FROM tickets').get().n;
+    const tickets = db.prepare('SELECT COUNT(*) AS n FROM helpdesk_tickets').get().n;
     db.close();
     const mails = sink.received;
 
