@@ -1,12 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freshDatabase, startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { applyTestEnv } from './helpers/test-env';
+import { checkOutCommit, writeWithOlderCode } from './support/older-commit';
 import { ATTACHMENT, TICKET } from '../src/plugins/helpdesk/shared/uids';
 
-const APP_DIR = path.resolve(__dirname, '..');
 /** The last commit of the helpdesk as a Strapi app of its own (api:: types, unprefixed tables). */
 const PRE_PLUGIN_COMMIT = 'aec2b98';
 
@@ -14,33 +13,6 @@ interface Written {
   ticket: { documentId: string; ticketNumber: string };
   attachment: { documentId: string; fileId: number | null };
   partnerRole: string;
-}
-
-function checkOut(commit: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-pre-plugin-'));
-  const archive = execFileSync('git', ['-C', APP_DIR, 'archive', '--format=tar', commit], { maxBuffer: 64 * 1024 * 1024 });
-  execFileSync('tar', ['-x', '-C', dir], { input: archive });
-  fs.symlinkSync(path.join(APP_DIR, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  return dir;
-}
-
-function writeWithPrePluginCode(dir: string, publicDir: string): Promise<Written> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'support', 'pre-plugin-writer.js'), dir], {
-      cwd: dir,
-      env: { ...process.env, SMTP_HOST: '', PUBLIC_DIR: publicDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('{"ticket"'));
-      if (code === 0 && line) resolve(JSON.parse(line) as Written);
-      else reject(new Error(`pre-plugin writer exited with ${code}: ${err}\n${out}`));
-    });
-  });
 }
 
 async function tableNames(helpdesk: Helpdesk): Promise<string[]> {
@@ -64,12 +36,12 @@ describe('moving an existing install into the plugin', () => {
 
   beforeAll(async () => {
     applyTestEnv();
-    oldDir = checkOut(PRE_PLUGIN_COMMIT);
+    oldDir = checkOutCommit(PRE_PLUGIN_COMMIT);
     const database = await freshDatabase();
     // one uploads folder for both: the file the old code stored is the one the plugin serves
     publicDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-pre-plugin-public-'));
     fs.mkdirSync(path.join(publicDir, 'uploads'));
-    written = await writeWithPrePluginCode(oldDir, publicDir);
+    written = await writeWithOlderCode<Written>('pre-plugin-writer.js', oldDir, '{"ticket"', { PUBLIC_DIR: publicDir });
     helpdesk = await startHelpdesk({ database, env: { PUBLIC_DIR: publicDir } });
   }, 300_000);
   afterAll(async () => {

@@ -1,50 +1,18 @@
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { freshDatabase, startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { applyTestEnv } from './helpers/test-env';
+import { checkOutCommit, writeWithOlderCode } from './support/older-commit';
 
 const TICKET = 'plugin::helpdesk.ticket';
 const OUTBOX = 'plugin::helpdesk.outbound-email';
 const HISTORY = 'plugin::helpdesk.ticket-history';
 const TEMPLATE = 'plugin::helpdesk.email-template';
-const APP_DIR = path.resolve(__dirname, '..');
 /** The last commit whose ticket and outbox kept an attribute named `status`. */
 const LEGACY_COMMIT = '4405396';
 
 interface Written {
   tickets: Record<string, string>;
   mails: Record<string, string>;
-}
-
-/** The project as it was at LEGACY_COMMIT, in a temp folder sharing our node_modules. */
-function checkOutLegacy(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-legacy-'));
-  const archive = execFileSync('git', ['-C', APP_DIR, 'archive', '--format=tar', LEGACY_COMMIT], { maxBuffer: 64 * 1024 * 1024 });
-  execFileSync('tar', ['-x', '-C', dir], { input: archive });
-  fs.symlinkSync(path.join(APP_DIR, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  return dir;
-}
-
-/** Runs the legacy code in its own process on the database this test made, and reads what it wrote. */
-function writeWithLegacyCode(legacyDir: string): Promise<Written> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'support', 'legacy-writer.js'), legacyDir], {
-      cwd: legacyDir,
-      env: { ...process.env, SMTP_HOST: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('{"tickets"'));
-      if (code === 0 && line) resolve(JSON.parse(line) as Written);
-      else reject(new Error(`legacy writer exited with ${code}: ${err}\n${out}`));
-    });
-  });
 }
 
 /**
@@ -58,9 +26,9 @@ describe('migrating a database from the `status` attributes', () => {
 
   beforeAll(async () => {
     applyTestEnv();
-    legacyDir = checkOutLegacy();
+    legacyDir = checkOutCommit(LEGACY_COMMIT);
     const database = await freshDatabase();
-    written = await writeWithLegacyCode(legacyDir);
+    written = await writeWithOlderCode<Written>('legacy-writer.js', legacyDir, '{"tickets"');
     helpdesk = await startHelpdesk({ database });
   }, 240_000);
   afterAll(async () => {
