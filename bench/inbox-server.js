@@ -40,16 +40,15 @@ function documentsQuery({ view, sort, page }) {
 async function main() {
   const appDir = path.resolve(__dirname, '..');
   const app = await createStrapi({ appDir, distDir: path.join(appDir, 'dist') }).load();
-  const { createAgent } = require('../scripts/compile').helpdeskModule('access', 'roles.js');
-  const { inboxService } = require('../scripts/compile').helpdeskModule('back-office', 'inbox', 'service.js');
-  const { parseInboxQuery } = require('../scripts/compile').helpdeskModule('back-office', 'inbox', 'validators.js');
+  const { createAgent } = app.plugin('helpdesk').service('staff');
+  const inbox = app.plugin('helpdesk').service('inbox');
 
   const password = process.env.BENCH_AGENT_PASSWORD;
   const email = 'bench-admin@example.test';
   const superAdmin = await app.service('admin::role').getSuperAdmin();
   await app.service('admin::user').create({ email, firstname: 'Bench', lastname: 'Admin', password, isActive: true, registrationToken: null, roles: [superAdmin.id] });
-  const agentIds = [(await createAgent(app, { email, password, name: 'Bench Admin' })).id];
-  for (let i = 1; i <= 4; i += 1) agentIds.push((await createAgent(app, { email: `bench-agent-${i}@example.test`, password, name: `Bench Agent ${i}` })).id);
+  const agentIds = [(await createAgent({ email, password, name: 'Bench Admin' })).id];
+  for (let i = 1; i <= 4; i += 1) agentIds.push((await createAgent({ email: `bench-agent-${i}@example.test`, password, name: `Bench Agent ${i}` })).id);
 
   const started = Date.now();
   await seedTickets(app, Number(process.env.BENCH_TICKETS ?? 100000), agentIds);
@@ -59,13 +58,13 @@ async function main() {
   const cases = [];
   for (const c of CASES) {
     // a small BENCH_TICKETS has fewer than 500 pages: the deep case reads the last full one
-    const probe = await inboxService(app).list(parseInboxQuery({ view: c.view, pageSize: String(PAGE_SIZE) }), { email });
+    const probe = await inbox.list(inbox.parseQuery({ view: c.view, pageSize: String(PAGE_SIZE) }), { email });
     c.page = Math.min(c.page, Math.floor(probe.meta.pagination.total / PAGE_SIZE));
     const query = { view: c.view, sort: c.sort, page: String(c.page), pageSize: String(PAGE_SIZE) };
     const statements = [];
     const listener = (q) => statements.push({ sql: q.sql, bindings: (q.bindings ?? []).map((v) => (v instanceof Date ? (app.db.dialect.client === 'sqlite' ? v.valueOf() : v) : typeof v === 'boolean' && app.db.dialect.client === 'sqlite' ? Number(v) : v)) });
     app.db.connection.on('query', listener);
-    const answer = await inboxService(app).list(parseInboxQuery(query), { email });
+    const answer = await inbox.list(inbox.parseQuery(query), { email });
     app.db.connection.off('query', listener);
     cases.push({
       name: `${c.view}, sort ${c.sort}, page ${c.page}`,

@@ -1,11 +1,11 @@
 // Child process of bench/ingest.js: boots the compiled Strapi (dist/) on the database it inherits
 // through the environment (a fresh SQLite file) and runs one measurement, reporting over IPC:
 //
-//   node bench/ingest-server.js ingest    ingestMailbox() on the IMAP mailbox in IMAP_* (the
+//   node bench/ingest-server.js ingest    the mail-ingestion service's ingest() on the IMAP mailbox in IMAP_* (the
 //                                         product's pipeline, in-process, no HTTP), then what the
 //                                         database holds, per outcome.
 //                                         BENCH_PATHOLOGICAL_FOLDER: then the mails of that folder,
-//                                         one ingestMailbox run each, timed.
+//                                         one ingest run each, timed.
 //   node bench/ingest-server.js idle      boots and waits: Strapi's own RSS, without ingestion.
 //   node bench/ingest-server.js contact   BENCH_CONTACT_TICKETS tickets bulk-inserted for one
 //                                         contact, then BENCH_CREATES tickets created through the
@@ -111,10 +111,8 @@ async function removeUploads(app) {
 }
 
 async function ingest(app, queries) {
-  const dist = require('../scripts/compile').helpdeskModule;
-  const { readIngestionConfig } = dist('mail-ingestion', 'config.js');
-  const { ingestMailbox } = dist('mail-ingestion', 'pipeline.js');
-  const config = readIngestionConfig();
+  const ingestion = app.plugin('helpdesk').service('mail-ingestion');
+  const config = ingestion.readConfig();
   queries?.reset();
   const strapiCreates = timeStrapiCreates(app);
   const liveHeapBefore = liveHeap();
@@ -127,7 +125,7 @@ async function ingest(app, queries) {
   }, 50);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const report = await ingestMailbox(app, config);
+  const report = await ingestion.ingest(config);
   await drain(app);
   const ms = performance.now() - started;
   clearInterval(sampler);
@@ -170,16 +168,16 @@ async function ingest(app, queries) {
 }
 
 /**
- * The pathological mix, one mail per ingestMailbox run (limit 1: nothing fetched ahead), so that
+ * The pathological mix, one mail per ingest run (limit 1: nothing fetched ahead), so that
  * each mail's time, fetch to commit, is its own.
  */
 async function pathological(app, config, folder) {
-  const { ingestMailbox } = require('../scripts/compile').helpdeskModule('mail-ingestion', 'pipeline.js');
+  const ingestion = app.plugin('helpdesk').service('mail-ingestion');
   const mails = [];
   for (;;) {
     const lines = [];
     const started = performance.now();
-    const report = await ingestMailbox(app, config, { folder, limit: 1, log: (line) => lines.push(line) });
+    const report = await ingestion.ingest(config, { folder, limit: 1, log: (line) => lines.push(line) });
     await drain(app);
     if (report.fetched === 0) break;
     const line = lines.find((entry) => /^\[ingest\] uid \d+:/.test(entry)) ?? '';
@@ -239,8 +237,7 @@ async function seedContactTickets(app, contactId, count) {
 }
 
 async function contact(app) {
-  const dist = require('../scripts/compile').helpdeskModule;
-  const { runAs } = dist('audit', 'actor.js');
+  const { runAs } = app.plugin('helpdesk').service('actor');
   const TICKETS = Number(process.env.BENCH_CONTACT_TICKETS ?? 100000);
   const CREATES = Number(process.env.BENCH_CREATES ?? 200);
   const meta = app.db.metadata.get(TICKET);

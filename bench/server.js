@@ -31,8 +31,7 @@ async function main() {
     };
   }
 
-  const { createAgent } = require('../scripts/compile').helpdeskModule('access', 'roles.js');
-  await createAgent(app, {
+  await app.plugin('helpdesk').service('staff').createAgent({
     email: process.env.BENCH_AGENT_EMAIL,
     password: process.env.BENCH_AGENT_PASSWORD,
     name: 'Bench Agent',

@@ -13,12 +13,12 @@ const TICKET = 'plugin::helpdesk.ticket';
 async function main() {
   const appDir = path.resolve(__dirname, '..');
   const app = await createStrapi({ appDir, distDir: path.join(appDir, 'dist') }).load();
-  const { createAgent } = require('../scripts/compile').helpdeskModule('access', 'roles.js');
+  const { createAgent } = app.plugin('helpdesk').service('staff');
 
   const agents = [];
   for (let i = 1; i <= Number(process.env.BENCH_AGENTS ?? 5); i += 1) {
     const email = `bench-agent-${i}@example.test`;
-    const user = await createAgent(app, { email, password: process.env.BENCH_AGENT_PASSWORD, name: `Bench Agent ${i}` });
+    const user = await createAgent({ email, password: process.env.BENCH_AGENT_PASSWORD, name: `Bench Agent ${i}` });
     agents.push({ id: user.id, email });
   }
   const started = Date.now();

@@ -21,8 +21,7 @@ async function main() {
   const { createStrapi } = require('@strapi/strapi');
   const app = await createStrapi(await require('./compile').compileHelpdesk()).load();
   try {
-    const { createStaffMemberFromCli } = require('./compile').helpdeskModule('access', 'staff-account.js');
-    const result = await createStaffMemberFromCli(app, { email: values.email, password, name: values.name });
+    const result = await app.plugin('helpdesk').service('staff').createStaffMember({ email: values.email, password, name: values.name });
     console.log(`staff member ${result.email}:`);
     for (const note of result.notes) console.log(`- ${note}`);
   } catch (error) {

@@ -43,19 +43,17 @@ async function main() {
   process.env.CRON_ENABLED = 'false';
   const { createStrapi } = require('@strapi/strapi');
   const app = await createStrapi(await require('./compile').compileHelpdesk()).load();
-  const dist = require('./compile').helpdeskModule;
-  const { readIngestionConfig } = dist('mail-ingestion', 'config.js');
-  const { ingestMailbox, reprocessQuarantined } = dist('mail-ingestion', 'pipeline.js');
+  const ingestion = app.plugin('helpdesk').service('mail-ingestion');
 
   let code = 0;
   let stop = false;
   process.on('SIGINT', () => (stop = true));
   process.on('SIGTERM', () => (stop = true));
   try {
-    const config = readIngestionConfig();
+    const config = ingestion.readConfig();
     if (values['reprocess-quarantined']) {
       // the raw mails are in the database: no mailbox needed
-      const report = await reprocessQuarantined(app, config, { dryRun: values['dry-run'], limit, log: (line) => console.log(line) });
+      const report = await ingestion.reprocessQuarantined(config, { dryRun: values['dry-run'], limit, log: (line) => console.log(line) });
       if (values['dry-run']) return 0;
       const failing = report.fetched - Object.values(report.outcomes).reduce((a, b) => a + b, 0);
       console.log(`${report.fetched} quarantined mails looked at; ${report.fetched - failing} went through, ${failing} still fail`);
@@ -67,7 +65,7 @@ async function main() {
     }
     do {
       const started = Date.now();
-      const report = await ingestMailbox(app, config, {
+      const report = await ingestion.ingest(config, {
         dryRun: values['dry-run'],
         limit,
         folder: values.folder,

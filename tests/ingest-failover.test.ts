@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { startHelpdesk, type Helpdesk, PLUGIN_SERVER_DIST } from './helpers/helpdesk';
+import { startHelpdesk, mailIngestion, type Helpdesk } from './helpers/helpdesk';
 import { appendMails, imapEnv, listMessages, startDovecot, type DovecotServer } from './support/dovecot';
 import type { IngestReport } from '../src/plugins/helpdesk/server/src/mail-ingestion/pipeline';
 import type { IngestionConfig, ImapConfig } from '../src/plugins/helpdesk/server/src/mail-ingestion/config';
@@ -54,12 +54,11 @@ describe('failover between two instances', () => {
   });
 
   it('takes over from a SIGKILLed instance within its lease, naming the holder, each mail once', async () => {
-    const dist = (file: string) => require(path.join(PLUGIN_SERVER_DIST, 'mail-ingestion', file));
-    const config = dist('config.js').readIngestionConfig() as IngestionConfig & { imap: ImapConfig };
-    const ingest = (): Promise<IngestReport> => dist('pipeline.js').ingestMailbox(helpdesk.strapi, config);
+    const ingestion = mailIngestion(helpdesk);
+    const config = ingestion.readConfig() as IngestionConfig & { imap: ImapConfig };
+    const ingest = (): Promise<IngestReport> => ingestion.ingest(config);
     const ingested = () => helpdesk.strapi.db.query(INBOUND).count({});
-    const settings = require(path.join(PLUGIN_SERVER_DIST, 'back-office', 'settings', 'service.js'));
-    const mailConfigView = (): Promise<MailConfigView> => settings.mailConfigView(helpdesk.strapi);
+    const mailConfigView = (): Promise<MailConfigView> => ingestion.health();
     let heldView: MailConfigView | null = null;
 
     const worker = spawn(process.execPath, [path.join(__dirname, 'support', 'ingest-worker.js')], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });

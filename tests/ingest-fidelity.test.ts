@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { startHelpdesk, type Helpdesk, PLUGIN_SERVER_DIST } from './helpers/helpdesk';
+import { startHelpdesk, mailIngestion, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
 import { appendMails, createFolder, deleteFolder, startDovecot, mailLoopEnv, type DovecotServer } from './support/dovecot';
 import { mailContentHash } from '../src/plugins/helpdesk/server/src/mail-ingestion/content-hash';
@@ -100,9 +100,9 @@ describe('ingestion fidelity: nothing dropped', () => {
         AUTO_REPLY_CAP: '100',
       },
     });
-    const dist = (file: string) => require(path.join(PLUGIN_SERVER_DIST, 'mail-ingestion', file));
-    const config = dist('config.js').readIngestionConfig() as IngestionConfig & { imap: ImapConfig };
-    ingest = (options) => dist('pipeline.js').ingestMailbox(helpdesk.strapi, config, options);
+    const ingestion = mailIngestion(helpdesk);
+    const config = ingestion.readConfig() as IngestionConfig & { imap: ImapConfig };
+    ingest = (options) => ingestion.ingest(config, options);
   });
   afterAll(async () => {
     await helpdesk?.stop();

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
-import { startHelpdesk, type Helpdesk, PLUGIN_SERVER_DIST } from './helpers/helpdesk';
+import { startHelpdesk, mailIngestion, type Helpdesk } from './helpers/helpdesk';
 import { appendMail, imapEnv, startDovecot, type DovecotServer } from './support/dovecot';
 import type { IngestionConfig, ImapConfig } from '../src/plugins/helpdesk/server/src/mail-ingestion/config';
 
@@ -33,9 +33,9 @@ describe('email replies by sender', () => {
     helpdesk = await startHelpdesk({
       env: { CRON_ENABLED: 'false', EMAIL_TO_TICKET_ENABLED: 'true', SUPPORT_EMAIL: SUPPORT, SMTP_FROM: SUPPORT, INGEST_TRUSTED_AUTHSERV_ID: TRUSTED_MTA, ...imapEnv(imap) },
     });
-    const dist = (file: string) => require(path.join(PLUGIN_SERVER_DIST, 'mail-ingestion', file));
-    const config = dist('config.js').readIngestionConfig() as IngestionConfig & { imap: ImapConfig };
-    ingest = () => dist('pipeline.js').ingestMailbox(helpdesk.strapi, config);
+    const ingestion = mailIngestion(helpdesk);
+    const config = ingestion.readConfig() as IngestionConfig & { imap: ImapConfig };
+    ingest = () => ingestion.ingest(config);
     await helpdesk.agent('ada.agent@helpdesk.test');
 
     await appendMail(

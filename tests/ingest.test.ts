@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
-import { startHelpdesk, type Helpdesk, PLUGIN_SERVER_DIST } from './helpers/helpdesk';
+import { startHelpdesk, mailIngestion, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink } from './support/smtp-sink';
 import { appendMail, listMessages, startDovecot, mailLoopEnv, type DovecotServer } from './support/dovecot';
 import type { IngestOptions, IngestReport } from '../src/plugins/helpdesk/server/src/mail-ingestion/pipeline';
@@ -77,10 +77,10 @@ describe('email-to-ticket ingestion', () => {
         AUTO_REPLY_CAP: '100',
       },
     });
-    // the pipeline as Strapi loaded it (dist/), so that its request-scoped context is Strapi's own
-    const dist = (file: string) => require(path.join(PLUGIN_SERVER_DIST, 'mail-ingestion', file));
-    config = dist('config.js').readIngestionConfig();
-    ingest = (options) => dist('pipeline.js').ingestMailbox(helpdesk.strapi, config, options);
+    // the pipeline as Strapi loaded it (the plugin's bundle), so that its request-scoped context is Strapi's own
+    const ingestion = mailIngestion(helpdesk);
+    config = ingestion.readConfig() as typeof config;
+    ingest = (options) => ingestion.ingest(config, options);
   });
   afterAll(async () => {
     await helpdesk?.stop();

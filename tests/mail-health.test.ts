@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { startHelpdesk, type Helpdesk, type HttpResult, PLUGIN_SERVER_DIST } from './helpers/helpdesk';
+import { startHelpdesk, mailIngestion, type Helpdesk, type HttpResult } from './helpers/helpdesk';
 import { openPanel, type Panel } from './helpers/browser';
 import { SmtpSink } from './support/smtp-sink';
 import { appendMails, composeMail, listMessages, mailLoopEnv, startDovecot, startImapRelay, type DovecotServer, type ImapRelay } from './support/dovecot';
@@ -142,10 +142,8 @@ describe('mailbox health and Check now', () => {
   });
 
   it('refuses while another instance holds the ingestion lease (409 naming it) and reads nothing', async () => {
-    const { createLease } = require(path.join(PLUGIN_SERVER_DIST, 'db', 'lease.js'));
-    const { LEASE_NAME } = require(path.join(PLUGIN_SERVER_DIST, 'mail-ingestion', 'pipeline.js'));
     // another instance's lease: its own holder id, on this host and pid
-    const other = createLease(helpdesk.strapi, LEASE_NAME, 60_000);
+    const other = mailIngestion(helpdesk).holdMailbox(60_000);
     expect(await other.acquire()).toBe(true);
     try {
       await appendMails(imap, 'INBOX', [await mail(4)]);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
-import { startHelpdesk, type Helpdesk, PLUGIN_SERVER_DIST } from './helpers/helpdesk';
+import { startHelpdesk, mailIngestion, type Helpdesk } from './helpers/helpdesk';
 import { SmtpSink, type CapturedMail } from './support/smtp-sink';
 import { appendMail, mailLoopEnv, startDovecot, type DovecotServer } from './support/dovecot';
 import { createAgent } from '../src/plugins/helpdesk/server/src/access/roles';
@@ -83,10 +83,10 @@ describe("the ticket's Cc list", () => {
     imap = await startDovecot();
     const port = await sink.start();
     helpdesk = await startHelpdesk({ env: { ...mailLoopEnv(imap, port, SUPPORT), AUTO_REPLY_CAP: '100' } });
-    const dist = (file: string) => require(path.join(PLUGIN_SERVER_DIST, 'mail-ingestion', file));
-    const config = dist('config.js').readIngestionConfig() as IngestionConfig & { imap: ImapConfig };
-    ingest = () => dist('pipeline.js').ingestMailbox(helpdesk.strapi, config);
-    backfill = () => dist('cc-list.js').backfillCcFromParticipants(helpdesk.strapi);
+    const ingestion = mailIngestion(helpdesk);
+    const config = ingestion.readConfig() as IngestionConfig & { imap: ImapConfig };
+    ingest = () => ingestion.ingest(config);
+    backfill = () => ingestion.backfillCc();
     admin = await helpdesk.admin('ann@helpdesk.test');
     await createAgent(helpdesk.strapi, { email: 'ann@helpdesk.test', password: PASSWORD, name: 'Ann Agent' });
 

@@ -7,13 +7,13 @@ import { createStrapi, type Core } from '@strapi/strapi';
 import type { AddressInfo } from 'node:net';
 import { applyTestEnv } from './test-env';
 import { createAgent } from '../../src/plugins/helpdesk/server/src/access/roles';
+import { getService } from '../../src/plugins/helpdesk/server/src/get-service';
 
 /**
- * Where the running plugin's server code is (src/plugins/helpdesk/dist/server/src): a test that
- * calls the helpdesk's code alongside a booted Strapi requires it from here, so both share one copy
- * of its module state (leases, the acting user).
+ * Email to ticket as the booted Strapi runs it: the plugin bundle's own service, so a test shares
+ * that copy's module state (leases, the acting user) instead of loading a second one from source.
  */
-export const PLUGIN_SERVER_DIST = path.resolve(__dirname, '..', '..', 'src', 'plugins', 'helpdesk', 'dist', 'server', 'src');
+export const mailIngestion = (helpdesk: { strapi: Core.Strapi }) => getService(helpdesk.strapi, 'mailIngestion');
 
 export interface HttpResult<T = any> {
   status: number;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
-import { freshDatabase, startHelpdesk, type Helpdesk, type TestDatabase, PLUGIN_SERVER_DIST } from '../helpers/helpdesk';
+import { freshDatabase, startHelpdesk, mailIngestion, type Helpdesk, type TestDatabase } from '../helpers/helpdesk';
 import { applyTestEnv } from '../helpers/test-env';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 import { yup } from '@strapi/utils';
@@ -285,9 +285,9 @@ describe('crafted email addresses in mail and server code', () => {
     helpdesk = await startHelpdesk({
       env: { CRON_ENABLED: 'false', EMAIL_TO_TICKET_ENABLED: 'true', SUPPORT_EMAIL: SUPPORT, SMTP_FROM: SUPPORT, ...imapEnv(imap) },
     });
-    const dist = (file: string) => require(path.join(PLUGIN_SERVER_DIST, 'mail-ingestion', file));
-    const config = dist('config.js').readIngestionConfig() as IngestionConfig & { imap: ImapConfig };
-    ingest = () => dist('pipeline.js').ingestMailbox(helpdesk.strapi, config);
+    const ingestion = mailIngestion(helpdesk);
+    const config = ingestion.readConfig() as IngestionConfig & { imap: ImapConfig };
+    ingest = () => ingestion.ingest(config);
   });
   afterAll(async () => {
     await helpdesk?.stop();

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { spawn } from 'node:child_process';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
-import { startHelpdesk, type Helpdesk, PLUGIN_SERVER_DIST } from '../helpers/helpdesk';
+import { startHelpdesk, mailIngestion, type Helpdesk } from '../helpers/helpdesk';
 import { SmtpSink } from '../support/smtp-sink';
 import { appendMail, listMessages, startDovecot, mailLoopEnv, type DovecotServer } from '../support/dovecot';
 import { uniformPng } from '../support/uniform-png';
@@ -102,10 +102,10 @@ describe('files entering the helpdesk by mail', () => {
         AUTO_REPLY_CAP: '2',
       },
     });
-    const dist = (file: string) => require(path.join(PLUGIN_SERVER_DIST, 'mail-ingestion', file));
+    const ingestion = mailIngestion(helpdesk);
     ingest = async (env = {}) => {
-      const config = dist('config.js').readIngestionConfig({ ...process.env, ...env }) as IngestionConfig & { imap: ImapConfig };
-      const report = (await dist('pipeline.js').ingestMailbox(helpdesk.strapi, config)) as IngestReport;
+      const config = ingestion.readConfig({ ...process.env, ...env }) as IngestionConfig & { imap: ImapConfig };
+      const report = (await ingestion.ingest(config)) as IngestReport;
       await deliver();
       return report;
     };

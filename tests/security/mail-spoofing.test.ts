@@ -11,7 +11,7 @@
 import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
-import { startHelpdesk, type Helpdesk, PLUGIN_SERVER_DIST } from '../helpers/helpdesk';
+import { startHelpdesk, mailIngestion, type Helpdesk } from '../helpers/helpdesk';
 import { appendMail, startDovecot, mailLoopEnv, type DovecotServer } from '../support/dovecot';
 import { SmtpSink } from '../support/smtp-sink';
 import type { IngestionConfig, ImapConfig } from '../../src/plugins/helpdesk/server/src/mail-ingestion/config';
@@ -101,9 +101,9 @@ describe('mail spoofing (issue 16, findings 3 and 4)', () => {
         AUTO_REPLY_CAP: '1000',
       },
     });
-    const dist = (file: string) => require(path.join(PLUGIN_SERVER_DIST, 'mail-ingestion', file));
-    const config = dist('config.js').readIngestionConfig() as IngestionConfig & { imap: ImapConfig };
-    ingest = () => dist('pipeline.js').ingestMailbox(helpdesk.strapi, config);
+    const ingestion = mailIngestion(helpdesk);
+    const config = ingestion.readConfig() as IngestionConfig & { imap: ImapConfig };
+    ingest = () => ingestion.ingest(config);
     agentId = (await helpdesk.agent(AGENT)).id;
   });
   afterAll(async () => {

@@ -9,13 +9,12 @@ const { createStrapi } = require('@strapi/strapi');
 async function main() {
   const appDir = path.resolve(__dirname, '..', '..');
   const app = await createStrapi({ appDir, distDir: path.join(appDir, 'dist') }).load();
-  const { readIngestionConfig } = require('../../scripts/compile').helpdeskModule('mail-ingestion', 'config.js');
-  const { ingestMailbox } = require('../../scripts/compile').helpdeskModule('mail-ingestion', 'pipeline.js');
-  const config = readIngestionConfig();
+  const ingestion = app.plugin('helpdesk').service('mail-ingestion');
+  const config = ingestion.readConfig();
   process.stdout.write('ready\n');
   let report;
   for (;;) {
-    report = await ingestMailbox(app, config);
+    report = await ingestion.ingest(config);
     if (report.skipped !== 'locked') break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -9,8 +9,7 @@ async function main() {
   const appDir = path.resolve(__dirname, '..', '..');
   const app = await createStrapi({ appDir, distDir: path.join(appDir, 'dist') }).load();
   if (process.env.AGENT_EMAIL) {
-    const { createAgent } = require('../../scripts/compile').helpdeskModule('access', 'roles.js');
-    await createAgent(app, { email: process.env.AGENT_EMAIL, password: process.env.AGENT_PASSWORD, name: 'worker agent' });
+    await app.plugin('helpdesk').service('staff').createAgent({ email: process.env.AGENT_EMAIL, password: process.env.AGENT_PASSWORD, name: 'worker agent' });
   }
   await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   process.stdout.write(`${JSON.stringify({ port: app.server.httpServer.address().port })}\n`);

@@ -43,6 +43,10 @@ export const TICKET_QUERY_SERVICE = 'plugin::helpdesk.ticket-query' as const;
 export const TICKET_STATISTICS_SERVICE = 'plugin::helpdesk.ticket-statistics' as const;
 export const TICKET_EXPORT_SERVICE = 'plugin::helpdesk.ticket-export' as const;
 export const ATTACHMENT_UPLOAD_SERVICE = 'plugin::helpdesk.attachment-upload' as const;
+export const MAIL_INGESTION_SERVICE = 'plugin::helpdesk.mail-ingestion' as const;
+export const STAFF_SERVICE = 'plugin::helpdesk.staff' as const;
+export const ACTOR_SERVICE = 'plugin::helpdesk.actor' as const;
+export const INBOX_SERVICE = 'plugin::helpdesk.inbox' as const;
 
 /** The controllers behind the helpdesk's REST routes (a content type's own controller has its UID). */
 export const CONTROLLERS = {

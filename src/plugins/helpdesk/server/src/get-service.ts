@@ -11,13 +11,21 @@ import type { TicketQueryService } from './services/ticket-query';
 import type { TicketStatisticsService } from './services/ticket-statistics';
 import type { TicketExportService } from './services/ticket-export';
 import type { AttachmentUploadService } from './services/attachment-upload';
+import type { MailIngestionService } from './services/mail-ingestion';
+import type { StaffService } from './services/staff';
+import type { ActorService } from './services/actor';
+import type { InboxService } from './services/inbox';
 import {
+  ACTOR_SERVICE,
   ATTACHMENT_UPLOAD_SERVICE,
   CONTACT,
   GUEST_TICKET_SERVICE,
   HELPDESK_SETTING,
+  INBOX_SERVICE,
+  MAIL_INGESTION_SERVICE,
   OUTBOUND_EMAIL,
   REQUESTER_PORTAL_SERVICE,
+  STAFF_SERVICE,
   TICKET_EXPORT_SERVICE,
   TICKET_HISTORY,
   TICKET_NUMBER_SERVICE,
@@ -40,6 +48,10 @@ const SERVICE_UIDS = {
   ticketStatistics: TICKET_STATISTICS_SERVICE,
   ticketExport: TICKET_EXPORT_SERVICE,
   attachmentUpload: ATTACHMENT_UPLOAD_SERVICE,
+  mailIngestion: MAIL_INGESTION_SERVICE,
+  staff: STAFF_SERVICE,
+  actor: ACTOR_SERVICE,
+  inbox: INBOX_SERVICE,
 } as const;
 
 export interface Services {
@@ -55,6 +67,10 @@ export interface Services {
   ticketStatistics: TicketStatisticsService;
   ticketExport: TicketExportService;
   attachmentUpload: AttachmentUploadService;
+  mailIngestion: MailIngestionService;
+  staff: StaffService;
+  actor: ActorService;
+  inbox: InboxService;
 }
 
 /** A helpdesk service, typed (Strapi's registry types services loosely): the one cast lives here. */

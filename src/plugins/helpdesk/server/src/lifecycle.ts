@@ -40,7 +40,7 @@ export const lifecycle = {
     await registerBackOffice(strapi);
     restrictAgentPickers(strapi);
     registerApiDocs(strapi);
-    // The guest form page (the plugin's public/tickets/guest) and its branding, outside /api.
+    // The guest form page (the plugin's guest-form/) and its branding, outside /api.
     strapi.server.routes([
       { method: 'GET', path: '/tickets/guest', handler: action('guestForm', 'page'), config: { auth: false } },
       { method: 'GET', path: '/tickets/guest/:file(form\\.css|form\\.js)', handler: action('guestForm', 'asset'), config: { auth: false } },

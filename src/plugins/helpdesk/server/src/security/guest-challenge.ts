@@ -7,6 +7,7 @@ import type { Challenge } from 'altcha-lib/types';
 import { CHALLENGE_SOLUTION } from '../../../shared/uids';
 import { tableIn } from '../db/table';
 import { errors } from '@strapi/utils';
+import { pluginRequire } from '../plugin-files';
 
 /** The optional proof of work on the guest form (altcha, verified here: no third-party service). */
 export interface GuestChallengeConfig {
@@ -74,7 +75,7 @@ const WIDGET_FILES: Record<string, string> = {
   'worker.js': 'text/javascript; charset=utf-8',
   'altcha.css': 'text/css; charset=utf-8',
 };
-const widgetDir = () => path.join(path.dirname(require.resolve('altcha')), '..', 'dist_external');
+const widgetDir = () => path.join(path.dirname(pluginRequire.resolve('altcha')), '..', 'dist_external');
 let widgetVersion: string | null = null;
 
 /** The installed widget's version: part of its URL, so the files can be cached for a year. */

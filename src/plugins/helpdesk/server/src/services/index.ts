@@ -1,4 +1,5 @@
 /** The helpdesk's services (plugin::helpdesk.<name>); typed access goes through get-service.ts. */
+import actor from './actor';
 import attachment from './attachment';
 import attachmentUpload from './attachment-upload';
 import comment from './comment';
@@ -6,8 +7,11 @@ import contact from './contact';
 import emailTemplate from './email-template';
 import guestTicket from './guest-ticket';
 import helpdeskSetting from './helpdesk-setting';
+import inbox from './inbox';
+import mailIngestion from './mail-ingestion';
 import outboundEmail from './outbound-email';
 import requesterPortal from './requester-portal';
+import staff from './staff';
 import ticket from './ticket';
 import ticketExport from './ticket-export';
 import ticketHistory from './ticket-history';
@@ -17,6 +21,7 @@ import ticketStatistics from './ticket-statistics';
 import ticketWorkflow from './ticket-workflow';
 
 export default {
+  actor,
   attachment,
   'attachment-upload': attachmentUpload,
   comment,
@@ -24,8 +29,11 @@ export default {
   'email-template': emailTemplate,
   'guest-ticket': guestTicket,
   'helpdesk-setting': helpdeskSetting,
+  inbox,
+  'mail-ingestion': mailIngestion,
   'outbound-email': outboundEmail,
   'requester-portal': requesterPortal,
+  staff,
   ticket,
   'ticket-export': ticketExport,
   'ticket-history': ticketHistory,

@@ -6,6 +6,7 @@ import { deniedTypeReason, formatBytes, type AttachmentLimits } from '../domain/
 import { fileContentRefusal, imagePixelRefusal, readHead } from '../domain/file-content';
 import { filesField, type MultipartFile } from '../domain/multipart-files';
 import { settledInGroups } from '../domain/file-groups';
+import { pluginRequire } from '../plugin-files';
 
 
 export interface TicketAttachmentRequest {
@@ -54,11 +55,11 @@ interface UploadSecurity {
  * the content with file-type), as /api/upload runs it. The plugin does not export it, so it is
  * loaded from its build; if an upgrade moves it, Strapi fails at boot instead of skipping the check.
  */
-const uploadSecurity = require(
-  path.join(path.dirname(require.resolve('@strapi/upload/package.json')), 'dist/server/utils/mime-validation.js')
+const uploadSecurity = pluginRequire(
+  path.join(path.dirname(pluginRequire.resolve('@strapi/upload/package.json')), 'dist/server/utils/mime-validation.js')
 ) as UploadSecurity;
 if (typeof uploadSecurity.validateFile !== 'function') {
-  throw new Error('@strapi/upload no longer provides validateFile: review src/api/attachment/validators/attachment-upload.ts');
+  throw new Error('@strapi/upload no longer provides validateFile: review the helpdesk plugin server/src/validators/attachment-upload.ts');
 }
 
 // as the upload plugin checks names (sindresorhus/valid-filename)
