@@ -13,11 +13,13 @@
  * repository would make it look here instead). npm then runs offline, with nothing to download: it
  * unpacks the tarball into node_modules/strapi-plugin-helpdesk, records it in package.json and
  * removes the packages the app does not need (about 8 s; a full install of Strapi would take
- * minutes). The app's `strapi build` (about 70 s) compiles the plugin's admin from the installed
- * package. Strapi, the plugin's agent helper and its mail pipeline are all required from the app's
- * node_modules, never from this repository.
+ * minutes). The app's `strapi build` (about 70 s) bundles the plugin's admin from the installed
+ * package (its dist/admin, built by strapi-plugin build). Strapi and the plugin, whose staff and
+ * mail-ingestion services the tests call, are all loaded from the app's node_modules, never from
+ * this repository.
  */
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Core, UID } from '@strapi/strapi';
@@ -29,9 +31,8 @@ import { appendMail, composeMail, imapEnv, listMessages, startDovecot, type Dove
 import { PLUGIN_PACKAGE, buildAdmin, hostAppFolder, linkRepositoryModules, npmInstall, packPlugin, writeHostApp } from './support/plugin-host';
 
 type StrapiModule = typeof import('@strapi/strapi');
-type RolesModule = typeof import('../src/plugins/helpdesk/server/src/access/roles');
-type PipelineModule = typeof import('../src/plugins/helpdesk/server/src/mail-ingestion/pipeline');
-type IngestionConfigModule = typeof import('../src/plugins/helpdesk/server/src/mail-ingestion/config');
+type StaffService = import('../src/plugins/helpdesk/server/src/services/staff').StaffService;
+type MailIngestionService = import('../src/plugins/helpdesk/server/src/services/mail-ingestion').MailIngestionService;
 type Outbox = import('../src/plugins/helpdesk/server/src/outbox/outbox').Outbox;
 
 // plain JS shared with the benches and the CLI
@@ -68,10 +69,8 @@ describe('the helpdesk plugin installed from its npm tarball into another Strapi
   let browser: Browser | undefined;
   const sink = new SmtpSink();
   const previousEnv: Record<string, string | undefined> = {};
-  /** A module of the plugin as installed in the app. */
-  const installed = <T>(...parts: string[]): T =>
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require(path.join(appDir, 'node_modules', PLUGIN_PACKAGE, 'dist', 'server', 'src', ...parts)) as T;
+  /** A service of the plugin as the app loaded it from its node_modules. */
+  const installed = <T>(name: string): T => strapi.plugin('helpdesk').service(name) as unknown as T;
   let guestTicketNumber: string;
 
   const request = async <T>(method: string, url: string, options: { token?: string; body?: unknown } = {}) => {
@@ -126,6 +125,13 @@ describe('the helpdesk plugin installed from its npm tarball into another Strapi
     for (const dir of [appDir, packDir]) if (dir) await fs.promises.rm(dir, { recursive: true, force: true });
   }, 60_000);
 
+  it("passes the plugin SDK's own check of its package (strapi-plugin verify: exports map, built files)", () => {
+    const cli = path.join(path.dirname(require.resolve('@strapi/sdk-plugin/package.json')), 'bin', 'strapi-plugin.js');
+    const verify = spawnSync(process.execPath, [cli, 'verify'], { cwd: PLUGIN_DIR, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+    expect(`${verify.stdout}${verify.stderr}`).toContain('Verified package.json');
+    expect(verify.status).toBe(0);
+  });
+
   it('is installed by npm from the tarball, as a dependency of the app, and loaded from there', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     expect(pkg.dependencies[PLUGIN_PACKAGE]).toMatch(/^file:.*strapi-plugin-helpdesk-\d+\.\d+\.\d+\.tgz$/);
@@ -134,7 +140,9 @@ describe('the helpdesk plugin installed from its npm tarball into another Strapi
     // a copy unpacked from the tarball, not a link to the repository's plugin folder
     const packageDir = path.join(appDir, 'node_modules', PLUGIN_PACKAGE);
     expect(fs.lstatSync(packageDir).isDirectory()).toBe(true);
-    expect(fs.existsSync(path.join(packageDir, 'dist', 'server', 'src', 'index.js'))).toBe(true);
+    // the bundles strapi-plugin build wrote, and none of the sources they were built from
+    for (const file of ['dist/server/index.js', 'dist/admin/index.mjs', 'guest-form/index.html']) expect(fs.existsSync(path.join(packageDir, file))).toBe(true);
+    for (const folder of ['server', 'admin', 'shared']) expect(fs.existsSync(path.join(packageDir, folder))).toBe(false);
     expect(installLog).not.toMatch(/ERR!|npm error/);
 
     const plugin = strapi.plugin('helpdesk');
@@ -147,10 +155,10 @@ describe('the helpdesk plugin installed from its npm tarball into another Strapi
     expect(Object.keys(strapi.contentTypes)).toEqual(expect.arrayContaining([TICKET, PLUGIN_COMMENT, HOST_COMMENT]));
   });
 
-  it("serves the guest form page from the installed package's public folder", async () => {
+  it("serves the guest form page from the installed package's guest-form folder", async () => {
     const response = await fetch(`${baseUrl}/tickets/guest`);
     expect(response.status).toBe(200);
-    expect(await response.text()).toBe(fs.readFileSync(path.join(appDir, 'node_modules', PLUGIN_PACKAGE, 'public', 'tickets', 'guest', 'index.html'), 'utf8'));
+    expect(await response.text()).toBe(fs.readFileSync(path.join(appDir, 'node_modules', PLUGIN_PACKAGE, 'guest-form', 'index.html'), 'utf8'));
   });
 
   it('takes a guest ticket at POST /api/tickets/guest and mails the confirmation through the app\'s email provider', async () => {
@@ -185,8 +193,7 @@ describe('the helpdesk plugin installed from its npm tarball into another Strapi
   });
 
   it('lets an agent made by the installed plugin sign in and list tickets', async () => {
-    const { createAgent } = installed<RolesModule>('access', 'roles.js');
-    await createAgent(strapi, { email: 'agent@host-app.test', password: PASSWORD, name: 'Host Agent' });
+    await installed<StaffService>('staff').createAgent({ email: 'agent@host-app.test', password: PASSWORD, name: 'Host Agent' });
     const login = await request<{ jwt: string; user: { email: string } }>('POST', '/api/auth/local', {
       body: { identifier: 'agent@host-app.test', password: PASSWORD },
     });
@@ -230,9 +237,8 @@ describe('the helpdesk plugin installed from its npm tarball into another Strapi
   });
 
   it('turns a mail appended to the mailbox into a ticket, with the installed mail pipeline', async () => {
-    const { readIngestionConfig } = installed<IngestionConfigModule>('mail-ingestion', 'config.js');
-    const { ingestMailbox } = installed<PipelineModule>('mail-ingestion', 'pipeline.js');
-    const config = readIngestionConfig({ EMAIL_TO_TICKET_ENABLED: 'true', SUPPORT_EMAIL: HOST_SUPPORT, ...imapEnv(imap) });
+    const ingestion = installed<MailIngestionService>('mail-ingestion');
+    const config = ingestion.readConfig({ EMAIL_TO_TICKET_ENABLED: 'true', SUPPORT_EMAIL: HOST_SUPPORT, ...imapEnv(imap) });
     const { imap: mailbox } = config;
     if (!mailbox) throw new Error(`no mailbox configured: ${config.missing.join(', ')}`);
 
@@ -247,7 +253,7 @@ describe('the helpdesk plugin installed from its npm tarball into another Strapi
         messageId: '<host-app-first@customer.test>',
       })
     );
-    const report = await ingestMailbox(strapi, { ...config, imap: mailbox });
+    const report = await ingestion.ingest({ ...config, imap: mailbox });
     // the outbox as the plugin's cron task runs it (cron is off in the app)
     const outbox = strapi.service('plugin::helpdesk.outbound-email') as unknown as Outbox;
     for (let round = 0; round < 10; round += 1) {
