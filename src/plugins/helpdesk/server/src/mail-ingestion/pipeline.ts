@@ -150,7 +150,7 @@ export async function ingestMailbox(
     log,
     tooLarge: { maxMessageBytes: config.maxMessageBytes, notify: config.notifyTooLarge, supportAddresses },
   };
-  let pending: Promise<PreparedBatch> | null = null;
+  let pending: Promise<UnparsedMail[]> | null = null;
   try {
     const cursor = await cursors.load();
     // a new UIDVALIDITY means the folder's UIDs start over: read it all again (Message-IDs keep it once)
@@ -160,30 +160,31 @@ export async function ingestMailbox(
     const transactionSize = options.dryRun ? 1 : config.transactionSize;
     let leaseLost = false;
     let requested = Math.min(config.batchSize, limit);
-    pending = fetchAndParse(mailbox, lastUid, requested, config.maxMessageBytes, config.mailBudgetMs);
+    pending = fetchUnparsed(mailbox, lastUid, requested, config.maxMessageBytes);
 
     while (pending && !leaseLost && !options.signal?.aborted) {
-      const { batch, prepared } = await pending;
+      const batch = await pending;
       pending = null;
       if (batch.length === 0) break;
-      // the next batch is fetched and parsed while this one is written
+      // the next batch is fetched while this one is parsed and written
       const remaining = limit - requested;
       if (remaining > 0) {
         const size = Math.min(config.batchSize, remaining);
         requested += size;
-        pending = fetchAndParse(mailbox, batch[batch.length - 1].uid, size, config.maxMessageBytes, config.mailBudgetMs);
+        pending = fetchUnparsed(mailbox, batch[batch.length - 1].fetched.uid, size, config.maxMessageBytes);
         pending.catch(() => undefined); // awaited in the next round, or in finally
       }
 
       const done: number[] = [];
-      for (let start = 0; start < prepared.length && !leaseLost && !options.signal?.aborted; start += transactionSize) {
+      for (let start = 0; start < batch.length && !leaseLost && !options.signal?.aborted; start += transactionSize) {
         // renew as we go: a run slower than the lease's life must not share the mailbox with another
         if (!options.dryRun && (lease.lost() || (start > 0 && !(await lease.acquire())))) {
           log('[ingest] lost the ingestion lease to another instance: stopping');
           leaseLost = true;
           break;
         }
-        const chunk = prepared.slice(start, start + transactionSize);
+        // parsed a transaction's worth at a time: a batch's parsed mails are never all alive at once
+        const chunk = await parseEach(batch.slice(start, start + transactionSize), config.mailBudgetMs);
         if (options.dryRun) {
           for (const item of chunk) log(`[ingest] uid ${item.fetched.uid}: ${await processMail(strapi, item, run)}`);
         } else {
@@ -219,9 +220,10 @@ interface Prepared {
   oversized?: OversizedMail;
 }
 
-interface PreparedBatch {
-  batch: FetchedMail[];
-  prepared: Prepared[];
+/** A fetched mail before the parse stage (a too large one: its header section, and what it was). */
+interface UnparsedMail {
+  fetched: FetchedMail;
+  oversized?: OversizedMail;
 }
 
 /**
@@ -246,16 +248,20 @@ async function prepare(fetched: FetchedMail, budgetMs: number, oversized?: Overs
   }
 }
 
-async function fetchAndParse(mailbox: Mailbox, afterUid: number, limit: number, maxMessageBytes: number, budgetMs: number): Promise<PreparedBatch> {
+/** A batch of mails in UID order; a too large mail goes through it like any other, with its header section as its source. */
+async function fetchUnparsed(mailbox: Mailbox, afterUid: number, limit: number, maxMessageBytes: number): Promise<UnparsedMail[]> {
   const { mails, oversized } = await mailbox.fetchBatch(afterUid, limit, maxMessageBytes);
-  const prepared: Prepared[] = [];
-  for (const fetched of mails) prepared.push(await prepare(fetched, budgetMs));
-  // a too large mail goes through the batch like any other, with its header section as its source
+  const batch: UnparsedMail[] = mails.map((fetched) => ({ fetched }));
   for (const big of oversized) {
-    prepared.push(await prepare({ uid: big.uid, folder: big.folder, uidValidity: big.uidValidity, source: big.header, flags: big.flags }, budgetMs, big));
+    batch.push({ fetched: { uid: big.uid, folder: big.folder, uidValidity: big.uidValidity, source: big.header, flags: big.flags }, oversized: big });
   }
-  prepared.sort((a, b) => a.fetched.uid - b.fetched.uid);
-  return { batch: prepared.map((item) => item.fetched), prepared };
+  return batch.sort((a, b) => a.fetched.uid - b.fetched.uid);
+}
+
+async function parseEach(mails: UnparsedMail[], budgetMs: number): Promise<Prepared[]> {
+  const prepared: Prepared[] = [];
+  for (const { fetched, oversized } of mails) prepared.push(await prepare(fetched, budgetMs, oversized));
+  return prepared;
 }
 
 /** Thrown out of a batch's transaction to roll it back: which mail failed, and why. */
