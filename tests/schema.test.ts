@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
 import { applyContentManagerLayouts } from '../src/plugins/helpdesk/server/src/setup/content-manager-layouts';
 import { ENUM_VALUE_LABELS } from '../src/plugins/helpdesk/shared/contract';
@@ -100,5 +101,17 @@ describe('database schema and admin layouts', () => {
     }
     expect(values).toBeGreaterThan(40);
     expect(unlabelled).toEqual([]);
+  });
+
+  // The Content Manager looks enumeration values up as message ids, unprefixed (its EnumerationInput
+  // asks formatMessage for { id: value }), so the words are registered as plain ids: none of them
+  // may be one of the admin panel's own global ids, or the helpdesk would reword Strapi.
+  it("registers no enumeration word under a message id of Strapi's admin panel", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const adminDir = path.dirname(require.resolve('@strapi/admin/package.json'));
+    const adminMessages = require(path.join(adminDir, 'dist/admin/admin/src/translations/en.json.js')) as { default?: Record<string, string> } & Record<string, string>;
+    const ids = new Set(Object.keys(adminMessages.default ?? adminMessages));
+    expect(ids.size).toBeGreaterThan(500);
+    expect(Object.keys(ENUM_VALUE_LABELS).filter((value) => ids.has(value))).toEqual([]);
   });
 });
