@@ -344,3 +344,27 @@ export interface MailCheckResult {
   error: string | null;
   health: MailHealthView;
 }
+
+/* ------------------------------------ GET /helpdesk-admin/live (server-sent events, src/live) */
+
+/** The live feed's path, below the admin API. */
+export const LIVE_PATH = '/helpdesk-admin/live';
+
+/**
+ * One change to a ticket or to what hangs on it (a comment, a file), from any origin: REST, the
+ * panel, mail, server code, another instance. Only what a view needs to know to fetch again; what
+ * it then sees is decided by the route it fetches from.
+ */
+export interface LiveChange {
+  /** The ticket's documentId. */
+  ticket: string;
+  /** What happened: the ticket was created, changed (its fields, or a comment or file on it), or deleted. */
+  kind: 'created' | 'updated' | 'deleted';
+  /** When it was committed (ISO 8601). */
+  at: string;
+  /** Who made it: `admin:<id>` for an admin in the panel, `agent:<id>`, `requester`, `system`; a view skips marking its own admin's changes. */
+  by: string;
+}
+
+/** The SSE events of the feed: `ready` once connected, then a `change` per committed change. */
+export type LiveEventName = 'ready' | 'change';

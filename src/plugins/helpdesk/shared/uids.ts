@@ -47,6 +47,7 @@ export const MAIL_INGESTION_SERVICE = 'plugin::helpdesk.mail-ingestion' as const
 export const STAFF_SERVICE = 'plugin::helpdesk.staff' as const;
 export const ACTOR_SERVICE = 'plugin::helpdesk.actor' as const;
 export const INBOX_SERVICE = 'plugin::helpdesk.inbox' as const;
+export const LIVE_SERVICE = 'plugin::helpdesk.live' as const;
 
 /** The controllers behind the helpdesk's REST routes (a content type's own controller has its UID). */
 export const CONTROLLERS = {

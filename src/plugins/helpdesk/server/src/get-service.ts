@@ -15,6 +15,7 @@ import type { MailIngestionService } from './services/mail-ingestion';
 import type { StaffService } from './services/staff';
 import type { ActorService } from './services/actor';
 import type { InboxService } from './services/inbox';
+import type { LiveService } from './services/live';
 import {
   ACTOR_SERVICE,
   ATTACHMENT_UPLOAD_SERVICE,
@@ -22,6 +23,7 @@ import {
   GUEST_TICKET_SERVICE,
   HELPDESK_SETTING,
   INBOX_SERVICE,
+  LIVE_SERVICE,
   MAIL_INGESTION_SERVICE,
   OUTBOUND_EMAIL,
   REQUESTER_PORTAL_SERVICE,
@@ -52,6 +54,7 @@ const SERVICE_UIDS = {
   staff: STAFF_SERVICE,
   actor: ACTOR_SERVICE,
   inbox: INBOX_SERVICE,
+  live: LIVE_SERVICE,
 } as const;
 
 export interface Services {
@@ -71,6 +74,7 @@ export interface Services {
   staff: StaffService;
   actor: ActorService;
   inbox: InboxService;
+  live: LiveService;
 }
 
 /** A helpdesk service, typed (Strapi's registry types services loosely): the one cast lives here. */

@@ -71,6 +71,7 @@ export const lifecycle = {
     if (host.contentManagerLayouts) await applyContentManagerLayouts(strapi);
     await seedDefaultTemplates(strapi);
     await ensureApiDocs(strapi);
+    await getService(strapi, 'live').start();
     if (strapi.config.get('server.cron.enabled', true)) strapi.cron.add(cronTasks);
     strapi.log.info(ingestionStatusLine(readIngestionConfig()));
     const outbox = getService(strapi, 'outbox');
@@ -82,6 +83,7 @@ export const lifecycle = {
   },
 
   async destroy({ strapi }: { strapi: Core.Strapi }) {
+    await getService(strapi, 'live').stop();
     await stopScheduledIngestion();
     await getService(strapi, 'outbox').stop();
   },

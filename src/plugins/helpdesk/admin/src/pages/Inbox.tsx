@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import {
   Alert,
@@ -15,9 +15,10 @@ import {
   Tabs,
   Typography,
 } from '@strapi/design-system';
-import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
+import { Layouts, Page, useAuth, useFetchClient } from '@strapi/strapi/admin';
 import { CATEGORIES, CATEGORY_LABELS, PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, TICKET_STATUSES } from '../lib/labels';
 import { agentLabel, useAgents } from '../lib/agents';
+import { markUnseen, unseenMarks, useLiveChanges } from '../lib/live';
 import { BulkBar } from './inbox/BulkBar';
 import { NewTicketDialog } from './inbox/NewTicketDialog';
 import { InboxTable, type Sort } from './inbox/InboxTable';
@@ -58,6 +59,22 @@ export const Inbox = () => {
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<BulkReport | null>(null);
   const [reload, setReload] = useState(0);
+  const [marks, setMarks] = useState(unseenMarks);
+  const me = useAuth('HelpdeskInbox', (auth) => auth.user?.id);
+
+  // live: rows and counts follow every change, wherever it was made; others' changes are marked
+  const refetchSoon = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useLiveChanges((change) => {
+    if (change && change.by !== `admin:${me}`) setMarks(markUnseen(change));
+    if (refetchSoon.current) return;
+    refetchSoon.current = setTimeout(() => {
+      refetchSoon.current = null;
+      setReload((n) => n + 1);
+    }, 250);
+  });
+  useEffect(() => () => {
+    if (refetchSoon.current) clearTimeout(refetchSoon.current);
+  }, []);
 
   /** Changes URL parameters (null removes one); any change but the page goes back to page 1. */
   const update = useCallback(
@@ -281,6 +298,7 @@ export const Inbox = () => {
           <Box aria-busy={loading}>
             <InboxTable
               rows={rows}
+              marks={marks}
               sort={sort}
               onSort={onSort}
               selected={selected}

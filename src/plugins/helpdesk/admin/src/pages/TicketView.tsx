@@ -6,6 +6,7 @@ import { Layouts, Page, isFetchError, useFetchClient, useNotification } from '@s
 import { PriorityBadge, StatusBadge } from '../components/TicketBadges';
 import { CATEGORY_LABELS, RECORD_ENUM_LABELS, STATUS_LABELS, labelOf } from '../lib/labels';
 import { useAgents } from '../lib/agents';
+import { markSeen, useLiveChanges } from '../lib/live';
 import { Timeline } from './ticket/Timeline';
 import { Composer, type ReplyDraft } from './ticket/Composer';
 import { SidePanel } from './ticket/SidePanel';
@@ -29,17 +30,27 @@ export const TicketView = () => {
   const [busy, setBusy] = useState(false);
   const base = `/helpdesk-admin/tickets/${documentId}`;
 
+  // live: a change to this ticket from anywhere is fetched again (the composer keeps its text)
+  const [version, setVersion] = useState(0);
+  useLiveChanges((change) => {
+    if (change === null || change.ticket === documentId) setVersion((n) => n + 1);
+  });
+
   useEffect(() => {
-    let current = true;
     setView(null);
     setLoadError(null);
+  }, [base]);
+
+  useEffect(() => {
+    let current = true;
+    markSeen(documentId);
     get<{ data: TicketViewData }>(base)
       .then((response) => current && setView(response.data.data))
       .catch((error: unknown) => current && setLoadError(messageOf(error)));
     return () => {
       current = false;
     };
-  }, [base, get]);
+  }, [base, get, version, documentId]);
 
   /** Runs one change; the server answers the ticket view as it is now, which the page then shows. */
   const act = useCallback(

@@ -7,6 +7,7 @@ import { attachmentHook } from './attachment';
 import { readOnly } from './read-only';
 import { contactHook } from './contact';
 import { outboxHook } from './outbox';
+import { isLiveChange, withLiveAnnouncement } from './live';
 
 const hooks: Record<string, DocumentHook> = {
   [TICKET]: ticketHook,
@@ -21,12 +22,15 @@ const hooks: Record<string, DocumentHook> = {
 /**
  * Every create and update of helpdesk documents passes through here, whether it comes from
  * the REST API, the admin panel's Content Manager or server code: numbering, status
- * timestamps and history happen once per change, in the change's own transaction.
+ * timestamps, history and the live views' announcement happen once per change, in the change's own
+ * transaction.
  */
 export function registerDocumentHooks(strapi: Core.Strapi): void {
   const middleware = async (ctx: DocumentCall, next: () => Promise<unknown>) => {
     const hook = hooks[ctx.uid];
-    return hook ? hook(strapi, ctx, next) : next();
+    const run = () => (hook ? hook(strapi, ctx, next) : next());
+    // the panel's live views hear of every change to a ticket and what hangs on it
+    return isLiveChange(ctx) ? withLiveAnnouncement(strapi, ctx, run) : run();
   };
   strapi.documents.use(middleware as unknown as Modules.Documents.Middleware.Middleware);
 }

@@ -8,6 +8,7 @@ import emailTemplate from './email-template';
 import guestTicket from './guest-ticket';
 import helpdeskSetting from './helpdesk-setting';
 import inbox from './inbox';
+import live from './live';
 import mailIngestion from './mail-ingestion';
 import outboundEmail from './outbound-email';
 import requesterPortal from './requester-portal';
@@ -30,6 +31,7 @@ export default {
   'guest-ticket': guestTicket,
   'helpdesk-setting': helpdeskSetting,
   inbox,
+  live,
   'mail-ingestion': mailIngestion,
   'outbound-email': outboundEmail,
   'requester-portal': requesterPortal,

@@ -1,9 +1,10 @@
 import { Link as RouterLink } from 'react-router-dom';
-import { Box, Checkbox, Flex, Link, Table, Tbody, Td, TextButton, Th, Thead, Tr, Typography, VisuallyHidden } from '@strapi/design-system';
+import { Badge, Box, Checkbox, Flex, Link, Table, Tbody, Td, TextButton, Th, Thead, Tr, Typography, VisuallyHidden } from '@strapi/design-system';
 import { CaretDown, CaretUp } from '@strapi/icons';
 import { PriorityBadge, StatusBadge } from '../../components/TicketBadges';
 import { fullDate, relativeTime } from './time';
 import type { InboxRow, SortField } from './types';
+import type { UnseenMark } from '../../lib/live';
 
 export interface Sort {
   field: SortField;
@@ -28,6 +29,8 @@ export interface InboxTableProps {
   selected: Set<string>;
   onSelect(documentId: string, selected: boolean): void;
   onSelectAll(selected: boolean): void;
+  /** Tickets changed by someone else since this admin last opened them. */
+  marks: Record<string, UnseenMark>;
 }
 
 const SortHeader = ({ field, label, sort, onSort }: { field: SortField; label: string; sort: Sort | null; onSort(field: SortField): void }) => {
@@ -48,7 +51,7 @@ const SortHeader = ({ field, label, sort, onSort }: { field: SortField; label: s
 };
 
 /** The inbox's ticket table: selectable rows, sortable headers, badges, relative times, red when overdue. */
-export const InboxTable = ({ rows, sort, onSort, selected, onSelect, onSelectAll }: InboxTableProps) => {
+export const InboxTable = ({ rows, sort, onSort, selected, onSelect, onSelectAll, marks }: InboxTableProps) => {
   const allSelected = rows.length > 0 && rows.every((row) => selected.has(row.documentId));
   const someSelected = rows.some((row) => selected.has(row.documentId));
   return (
@@ -77,7 +80,7 @@ export const InboxTable = ({ rows, sort, onSort, selected, onSelect, onSelectAll
       </Thead>
       <Tbody>
         {rows.map((row) => (
-          <Tr key={row.documentId} data-ticket={row.ticketNumber}>
+          <Tr key={row.documentId} data-ticket={row.ticketNumber} data-unseen={marks[row.documentId]}>
             <Td>
               <Checkbox
                 aria-label={`Select ${row.ticketNumber}`}
@@ -92,9 +95,16 @@ export const InboxTable = ({ rows, sort, onSort, selected, onSelect, onSelectAll
             </Td>
             <Td>
               <Box maxWidth="32rem">
-                <Link tag={RouterLink} to={`/helpdesk/tickets/${row.documentId}`}>
-                  {row.subject}
-                </Link>
+                <Flex gap={2}>
+                  <Link tag={RouterLink} to={`/helpdesk/tickets/${row.documentId}`}>
+                    {row.subject}
+                  </Link>
+                  {marks[row.documentId] && (
+                    <Badge backgroundColor={marks[row.documentId] === 'new' ? 'success100' : 'secondary100'} textColor={marks[row.documentId] === 'new' ? 'success700' : 'secondary700'}>
+                      {marks[row.documentId] === 'new' ? 'New ticket' : 'Updated'}
+                    </Badge>
+                  )}
+                </Flex>
               </Box>
             </Td>
             <Td>

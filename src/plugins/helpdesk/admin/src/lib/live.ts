@@ -1,0 +1,130 @@
+import { useEffect, useRef } from 'react';
+import { useAuth } from '@strapi/strapi/admin';
+import { LIVE_PATH, type LiveChange } from '../../../shared/contract';
+
+/**
+ * What a live view is told: a change committed somewhere (REST, the panel, mail, another instance),
+ * or `null`: "fetch again", after the feed reconnected or, while it is down, every POLL_MS.
+ */
+type Listener = (change: LiveChange | null) => void;
+
+const POLL_MS = 10_000;
+const MAX_RETRY_MS = 30_000;
+
+const listeners = new Set<Listener>();
+let token: string | null = null;
+let connection: AbortController | null = null;
+let poll: ReturnType<typeof setInterval> | null = null;
+
+const backendUrl = (): string => (window as unknown as { strapi?: { backendURL?: string } }).strapi?.backendURL ?? '';
+const tell = (change: LiveChange | null) => listeners.forEach((listener) => listener(change));
+
+function startPolling() {
+  poll ??= setInterval(() => tell(null), POLL_MS);
+}
+
+function stopPolling() {
+  if (poll) clearInterval(poll);
+  poll = null;
+}
+
+/** Reads one server-sent event stream until it ends; resolves then, rejects on a refusal. */
+async function readFeed(signal: AbortSignal): Promise<void> {
+  const response = await fetch(`${backendUrl()}${LIVE_PATH}`, {
+    headers: { Accept: 'text/event-stream', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    signal,
+  });
+  if (!response.ok || !response.body) throw new Error(`the live feed answered ${response.status}`);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const frame = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(frame)?.[1];
+      const data = /^data: (.*)$/m.exec(frame)?.[1];
+      if (event === 'ready') {
+        // connected (again): whatever happened while it was down is fetched once
+        stopPolling();
+        tell(null);
+      } else if (event === 'change' && data) {
+        tell(JSON.parse(data) as LiveChange);
+      }
+    }
+  }
+}
+
+/** One connection for the whole panel while any view listens; polls while it is down, retries with backoff. */
+async function connect(signal: AbortSignal) {
+  for (let attempt = 0; !signal.aborted; attempt += 1) {
+    try {
+      await readFeed(signal);
+      attempt = 0;
+    } catch {
+      // refused, or the server went away
+    }
+    if (signal.aborted) return;
+    startPolling();
+    await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RETRY_MS, 1000 * 2 ** attempt)));
+  }
+}
+
+function subscribe(listener: Listener): () => void {
+  listeners.add(listener);
+  if (!connection) {
+    connection = new AbortController();
+    void connect(connection.signal);
+  }
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size > 0) return;
+    connection?.abort();
+    connection = null;
+    stopPolling();
+  };
+}
+
+/**
+ * Calls `onChange` for every change committed anywhere (a ticket and what hangs on it), and with
+ * `null` when the view should fetch again (reconnected, or polling while the feed is down).
+ */
+export function useLiveChanges(onChange: Listener): void {
+  token = useAuth('HelpdeskLive', (auth) => auth.token);
+  const latest = useRef(onChange);
+  latest.current = onChange;
+  useEffect(() => subscribe((change) => latest.current(change)), []);
+}
+
+/**
+ * Changes the admin has not looked at yet, by ticket (kept in this browser): the inbox marks their
+ * rows until the ticket is opened.
+ */
+const UNSEEN_KEY = 'helpdesk.unseen';
+export type UnseenMark = 'new' | 'updated';
+
+export function unseenMarks(): Record<string, UnseenMark> {
+  try {
+    return JSON.parse(localStorage.getItem(UNSEEN_KEY) ?? '{}') as Record<string, UnseenMark>;
+  } catch {
+    return {};
+  }
+}
+
+export function markUnseen(change: LiveChange): Record<string, UnseenMark> {
+  const marks = unseenMarks();
+  if (change.kind === 'deleted') delete marks[change.ticket];
+  else marks[change.ticket] = marks[change.ticket] === 'new' || change.kind === 'created' ? 'new' : 'updated';
+  localStorage.setItem(UNSEEN_KEY, JSON.stringify(marks));
+  return marks;
+}
+
+export function markSeen(ticket: string): void {
+  const marks = unseenMarks();
+  if (!(ticket in marks)) return;
+  delete marks[ticket];
+  localStorage.setItem(UNSEEN_KEY, JSON.stringify(marks));
+}

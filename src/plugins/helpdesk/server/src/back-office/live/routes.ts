@@ -1,0 +1,4 @@
+import { BACK_OFFICE_ACTIONS, type AdminRoute } from '../admin-route';
+import { liveController } from './controller';
+
+export const liveRoutes: AdminRoute[] = [{ method: 'GET', path: '/live', action: BACK_OFFICE_ACTIONS.work, handler: liveController.stream }];
