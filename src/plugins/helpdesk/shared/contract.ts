@@ -248,6 +248,24 @@ export interface TicketViewData {
   timeline: TimelineItem[];
   /** The admin at the keyboard as an assignee: their agent account, or null when they have none. */
   viewer: { agentId: number; name: string } | null;
+  /**
+   * What the view was read at (the ticket's newest history row). The ticket view sends it back with
+   * every change in TICKET_VERSION_HEADER; a change made since then refuses the write with 409.
+   */
+  version: string;
+}
+
+/** The request header a ticket view's writes carry their version in (optional for other clients). */
+export const TICKET_VERSION_HEADER = 'x-helpdesk-ticket-version';
+
+/** The 409's details when a write was based on an older version: the version now, and what changed. */
+export interface StaleTicketDetails {
+  reason: 'stale';
+  version: string;
+  /** The newest change since, in words ("Bob Builder changed status from New to Resolved"). */
+  latest: string;
+  /** How many changes were made since the version the write was based on. */
+  changes: number;
 }
 
 /* ------------------------------------------------ settings (src/back-office/settings) */

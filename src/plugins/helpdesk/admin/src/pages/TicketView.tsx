@@ -11,6 +11,7 @@ import { Timeline } from './ticket/Timeline';
 import { Composer, type ReplyDraft } from './ticket/Composer';
 import { SidePanel } from './ticket/SidePanel';
 import type { FieldChanges, TicketViewData } from './ticket/types';
+import { TICKET_VERSION_HEADER } from '../../../shared/contract';
 
 /** The server's own message for a refused request (Strapi's error JSON), else the fetch error's. */
 function messageOf(error: unknown): string {
@@ -31,9 +32,9 @@ export const TicketView = () => {
   const base = `/helpdesk-admin/tickets/${documentId}`;
 
   // live: a change to this ticket from anywhere is fetched again (the composer keeps its text)
-  const [version, setVersion] = useState(0);
+  const [fetchRound, setFetchRound] = useState(0);
   useLiveChanges((change) => {
-    if (change === null || change.ticket === documentId) setVersion((n) => n + 1);
+    if (change === null || change.ticket === documentId) setFetchRound((n) => n + 1);
   });
 
   useEffect(() => {
@@ -50,7 +51,7 @@ export const TicketView = () => {
     return () => {
       current = false;
     };
-  }, [base, get, version, documentId]);
+  }, [base, get, fetchRound, documentId]);
 
   /** Runs one change; the server answers the ticket view as it is now, which the page then shows. */
   const act = useCallback(
@@ -63,6 +64,8 @@ export const TicketView = () => {
         return true;
       } catch (error) {
         toggleNotification({ type: 'danger', message: messageOf(error) });
+        // changed meanwhile (409): show the ticket as it is now; the composer keeps its text
+        if (isFetchError(error) && (error.status ?? error.response?.data?.error?.status) === 409) setFetchRound((n) => n + 1);
         return false;
       } finally {
         setBusy(false);
@@ -71,26 +74,29 @@ export const TicketView = () => {
     [toggleNotification]
   );
 
+  /** Every change says which version of the ticket it was made on: a change since is refused (409). */
+  const basedOn = { headers: { [TICKET_VERSION_HEADER]: view?.version ?? '' } };
+
   const sendReply = (draft: ReplyDraft) => {
     const what = draft.isInternal ? 'Internal note added' : 'Reply sent';
     const success = draft.ticketStatus ? `${what}; status set to ${labelOf(STATUS_LABELS, draft.ticketStatus)}` : what;
     return act(success, () => {
       if (draft.files.length === 0) {
-        return post(`${base}/replies`, { body: draft.body, isInternal: draft.isInternal, ...(draft.ticketStatus ? { ticketStatus: draft.ticketStatus } : {}) });
+        return post(`${base}/replies`, { body: draft.body, isInternal: draft.isInternal, ...(draft.ticketStatus ? { ticketStatus: draft.ticketStatus } : {}) }, basedOn);
       }
       const form = new FormData();
       form.append('body', draft.body);
       form.append('isInternal', String(draft.isInternal));
       if (draft.ticketStatus) form.append('ticketStatus', draft.ticketStatus);
       for (const file of draft.files) form.append('files', file, file.name);
-      return post(`${base}/replies`, form);
+      return post(`${base}/replies`, form, basedOn);
     });
   };
   const setStatus = (ticketStatus: string) =>
-    act(`Status set to ${labelOf(STATUS_LABELS, ticketStatus)}`, () => post(`${base}/status`, { ticketStatus }));
+    act(`Status set to ${labelOf(STATUS_LABELS, ticketStatus)}`, () => post(`${base}/status`, { ticketStatus }, basedOn));
   const assign = (agent: number | 'me' | null) =>
-    act(agent === null ? 'Ticket unassigned' : agent === 'me' ? 'Ticket assigned to you' : 'Ticket assigned', () => post(`${base}/assign`, { agent }));
-  const saveFields = (changes: FieldChanges) => act('Ticket updated', () => put(base, changes));
+    act(agent === null ? 'Ticket unassigned' : agent === 'me' ? 'Ticket assigned to you' : 'Ticket assigned', () => post(`${base}/assign`, { agent }, basedOn));
+  const saveFields = (changes: FieldChanges) => act('Ticket updated', () => put(base, changes, basedOn));
 
   const back = (
     <Link tag={NavLink} to="/helpdesk" startIcon={<ArrowLeft />}>

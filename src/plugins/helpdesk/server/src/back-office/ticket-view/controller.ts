@@ -1,8 +1,11 @@
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import type { AdminContext } from '../admin-route';
 import { filesField, type MultipartFile } from '../../domain/multipart-files';
 import { ticketViewService } from './service';
 import { validateAssign, validateFields, validateNewTicket, validateReply, validateStatus } from './validators';
+import { changedSince } from './version';
+import { TICKET_VERSION_HEADER } from '../../../../shared/contract';
 
 /** The reply's files: multipart field `files` (one or more); any other file field is refused. */
 function replyFiles(ctx: AdminContext): MultipartFile[] {
@@ -14,6 +17,22 @@ async function answer(ctx: AdminContext, strapi: Core.Strapi, status = 200, docu
   const data = await ticketViewService(strapi).view(documentId, ctx.state.user);
   ctx.status = status;
   ctx.body = { data };
+}
+
+/**
+ * A write from the ticket view, refused with 409 when the ticket changed since the version the view
+ * sent (another agent, a mail, the API): checked and written in one transaction. Clients that send
+ * no version (the REST API, scripts) write as before.
+ */
+async function unlessChanged(ctx: AdminContext, strapi: Core.Strapi, write: () => Promise<void>): Promise<void> {
+  const version = ctx.get(TICKET_VERSION_HEADER);
+  if (!version) return write();
+  if (!/^\d{1,15}$/.test(version)) throw new errors.ValidationError(`${TICKET_VERSION_HEADER} must be the version the ticket view was read at (digits), not ${JSON.stringify(version.slice(0, 40))}`);
+  await strapi.db.transaction(async () => {
+    const stale = await changedSince(strapi, ctx.params.documentId, version);
+    if (stale) ctx.throw(409, stale.message, { details: stale.details });
+    await write();
+  });
 }
 
 export const ticketViewController = {
@@ -33,28 +52,28 @@ export const ticketViewController = {
   async reply(ctx: AdminContext, strapi: Core.Strapi) {
     const files = replyFiles(ctx);
     const input = validateReply(ctx.request.body);
-    await ticketViewService(strapi).reply(ctx.params.documentId, input, files);
+    await unlessChanged(ctx, strapi, () => ticketViewService(strapi).reply(ctx.params.documentId, input, files));
     await answer(ctx, strapi, 201);
   },
 
   /** POST /helpdesk-admin/tickets/:documentId/status { ticketStatus, note? } */
   async changeStatus(ctx: AdminContext, strapi: Core.Strapi) {
     const input = validateStatus(ctx.request.body);
-    await ticketViewService(strapi).changeStatus(ctx.params.documentId, input);
+    await unlessChanged(ctx, strapi, () => ticketViewService(strapi).changeStatus(ctx.params.documentId, input));
     await answer(ctx, strapi);
   },
 
   /** POST /helpdesk-admin/tickets/:documentId/assign { agent: id | documentId | 'me' | null } */
   async assign(ctx: AdminContext, strapi: Core.Strapi) {
     const input = validateAssign(ctx.request.body);
-    await ticketViewService(strapi).assign(ctx.params.documentId, input, ctx.state.user);
+    await unlessChanged(ctx, strapi, () => ticketViewService(strapi).assign(ctx.params.documentId, input, ctx.state.user));
     await answer(ctx, strapi);
   },
 
   /** PUT /helpdesk-admin/tickets/:documentId { priority?, category?, dueDate?, tags?, ccAddresses? } */
   async updateFields(ctx: AdminContext, strapi: Core.Strapi) {
     const input = validateFields(ctx.request.body);
-    await ticketViewService(strapi).updateFields(ctx.params.documentId, input);
+    await unlessChanged(ctx, strapi, () => ticketViewService(strapi).updateFields(ctx.params.documentId, input));
     await answer(ctx, strapi);
   },
 };

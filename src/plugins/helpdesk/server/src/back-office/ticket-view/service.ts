@@ -9,6 +9,7 @@ import { fieldValidationError } from '../../validation/parse';
 import { ccList } from '../../domain/cc-list';
 import type { AdminUser } from '../admin-route';
 import { historySentence } from './words';
+import { ticketVersion } from './version';
 import type { AssignInput, FieldsInput, NewTicketInput, ReplyInput, StatusInput } from './validators';
 import type { MessageKind, TicketViewData, TimelineAttachment, TimelineItem } from '../../../../shared/contract';
 import { getService } from '../../get-service';
@@ -225,7 +226,7 @@ export const ticketViewService = (strapi: Core.Strapi) => {
     const name =
       fullName(contact?.firstName, contact?.lastName) || fullName(ticket.firstName, ticket.lastName) || contact?.email || ticket.email || 'Unknown requester';
     const dueDate = ticket.dueDate ? iso(ticket.dueDate) : null;
-    const [others, items, agent] = await Promise.all([otherTickets(ticket), timeline(ticket, name), agentForAdmin(strapi, admin)]);
+    const [others, items, agent, version] = await Promise.all([otherTickets(ticket), timeline(ticket, name), agentForAdmin(strapi, admin), ticketVersion(strapi, ticket.id)]);
     return {
       ticket: {
         documentId: ticket.documentId,
@@ -253,6 +254,7 @@ export const ticketViewService = (strapi: Core.Strapi) => {
       },
       timeline: items,
       viewer: agent ? { agentId: agent.id, name: agent.username } : null,
+      version,
     };
   }
 
