@@ -65,7 +65,7 @@ describe('the live feed across two Strapi processes on one PostgreSQL database',
     }
   }, 60_000);
 
-  it('tells the admins of both instances of a change made through either', async () => {
+  it('tells the admins of both instances of a change, and of who is typing, made through either', async () => {
     expect(helpdesk.strapi.db.dialect.client).toBe('postgres');
     // one admin session, valid on both instances (one database, one admin secret)
     const { token } = await helpdesk.admin('lead@example.test');
@@ -86,5 +86,16 @@ describe('the live feed across two Strapi processes on one PostgreSQL database',
     for (const feed of [there, here]) await feed.next((change) => change.ticket === ticket && change.kind === 'updated');
     // each change once per stream
     expect(there.changes.filter((change) => change.ticket === ticket).map((change) => change.kind)).toEqual(['created', 'updated']);
+
+    // presence said to the worker reaches the viewers here
+    const typing = await fetch(`${workerUrl}/helpdesk-admin/tickets/${ticket}/presence`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ state: 'typing' }),
+    });
+    expect(typing.status).toBe(204);
+    const deadline = Date.now() + 10_000;
+    while (!here.presences.some((presence) => presence.ticket === ticket) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(here.presences).toEqual([expect.objectContaining({ ticket, state: 'typing', admin: expect.objectContaining({ name: 'Ada Admin' }) })]);
   });
 });

@@ -12,8 +12,9 @@ const PASSWORD = 'Correct-Horse-9';
 
 /** Marks the page; `stillSamePage` is true only while no navigation or reload replaced it since. */
 async function markPage(page: Page): Promise<() => Promise<boolean>> {
-  await page.evaluate(() => ((window as unknown as { helpdeskTestMark: boolean }).helpdeskTestMark = true));
-  return () => page.evaluate(() => (window as unknown as { helpdeskTestMark?: boolean }).helpdeskTestMark === true);
+  // run in the browser: globalThis is the page's window
+  await page.evaluate(() => ((globalThis as unknown as { helpdeskTestMark: boolean }).helpdeskTestMark = true));
+  return () => page.evaluate(() => (globalThis as unknown as { helpdeskTestMark?: boolean }).helpdeskTestMark === true);
 }
 
 /**
@@ -84,7 +85,13 @@ describe('live inbox and ticket view, two agents', () => {
     const annReply = ann.page.getByRole('region', { name: 'Reply' }).getByRole('textbox', { name: 'Reply' });
     await annReply.fill('I am looking into it');
 
+    // each sees the other on the ticket; Ann sees Bob typing while he writes
+    const annSees = ann.page.getByRole('status', { name: 'Colleagues on this ticket' });
+    await annSees.getByText('Bob Builder is viewing this ticket').waitFor();
+    await bob.page.getByRole('status', { name: 'Colleagues on this ticket' }).getByText('Ann Agent is typing a reply…').waitFor();
     const bobReply = bob.page.getByRole('region', { name: 'Reply' });
+    await bobReply.getByRole('textbox', { name: 'Reply' }).pressSequentially('Please try another power outlet; ');
+    await annSees.getByText('Bob Builder is typing a reply…').waitFor();
     await bobReply.getByRole('textbox', { name: 'Reply' }).fill('Please try another power outlet; the adapter is fine.');
     await bobReply.getByRole('button', { name: 'Send and set status' }).click();
     await bob.page.getByRole('menuitem', { name: 'Send and set Pending' }).click();
@@ -116,5 +123,44 @@ describe('live inbox and ticket view, two agents', () => {
     await row.waitFor();
     await expect(row.getAttribute('data-unseen')).resolves.toBeNull();
     expect([...ann.problems, ...bob.problems]).toEqual([]);
+  });
+
+  it("refuses Ann's send on a view Bob changed meanwhile (409 in words), shows the ticket as it is now and keeps her text", async () => {
+    const ticket = await helpdesk.strapi.documents(TICKET).create({
+      data: { subject: 'Printer prints blank pages', description: 'Every page comes out blank.', email: 'pia@customer.test', firstName: 'Pia', lastName: 'Page' },
+    });
+    const { page } = ann;
+    await page.goto(`/admin/helpdesk/tickets/${ticket.documentId}`);
+    await page.getByRole('heading', { name: 'Printer prints blank pages' }).waitFor();
+    // Ann's view goes stale: no live feed, and her view's reads wait until released
+    await page.route('**/helpdesk-admin/live', (route) => route.abort());
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const viewUrl = `**/helpdesk-admin/tickets/${ticket.documentId}`;
+    await page.route(viewUrl, async (route) => {
+      if (route.request().method() === 'GET') await released;
+      await route.continue();
+    });
+
+    const bob = await helpdesk.request<{ data: { token: string } }>('POST', '/admin/login', { body: { email: 'bob@example.test', password: PASSWORD } });
+    const resolved = await helpdesk.request('POST', `/helpdesk-admin/tickets/${ticket.documentId}/replies`, {
+      token: bob.body.data.token,
+      body: { body: 'A new toner cartridge fixed it.', ticketStatus: 'resolved' },
+    });
+    expect(resolved.status).toBe(201);
+
+    const reply = page.getByRole('region', { name: 'Reply' });
+    await reply.getByRole('textbox', { name: 'Reply' }).fill('I am looking into it');
+    await reply.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByText(/^Bob Builder changed status from New to Resolved just now.*after you opened this ticket\. Nothing was saved/).first().waitFor();
+    release();
+    await page.unroute(viewUrl);
+    // the view shows Bob's reply and status now; Ann's words are still in the composer, unsent
+    await page.getByRole('list', { name: 'Conversation' }).getByText('A new toner cartridge fixed it.').waitFor();
+    await page.locator('main [data-status="resolved"]').first().waitFor();
+    await expect(reply.getByRole('textbox', { name: 'Reply' }).inputValue()).resolves.toBe('I am looking into it');
+    await ann.screenshot('live-stale-write');
+    expect(await helpdesk.strapi.db.query('plugin::helpdesk.comment').count({ where: { body: 'I am looking into it' } })).toBe(0);
+    await page.unroute('**/helpdesk-admin/live');
   });
 });

@@ -70,6 +70,26 @@ describe('the live feed of ticket changes', () => {
     await feed.next((change) => feed.changes.indexOf(change) >= seen && change.ticket === ticket && change.kind === 'updated');
   });
 
+  it('tells who has a ticket open and who is typing, without storing it; refuses a bad state (400) and an unknown ticket (404)', async () => {
+    const bob = await helpdesk.admin('bob.presence@example.test');
+    const say = (state: unknown, documentId = ticket) =>
+      helpdesk.request('POST', `/helpdesk-admin/tickets/${documentId}/presence`, { token: bob.token, body: { state } });
+    expect((await say('viewing')).status).toBe(204);
+    expect((await say('typing')).status).toBe(204);
+    expect((await say('left')).status).toBe(204);
+    const deadline = Date.now() + 10_000;
+    while (feed.presences.filter((presence) => presence.ticket === ticket).length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(feed.presences.filter((presence) => presence.ticket === ticket).map(({ admin, state }) => ({ name: admin.name, id: admin.id, state }))).toEqual(
+      ['viewing', 'typing', 'left'].map((state) => ({ name: 'Ada Admin', id: bob.id, state }))
+    );
+
+    const bad = await say('sleeping');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ name: 'ValidationError' });
+    expect((await say('viewing', 'no-such-ticket')).status).toBe(404);
+    expect((await helpdesk.request('POST', `/helpdesk-admin/tickets/${ticket}/presence`, { body: { state: 'viewing' } })).status).toBe(401);
+  });
+
   it('says nothing of a change that rolled back, and announces a delete', async () => {
     let undone: string | null = null;
     await expect(

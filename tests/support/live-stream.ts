@@ -1,10 +1,12 @@
-import type { LiveChange } from '../../src/plugins/helpdesk/shared/contract';
+import type { LiveChange, LivePresence } from '../../src/plugins/helpdesk/shared/contract';
 
 export interface LiveStream {
   /** The HTTP status the feed answered with. */
   status: number;
   /** Every change received so far, in order. */
   changes: LiveChange[];
+  /** Every presence received so far, in order. */
+  presences: LivePresence[];
   /** Resolves with the first change (received before or after the call) that `matches`; rejects after `timeoutMs`. */
   next(matches: (change: LiveChange) => boolean, timeoutMs?: number): Promise<LiveChange>;
   close(): void;
@@ -21,10 +23,12 @@ export async function openLiveStream(baseUrl: string, token: string | null): Pro
     signal: controller.signal,
   });
   const changes: LiveChange[] = [];
+  const presences: LivePresence[] = [];
   const waiters = new Set<() => void>();
   const stream: LiveStream = {
     status: response.status,
     changes,
+    presences,
     next(matches, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -69,6 +73,7 @@ export async function openLiveStream(baseUrl: string, token: string | null): Pro
             changes.push(JSON.parse(data) as LiveChange);
             for (const check of [...waiters]) check();
           }
+          if (event === 'presence' && data) presences.push(JSON.parse(data) as LivePresence);
         }
       }
     } catch {

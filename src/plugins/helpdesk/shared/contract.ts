@@ -384,5 +384,17 @@ export interface LiveChange {
   by: string;
 }
 
-/** The SSE events of the feed: `ready` once connected, then a `change` per committed change. */
-export type LiveEventName = 'ready' | 'change';
+/** Who has a ticket open in the panel, and whether they are writing a reply (not stored; sent as it happens). */
+export interface LivePresence {
+  ticket: string;
+  admin: { id: number; name: string };
+  /** `viewing` and `typing` are repeated every PRESENCE_HEARTBEAT_MS while true; `left` ends it. */
+  state: 'viewing' | 'typing' | 'left';
+  at: string;
+}
+
+/** How often an open ticket view says it is still there; a presence not repeated for 2.5 times this is gone. */
+export const PRESENCE_HEARTBEAT_MS = 10_000;
+
+/** The SSE events of the feed: `ready` once connected, then a `change` per committed change and `presence` as staff come and go. */
+export type LiveEventName = 'ready' | 'change' | 'presence';

@@ -1,6 +1,6 @@
-import { useEffect, useRef } from 'react';
-import { useAuth } from '@strapi/strapi/admin';
-import { LIVE_PATH, type LiveChange } from '../../../shared/contract';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useAuth, useFetchClient } from '@strapi/strapi/admin';
+import { LIVE_PATH, PRESENCE_HEARTBEAT_MS, type LiveChange, type LivePresence } from '../../../shared/contract';
 
 /**
  * What a live view is told: a change committed somewhere (REST, the panel, mail, another instance),
@@ -12,6 +12,7 @@ const POLL_MS = 10_000;
 const MAX_RETRY_MS = 30_000;
 
 const listeners = new Set<Listener>();
+const presenceListeners = new Set<(presence: LivePresence) => void>();
 let token: string | null = null;
 let connection: AbortController | null = null;
 let poll: ReturnType<typeof setInterval> | null = null;
@@ -53,6 +54,9 @@ async function readFeed(signal: AbortSignal): Promise<void> {
         tell(null);
       } else if (event === 'change' && data) {
         tell(JSON.parse(data) as LiveChange);
+      } else if (event === 'presence' && data) {
+        const presence = JSON.parse(data) as LivePresence;
+        presenceListeners.forEach((listener) => listener(presence));
       }
     }
   }
@@ -127,4 +131,83 @@ export function markSeen(ticket: string): void {
   if (!(ticket in marks)) return;
   delete marks[ticket];
   localStorage.setItem(UNSEEN_KEY, JSON.stringify(marks));
+}
+
+/** Someone else on this ticket, as last heard. */
+export interface Colleague {
+  id: number;
+  name: string;
+  typing: boolean;
+  heardAt: number;
+}
+
+/** A presence not repeated within this long is gone (a closed tab says nothing). */
+const PRESENCE_TTL_MS = PRESENCE_HEARTBEAT_MS * 2.5;
+/** Typing counts as typing until the composer is quiet this long. */
+const TYPING_QUIET_MS = 4_000;
+
+/**
+ * Presence on one ticket: says that this admin is here (and typing, when `typing()` was called in
+ * the last seconds) every PRESENCE_HEARTBEAT_MS and when it changes, says "left" on the way out,
+ * and lists the colleagues heard from lately. A newcomer is answered at once, so both see each other.
+ */
+export function useTicketPresence(ticket: string): { colleagues: Colleague[]; typing: () => void } {
+  const { post } = useFetchClient();
+  const me = useAuth('HelpdeskPresence', (auth) => auth.user?.id);
+  const [colleagues, setColleagues] = useState<Map<number, Colleague>>(new Map());
+  const typingUntil = useRef(0);
+  const lastSent = useRef<{ state: string; at: number }>({ state: '', at: 0 });
+  const quiet = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const say = useCallback(
+    (state: 'viewing' | 'typing' | 'left', force = false) => {
+      const now = Date.now();
+      if (!force && lastSent.current.state === state && now - lastSent.current.at < PRESENCE_HEARTBEAT_MS / 2) return;
+      lastSent.current = { state, at: now };
+      post(`/helpdesk-admin/tickets/${ticket}/presence`, { state }).catch(() => undefined);
+    },
+    [post, ticket]
+  );
+  const current = useCallback((): 'viewing' | 'typing' => (Date.now() < typingUntil.current ? 'typing' : 'viewing'), []);
+
+  useEffect(() => {
+    setColleagues(new Map());
+    say('viewing', true);
+    const beat = setInterval(() => say(current(), true), PRESENCE_HEARTBEAT_MS);
+    const prune = setInterval(
+      () => setColleagues((known) => new Map([...known].filter(([, colleague]) => Date.now() - colleague.heardAt < PRESENCE_TTL_MS))),
+      PRESENCE_HEARTBEAT_MS / 2
+    );
+    const heard = new Set<number>();
+    const listener = (presence: LivePresence) => {
+      if (presence.ticket !== ticket || presence.admin.id === me) return;
+      // a newcomer hears from us now, not at our next beat
+      if (presence.state !== 'left' && !heard.has(presence.admin.id)) say(current(), true);
+      if (presence.state === 'left') heard.delete(presence.admin.id);
+      else heard.add(presence.admin.id);
+      setColleagues((known) => {
+        const next = new Map(known);
+        if (presence.state === 'left') next.delete(presence.admin.id);
+        else next.set(presence.admin.id, { ...presence.admin, typing: presence.state === 'typing', heardAt: Date.now() });
+        return next;
+      });
+    };
+    presenceListeners.add(listener);
+    return () => {
+      presenceListeners.delete(listener);
+      clearInterval(beat);
+      clearInterval(prune);
+      if (quiet.current) clearTimeout(quiet.current);
+      say('left', true);
+    };
+  }, [ticket, me, say, current]);
+
+  const typing = useCallback(() => {
+    typingUntil.current = Date.now() + TYPING_QUIET_MS;
+    say('typing');
+    if (quiet.current) clearTimeout(quiet.current);
+    quiet.current = setTimeout(() => say('viewing', true), TYPING_QUIET_MS);
+  }, [say]);
+
+  return { colleagues: [...colleagues.values()].sort((a, b) => a.name.localeCompare(b.name)), typing };
 }

@@ -6,7 +6,8 @@ import { Layouts, Page, isFetchError, useFetchClient, useNotification } from '@s
 import { PriorityBadge, StatusBadge } from '../components/TicketBadges';
 import { CATEGORY_LABELS, RECORD_ENUM_LABELS, STATUS_LABELS, labelOf } from '../lib/labels';
 import { useAgents } from '../lib/agents';
-import { markSeen, useLiveChanges } from '../lib/live';
+import { markSeen, useLiveChanges, useTicketPresence } from '../lib/live';
+import { Colleagues } from './ticket/Colleagues';
 import { Timeline } from './ticket/Timeline';
 import { Composer, type ReplyDraft } from './ticket/Composer';
 import { SidePanel } from './ticket/SidePanel';
@@ -30,6 +31,8 @@ export const TicketView = () => {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const base = `/helpdesk-admin/tickets/${documentId}`;
+
+  const { colleagues, typing } = useTicketPresence(documentId);
 
   // live: a change to this ticket from anywhere is fetched again (the composer keeps its text)
   const [fetchRound, setFetchRound] = useState(0);
@@ -143,7 +146,8 @@ export const TicketView = () => {
           <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
             <Flex direction="column" alignItems="stretch" gap={6}>
               <Timeline items={view.timeline} />
-              <Composer nextStatuses={ticket.nextStatuses} cc={ticket.ccAddresses} onSend={sendReply} />
+              <Colleagues colleagues={colleagues} />
+              <Composer nextStatuses={ticket.nextStatuses} cc={ticket.ccAddresses} onSend={sendReply} onTyping={typing} />
             </Flex>
           </Grid.Item>
           <Grid.Item col={4} s={12} direction="column" alignItems="stretch">

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Core } from '@strapi/strapi';
-import type { LiveChange } from '../../../shared/contract';
+import type { LiveChange, LivePresence } from '../../../shared/contract';
 import { isPostgres } from '../db/table';
 
 /** The PostgreSQL channel every instance listens on. */
@@ -8,6 +8,10 @@ export const LIVE_CHANNEL = 'helpdesk_live';
 const RELISTEN_MS = 1000;
 
 type Listener = (change: LiveChange) => void;
+type PresenceListener = (presence: LivePresence) => void;
+
+/** What goes over the PostgreSQL channel: a change, or a presence. */
+type Notice = ({ type: 'change' } & LiveChange) | ({ type: 'presence' } & LivePresence);
 
 interface PgNotification {
   channel: string;
@@ -26,13 +30,18 @@ interface KnexClientWithRawConnections {
   acquireRawConnection(): Promise<PgListenConnection>;
 }
 
-function parseChange(payload: string | undefined): LiveChange | null {
+function parseNotice(payload: string | undefined): Notice | null {
   if (!payload) return null;
   try {
-    const value = JSON.parse(payload) as Partial<LiveChange>;
+    const value = JSON.parse(payload) as Partial<Notice>;
     if (typeof value.ticket !== 'string' || typeof value.at !== 'string') return null;
-    if (value.kind !== 'created' && value.kind !== 'updated' && value.kind !== 'deleted') return null;
-    return { ticket: value.ticket, kind: value.kind, at: value.at, by: typeof value.by === 'string' ? value.by : 'system' };
+    if (value.type === 'change' && (value.kind === 'created' || value.kind === 'updated' || value.kind === 'deleted')) {
+      return { type: 'change', ticket: value.ticket, kind: value.kind, at: value.at, by: typeof value.by === 'string' ? value.by : 'system' };
+    }
+    if (value.type === 'presence' && (value.state === 'viewing' || value.state === 'typing' || value.state === 'left') && typeof value.admin?.id === 'number') {
+      return { type: 'presence', ticket: value.ticket, state: value.state, at: value.at, admin: { id: value.admin.id, name: String(value.admin.name ?? '') } };
+    }
+    return null;
   } catch {
     return null;
   }
@@ -56,7 +65,10 @@ export function createChangeFeed(strapi: Core.Strapi) {
   let stopped = false;
   let relisten: NodeJS.Timeout | null = null;
 
-  const emit = (change: LiveChange) => local.emit('change', change);
+  const dispatch = (notice: Notice) => {
+    const { type, ...message } = notice;
+    local.emit(type, message);
+  };
 
   async function listen(): Promise<void> {
     if (stopped) return;
@@ -64,8 +76,8 @@ export function createChangeFeed(strapi: Core.Strapi) {
       const client = (strapi.db.connection.client as unknown as KnexClientWithRawConnections);
       const connection = await client.acquireRawConnection();
       connection.on('notification', (message) => {
-        const change = message.channel === LIVE_CHANNEL ? parseChange(message.payload) : null;
-        if (change) emit(change);
+        const notice = message.channel === LIVE_CHANNEL ? parseNotice(message.payload) : null;
+        if (notice) dispatch(notice);
       });
       const lost = () => {
         if (listenConnection !== connection) return;
@@ -113,11 +125,24 @@ export function createChangeFeed(strapi: Core.Strapi) {
         if (announced.has(change.ticket) && change.kind === 'updated') return;
         announced.add(change.ticket);
         if (isPostgres(strapi)) {
-          await trx.raw('select pg_notify(?, ?)', [LIVE_CHANNEL, JSON.stringify({ ...change, at: new Date().toISOString() })]);
+          await trx.raw('select pg_notify(?, ?)', [LIVE_CHANNEL, JSON.stringify({ type: 'change', ...change, at: new Date().toISOString() })]);
         } else {
-          onCommit(() => emit({ ...change, at: new Date().toISOString() }));
+          onCommit(() => dispatch({ type: 'change', ...change, at: new Date().toISOString() }));
         }
       });
+    },
+
+    /** Tells every instance's viewers of the ticket who is there (nothing is stored). */
+    async announcePresence(presence: Omit<LivePresence, 'at'>): Promise<void> {
+      const notice: Notice = { type: 'presence', ...presence, at: new Date().toISOString() };
+      if (isPostgres(strapi)) await strapi.db.connection.raw('select pg_notify(?, ?)', [LIVE_CHANNEL, JSON.stringify(notice)]);
+      else dispatch(notice);
+    },
+
+    /** Calls `listener` with every presence from now on; returns the unsubscribe. */
+    subscribePresence(listener: PresenceListener): () => void {
+      local.on('presence', listener);
+      return () => local.off('presence', listener);
     },
 
     /** Calls `listener` with every change committed from now on; returns the unsubscribe. */

@@ -18,10 +18,12 @@ interface ComposerProps {
   cc: string[];
   /** Sends the draft; resolves true when the server stored it (the composer then empties). */
   onSend: (draft: ReplyDraft) => Promise<boolean>;
+  /** Called as the text changes: colleagues on the ticket see that a reply is being written. */
+  onTyping?: () => void;
 }
 
 /** The reply composer: a public reply (mailed to the requester) or an internal note, with files. */
-export const Composer = ({ nextStatuses, cc, onSend }: ComposerProps) => {
+export const Composer = ({ nextStatuses, cc, onSend, onTyping }: ComposerProps) => {
   const [body, setBody] = useState('');
   const [isInternal, setInternal] = useState(false);
   const [files, setFiles] = useState<File[]>([]);
@@ -74,7 +76,10 @@ export const Composer = ({ nextStatuses, cc, onSend }: ComposerProps) => {
           <Textarea
             placeholder={isInternal ? 'Only staff will see this' : 'Write to the requester'}
             value={body}
-            onChange={(event: ChangeEvent<HTMLTextAreaElement>) => setBody(event.target.value)}
+            onChange={(event: ChangeEvent<HTMLTextAreaElement>) => {
+              setBody(event.target.value);
+              onTyping?.();
+            }}
             rows={5}
           />
         </Field.Root>
