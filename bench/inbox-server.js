@@ -76,8 +76,20 @@ async function main() {
   }
 
   await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  let changes = null;
   process.on('message', async (message) => {
     if (message?.type === 'exit') process.exit(0);
+    // a change every 200 ms through the Document Service, as staff make them: each goes to every live client
+    if (message?.type === 'changes-start') {
+      const some = await app.db.query(TICKET).findMany({ select: ['documentId'], limit: 50 });
+      let n = 0;
+      changes = setInterval(() => {
+        const { documentId } = some[n++ % some.length];
+        app.documents(TICKET).update({ documentId, data: { priority: ['low', 'medium', 'high'][n % 3] } }).catch((error) => console.error(error));
+      }, 200);
+      process.send({ type: 'changes-started' });
+    }
+    if (message?.type === 'changes-stop') clearInterval(changes);
     if (message?.type === 'documents') {
       const params = documentsQuery(CASES[message.index]);
       const times = [];

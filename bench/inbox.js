@@ -15,7 +15,11 @@
 //   CM list    the Content Manager's list route over HTTP, same filters, sort and page
 // and prints medians and the ratio endpoint / floor and endpoint / documents.
 //
-// Environment knobs: BENCH_TICKETS (100000)  BENCH_RUNS (20)  BENCH_WARMUP (3)
+// Then the live feed's cost: the endpoint's median (first case) without live clients, with
+// BENCH_LIVE_CLIENTS (50) connected to GET /helpdesk-admin/live, and without again, while the server
+// makes a change every 200 ms; prints the share the clients add.
+//
+// Environment knobs: BENCH_TICKETS (100000)  BENCH_RUNS (20)  BENCH_WARMUP (3)  BENCH_LIVE_CLIENTS (50)
 const { BENCH_STRAPI_ENV } = require('./strapi-env');
 const os = require('os');
 const { appDir, median, ms, freshDatabase, startServer, stopChild } = require('./harness');
@@ -53,6 +57,76 @@ function contentManagerUrl(url) {
   params.set('filters[$and][0][ticketStatus][$notIn][1]', 'closed');
   if (q.get('view') === 'unassigned') params.set('filters[$and][1][assignee][id][$null]', 'true');
   return `/content-manager/collection-types/plugin::helpdesk.ticket?${params}`;
+}
+
+/** Opens `count` live feeds (GET /helpdesk-admin/live), each read to the end as the panel reads it; resolves once all said ready. */
+async function openLiveClients(baseUrl, token, count) {
+  const controllers = [];
+  let events = 0;
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      const controller = new AbortController();
+      controllers.push(controller);
+      const response = await fetch(`${baseUrl}/helpdesk-admin/live`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: controller.signal });
+      if (response.status !== 200) throw new Error(`the live feed answered ${response.status}`);
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let ready = false;
+      await new Promise((resolve) => {
+        (async () => {
+          try {
+            for (;;) {
+              const { value, done } = await reader.read();
+              if (done) return;
+              const text = decoder.decode(value);
+              if (!ready && text.includes('event: ready')) {
+                ready = true;
+                resolve();
+              }
+              events += (text.match(/event: change/g) ?? []).length;
+            }
+          } catch {
+            // closed
+          }
+        })();
+      });
+    })
+  );
+  return { close: () => controllers.forEach((controller) => controller.abort()), events: () => events };
+}
+
+/**
+ * What live clients cost the inbox endpoint: its median with none connected, then with
+ * BENCH_LIVE_CLIENTS (50) connected, then with none again, while a change is made every 200 ms
+ * (each sent to every client); the ratio is against both runs without clients.
+ */
+async function liveClientsCost({ baseUrl, token, get, url, child }) {
+  const CLIENTS = Number(process.env.BENCH_LIVE_CLIENTS ?? 50);
+  // each phase at least 5 s long, so that the clients receive some 25 changes while it is measured
+  const run = async () => {
+    const times = [];
+    const started = Date.now();
+    for (let i = 0; i < WARMUP + RUNS * 2 || Date.now() - started < 5000; i += 1) {
+      const t = await timed(() => get(url));
+      if (i >= WARMUP) times.push(t);
+    }
+    return times;
+  };
+  await new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send({ type: 'changes-start' });
+  });
+  const before = await run();
+  const clients = await openLiveClients(baseUrl, token, CLIENTS);
+  const withClients = await run();
+  const received = clients.events();
+  clients.close();
+  const after = await run();
+  child.send({ type: 'changes-stop' });
+  const without = median([...before, ...after]);
+  const withLive = median(withClients);
+  console.log(`\nlive: ${CLIENTS} clients on GET /helpdesk-admin/live, a change every 200 ms (${received.toLocaleString('en')} events delivered to them)`);
+  console.log(`  inbox endpoint median without clients ${ms(without)} (${before.length + after.length} requests), with ${CLIENTS} clients ${ms(withLive)} (${withClients.length}): ${((withLive / without - 1) * 100).toFixed(1)}% added (target < 10%)`);
 }
 
 async function main() {
@@ -125,6 +199,8 @@ async function main() {
       );
     }
     console.log(`\n(floor: ${cases[0].statements.length} statements per request)`);
+
+    await liveClientsCost({ baseUrl, token, get, url: cases[0].url, child: server.child });
   } finally {
     if (floor) await floor.close();
     if (server) await stopChild(server.child);
