@@ -103,7 +103,7 @@ describe('live inbox and ticket view, two agents', () => {
     await ann.page.locator('main [data-status="pending"]').first().waitFor();
     await expect(annReply.inputValue()).resolves.toBe('I am looking into it');
     expect(await samePage()).toBe(true);
-    await ann.screenshot('live-two-agents-ann');
+    await ann.screenshot('live-two-agents', true);
     await bob.screenshot('live-two-agents-bob');
 
     // Ann back in the inbox: the ticket she saw after Bob's change carries no mark
@@ -159,7 +159,7 @@ describe('live inbox and ticket view, two agents', () => {
     await page.getByRole('list', { name: 'Conversation' }).getByText('A new toner cartridge fixed it.').waitFor();
     await page.locator('main [data-status="resolved"]').first().waitFor();
     await expect(reply.getByRole('textbox', { name: 'Reply' }).inputValue()).resolves.toBe('I am looking into it');
-    await ann.screenshot('live-stale-write');
+    await ann.screenshot('live-stale-write', true);
     expect(await helpdesk.strapi.db.query('plugin::helpdesk.comment').count({ where: { body: 'I am looking into it' } })).toBe(0);
     await page.unroute('**/helpdesk-admin/live');
   });
