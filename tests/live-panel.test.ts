@@ -119,7 +119,10 @@ describe('live inbox and ticket view, two agents', () => {
     await ann.screenshot('live-inbox-marks');
     await row.getByRole('link', { name: 'Laptop will not charge' }).click();
     await ann.page.getByRole('heading', { name: 'Laptop will not charge' }).waitFor();
+    // her unsent words came back as her draft; leaving asks
+    await expect(ann.page.getByRole('region', { name: 'Reply' }).getByRole('textbox', { name: 'Reply' }).inputValue()).resolves.toBe('I am looking into it');
     await ann.page.getByRole('link', { name: 'Inbox' }).click();
+    await ann.page.getByRole('alertdialog', { name: 'Leave this ticket?' }).getByRole('button', { name: 'Leave' }).click();
     await row.waitFor();
     await expect(row.getAttribute('data-unseen')).resolves.toBeNull();
     expect([...ann.problems, ...bob.problems]).toEqual([]);
@@ -162,5 +165,47 @@ describe('live inbox and ticket view, two agents', () => {
     await ann.screenshot('live-stale-write', true);
     expect(await helpdesk.strapi.db.query('plugin::helpdesk.comment').count({ where: { body: 'I am looking into it' } })).toBe(0);
     await page.unroute('**/helpdesk-admin/live');
+  });
+
+  it('keeps a half-written reply as a draft across navigation and reload, asks before leaving with it, and drops it once sent', async () => {
+    const ticket = await helpdesk.strapi.documents(TICKET).create({
+      data: { subject: 'Mouse double-clicks', description: 'Every click counts twice.', email: 'max@customer.test', firstName: 'Max', lastName: 'Mouse' },
+    });
+    const { page } = ann;
+    await page.goto(`/admin/helpdesk/tickets/${ticket.documentId}`);
+    await page.getByRole('heading', { name: 'Mouse double-clicks' }).waitFor();
+    const reply = page.getByRole('region', { name: 'Reply' });
+    const text = reply.getByRole('textbox', { name: 'Reply' });
+    await text.fill('A new mouse is on its way; until then');
+    await reply.locator('[data-draft-state="saved"]').waitFor();
+
+    // leaving asks; Stay keeps her here with her text
+    await page.getByRole('link', { name: 'Inbox' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Leave this ticket?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Stay' }).click();
+    await expect(text.inputValue()).resolves.toBe('A new mouse is on its way; until then');
+    // Leave goes; the text is there again on coming back, and after a reload
+    await page.getByRole('link', { name: 'Inbox' }).click();
+    await dialog.getByRole('button', { name: 'Leave' }).click();
+    await page.getByRole('heading', { name: 'Helpdesk' }).waitFor();
+    await page.getByRole('link', { name: 'Mouse double-clicks' }).click();
+    await expect(text.inputValue()).resolves.toBe('A new mouse is on its way; until then');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Mouse double-clicks' }).waitFor();
+    await expect(text.inputValue()).resolves.toBe('A new mouse is on its way; until then');
+    await ann.screenshot('reply-draft-kept');
+
+    // sent: the draft is gone, leaving asks nothing
+    await text.fill('A new mouse is on its way; until then, lower the double-click speed.');
+    await reply.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByText('Reply sent').first().waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Mouse double-clicks' }).waitFor();
+    await expect(text.inputValue()).resolves.toBe('');
+    await page.getByRole('link', { name: 'Inbox' }).click();
+    await page.getByRole('heading', { name: 'Helpdesk' }).waitFor();
+    expect(await helpdesk.strapi.db.query('plugin::helpdesk.reply-draft').count({ where: { ticketDocumentId: ticket.documentId } })).toBe(0);
+    expect(ann.problems).toEqual([]);
   });
 });

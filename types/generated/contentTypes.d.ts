@@ -443,8 +443,101 @@ export interface AdminUser extends Struct.CollectionTypeSchema {
   };
 }
 
-export interface ApiAttachmentAttachment extends Struct.CollectionTypeSchema {
-  collectionName: 'attachments';
+export interface PluginContentReleasesRelease
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'strapi_releases';
+  info: {
+    displayName: 'Release';
+    pluralName: 'releases';
+    singularName: 'release';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    actions: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::content-releases.release-action'
+    >;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::content-releases.release'
+    > &
+      Schema.Attribute.Private;
+    name: Schema.Attribute.String & Schema.Attribute.Required;
+    publishedAt: Schema.Attribute.DateTime;
+    releasedAt: Schema.Attribute.DateTime;
+    scheduledAt: Schema.Attribute.DateTime;
+    status: Schema.Attribute.Enumeration<
+      ['ready', 'blocked', 'failed', 'done', 'empty']
+    > &
+      Schema.Attribute.Required;
+    timezone: Schema.Attribute.String;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface PluginContentReleasesReleaseAction
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'strapi_release_actions';
+  info: {
+    displayName: 'Release Action';
+    pluralName: 'release-actions';
+    singularName: 'release-action';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    contentType: Schema.Attribute.String & Schema.Attribute.Required;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    entryDocumentId: Schema.Attribute.String;
+    isEntryValid: Schema.Attribute.Boolean;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::content-releases.release-action'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    release: Schema.Attribute.Relation<
+      'manyToOne',
+      'plugin::content-releases.release'
+    >;
+    type: Schema.Attribute.Enumeration<['publish', 'unpublish']> &
+      Schema.Attribute.Required;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface PluginHelpdeskAttachment extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_attachments';
   info: {
     description: 'A file on a ticket, optionally on one of its comments';
     displayName: 'Attachment';
@@ -491,7 +584,7 @@ export interface ApiAttachmentAttachment extends Struct.CollectionTypeSchema {
   };
 }
 
-export interface ApiChallengeSolutionChallengeSolution
+export interface PluginHelpdeskChallengeSolution
   extends Struct.CollectionTypeSchema {
   collectionName: 'helpdesk_challenge_solutions';
   info: {
@@ -534,8 +627,8 @@ export interface ApiChallengeSolutionChallengeSolution
   };
 }
 
-export interface ApiCommentComment extends Struct.CollectionTypeSchema {
-  collectionName: 'comments';
+export interface PluginHelpdeskComment extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_comments';
   info: {
     description: 'A reply or internal note on a ticket';
     displayName: 'Comment';
@@ -599,8 +692,8 @@ export interface ApiCommentComment extends Struct.CollectionTypeSchema {
   };
 }
 
-export interface ApiContactContact extends Struct.CollectionTypeSchema {
-  collectionName: 'contacts';
+export interface PluginHelpdeskContact extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_contacts';
   info: {
     description: 'A requester: one per email address';
     displayName: 'Contact';
@@ -657,9 +750,9 @@ export interface ApiContactContact extends Struct.CollectionTypeSchema {
   };
 }
 
-export interface ApiEmailTemplateEmailTemplate
+export interface PluginHelpdeskEmailTemplate
   extends Struct.CollectionTypeSchema {
-  collectionName: 'email_templates';
+  collectionName: 'helpdesk_email_templates';
   info: {
     description: 'Subject and body (HTML) of the mails the helpdesk sends; {variables} are filled in, the text part is derived from the HTML';
     displayName: 'Email template';
@@ -701,8 +794,7 @@ export interface ApiEmailTemplateEmailTemplate
   };
 }
 
-export interface ApiHelpdeskSettingHelpdeskSetting
-  extends Struct.SingleTypeSchema {
+export interface PluginHelpdeskHelpdeskSetting extends Struct.SingleTypeSchema {
   collectionName: 'helpdesk_settings';
   info: {
     displayName: 'Helpdesk settings';
@@ -748,9 +840,9 @@ export interface ApiHelpdeskSettingHelpdeskSetting
   };
 }
 
-export interface ApiInboundEmailInboundEmail
+export interface PluginHelpdeskInboundEmail
   extends Struct.CollectionTypeSchema {
-  collectionName: 'inbound_emails';
+  collectionName: 'helpdesk_inbound_emails';
   info: {
     description: 'Every mail the support mailbox received and what became of it; written by the server only';
     displayName: 'Inbound email';
@@ -851,7 +943,7 @@ export interface ApiInboundEmailInboundEmail
   };
 }
 
-export interface ApiLeaseLease extends Struct.CollectionTypeSchema {
+export interface PluginHelpdeskLease extends Struct.CollectionTypeSchema {
   collectionName: 'helpdesk_leases';
   info: {
     description: 'Which instance (host, pid) runs a singleton job (mail ingestion) until when';
@@ -885,7 +977,10 @@ export interface ApiLeaseLease extends Struct.CollectionTypeSchema {
         maxLength: 100;
       }>;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
-    localizations: Schema.Attribute.Relation<'oneToMany', 'plugin::helpdesk.lease'> &
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::helpdesk.lease'
+    > &
       Schema.Attribute.Private;
     name: Schema.Attribute.String &
       Schema.Attribute.Required &
@@ -900,7 +995,7 @@ export interface ApiLeaseLease extends Struct.CollectionTypeSchema {
   };
 }
 
-export interface ApiMailCheckMailCheck extends Struct.CollectionTypeSchema {
+export interface PluginHelpdeskMailCheck extends Struct.CollectionTypeSchema {
   collectionName: 'helpdesk_mail_checks';
   info: {
     description: 'How the scheduled checks of the support mailbox went: the last success and the last error, shared by every instance';
@@ -951,8 +1046,8 @@ export interface ApiMailCheckMailCheck extends Struct.CollectionTypeSchema {
   };
 }
 
-export interface ApiMailCursorMailCursor extends Struct.CollectionTypeSchema {
-  collectionName: 'mail_cursors';
+export interface PluginHelpdeskMailCursor extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_mail_cursors';
   info: {
     description: 'How far mail ingestion has read each mailbox folder (last UID for its UIDVALIDITY)';
     displayName: 'Mail cursor';
@@ -997,9 +1092,9 @@ export interface ApiMailCursorMailCursor extends Struct.CollectionTypeSchema {
   };
 }
 
-export interface ApiOutboundEmailOutboundEmail
+export interface PluginHelpdeskOutboundEmail
   extends Struct.CollectionTypeSchema {
-  collectionName: 'outbound_emails';
+  collectionName: 'helpdesk_outbound_emails';
   info: {
     description: 'The outbox: every mail the helpdesk sends, written with the change that caused it, then delivered';
     displayName: 'Outbound email';
@@ -1069,7 +1164,7 @@ export interface ApiOutboundEmailOutboundEmail
   };
 }
 
-export interface ApiRateLimitCounterRateLimitCounter
+export interface PluginHelpdeskRateLimitCounter
   extends Struct.CollectionTypeSchema {
   collectionName: 'helpdesk_rate_limit_counters';
   info: {
@@ -1115,7 +1210,54 @@ export interface ApiRateLimitCounterRateLimitCounter
   };
 }
 
-export interface ApiTeamNotificationBurstTeamNotificationBurst
+export interface PluginHelpdeskReplyDraft extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_reply_drafts';
+  info: {
+    description: 'A reply or internal note an admin is writing on a ticket, kept until it is sent or emptied; only its writer reads it';
+    displayName: 'Reply draft';
+    pluralName: 'reply-drafts';
+    singularName: 'reply-draft';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    adminUserId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    body: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 50000;
+      }>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    isInternal: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::helpdesk.reply-draft'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    ticketDocumentId: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface PluginHelpdeskTeamNotificationBurst
   extends Struct.CollectionTypeSchema {
   collectionName: 'helpdesk_team_notification_bursts';
   info: {
@@ -1164,129 +1306,8 @@ export interface ApiTeamNotificationBurstTeamNotificationBurst
   };
 }
 
-export interface ApiTicketHistoryTicketHistory
-  extends Struct.CollectionTypeSchema {
-  collectionName: 'ticket_histories';
-  info: {
-    description: 'One row per change to a ticket or a contact; written by the server only';
-    displayName: 'Ticket history';
-    pluralName: 'ticket-histories';
-    singularName: 'ticket-history';
-  };
-  options: {
-    draftAndPublish: false;
-  };
-  attributes: {
-    action: Schema.Attribute.Enumeration<
-      [
-        'created',
-        'status_changed',
-        'priority_changed',
-        'category_changed',
-        'assigned',
-        'due_date_changed',
-        'tags_changed',
-        'cc_changed',
-        'commented',
-        'attachment_added',
-        'deleted',
-        'contact_changed',
-        'comment_edited',
-        'comment_detached',
-        'comment_deleted',
-      ]
-    > &
-      Schema.Attribute.Required;
-    actorId: Schema.Attribute.String &
-      Schema.Attribute.SetMinMaxLength<{
-        maxLength: 100;
-      }>;
-    actorName: Schema.Attribute.String &
-      Schema.Attribute.SetMinMaxLength<{
-        maxLength: 200;
-      }>;
-    actorType: Schema.Attribute.Enumeration<
-      ['admin', 'agent', 'requester', 'system']
-    > &
-      Schema.Attribute.Required;
-    contact: Schema.Attribute.Relation<'manyToOne', 'plugin::helpdesk.contact'>;
-    createdAt: Schema.Attribute.DateTime;
-    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
-      Schema.Attribute.Private;
-    fieldName: Schema.Attribute.String &
-      Schema.Attribute.SetMinMaxLength<{
-        maxLength: 100;
-      }>;
-    locale: Schema.Attribute.String & Schema.Attribute.Private;
-    localizations: Schema.Attribute.Relation<
-      'oneToMany',
-      'plugin::helpdesk.ticket-history'
-    > &
-      Schema.Attribute.Private;
-    newValue: Schema.Attribute.Text;
-    note: Schema.Attribute.Text &
-      Schema.Attribute.SetMinMaxLength<{
-        maxLength: 2000;
-      }>;
-    oldValue: Schema.Attribute.Text;
-    publishedAt: Schema.Attribute.DateTime;
-    ticket: Schema.Attribute.Relation<'manyToOne', 'plugin::helpdesk.ticket'>;
-    ticketNumber: Schema.Attribute.String &
-      Schema.Attribute.SetMinMaxLength<{
-        maxLength: 40;
-      }>;
-    timestamp: Schema.Attribute.DateTime & Schema.Attribute.Required;
-    updatedAt: Schema.Attribute.DateTime;
-    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
-      Schema.Attribute.Private;
-  };
-}
-
-export interface ApiTicketSequenceTicketSequence
-  extends Struct.CollectionTypeSchema {
-  collectionName: 'ticket_sequences';
-  info: {
-    description: 'Last ticket number handed out per year (server-owned)';
-    displayName: 'Ticket number sequence';
-    pluralName: 'ticket-sequences';
-    singularName: 'ticket-sequence';
-  };
-  options: {
-    draftAndPublish: false;
-  };
-  pluginOptions: {
-    'content-manager': {
-      visible: false;
-    };
-    'content-type-builder': {
-      visible: false;
-    };
-  };
-  attributes: {
-    createdAt: Schema.Attribute.DateTime;
-    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
-      Schema.Attribute.Private;
-    lastValue: Schema.Attribute.Integer &
-      Schema.Attribute.Required &
-      Schema.Attribute.DefaultTo<0>;
-    locale: Schema.Attribute.String & Schema.Attribute.Private;
-    localizations: Schema.Attribute.Relation<
-      'oneToMany',
-      'plugin::helpdesk.ticket-sequence'
-    > &
-      Schema.Attribute.Private;
-    publishedAt: Schema.Attribute.DateTime;
-    updatedAt: Schema.Attribute.DateTime;
-    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
-      Schema.Attribute.Private;
-    year: Schema.Attribute.Integer &
-      Schema.Attribute.Required &
-      Schema.Attribute.Unique;
-  };
-}
-
-export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
-  collectionName: 'tickets';
+export interface PluginHelpdeskTicket extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_tickets';
   info: {
     description: 'A support request and everything done about it';
     displayName: 'Ticket';
@@ -1317,7 +1338,6 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 200;
       }>;
-    ccAddresses: Schema.Attribute.JSON;
     category: Schema.Attribute.Enumeration<
       [
         'support',
@@ -1330,8 +1350,12 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
       ]
     > &
       Schema.Attribute.DefaultTo<'general'>;
+    ccAddresses: Schema.Attribute.JSON;
     closedAt: Schema.Attribute.DateTime;
-    comments: Schema.Attribute.Relation<'oneToMany', 'plugin::helpdesk.comment'>;
+    comments: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::helpdesk.comment'
+    >;
     company: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 200;
@@ -1410,7 +1434,8 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
       'manyToOne',
       'plugin::users-permissions.user'
     >;
-    tags: Schema.Attribute.JSON & Schema.Attribute.CustomField<'plugin::helpdesk.tags'>;
+    tags: Schema.Attribute.JSON &
+      Schema.Attribute.CustomField<'plugin::helpdesk.tags'>;
     ticketNumber: Schema.Attribute.String &
       Schema.Attribute.Unique &
       Schema.Attribute.SetMinMaxLength<{
@@ -1435,61 +1460,92 @@ export interface ApiTicketTicket extends Struct.CollectionTypeSchema {
   };
 }
 
-export interface PluginContentReleasesRelease
+export interface PluginHelpdeskTicketHistory
   extends Struct.CollectionTypeSchema {
-  collectionName: 'strapi_releases';
+  collectionName: 'helpdesk_ticket_histories';
   info: {
-    displayName: 'Release';
-    pluralName: 'releases';
-    singularName: 'release';
+    description: 'One row per change to a ticket or a contact; written by the server only';
+    displayName: 'Ticket history';
+    pluralName: 'ticket-histories';
+    singularName: 'ticket-history';
   };
   options: {
     draftAndPublish: false;
   };
-  pluginOptions: {
-    'content-manager': {
-      visible: false;
-    };
-    'content-type-builder': {
-      visible: false;
-    };
-  };
   attributes: {
-    actions: Schema.Attribute.Relation<
-      'oneToMany',
-      'plugin::content-releases.release-action'
-    >;
+    action: Schema.Attribute.Enumeration<
+      [
+        'created',
+        'status_changed',
+        'priority_changed',
+        'category_changed',
+        'assigned',
+        'due_date_changed',
+        'tags_changed',
+        'cc_changed',
+        'commented',
+        'attachment_added',
+        'deleted',
+        'contact_changed',
+        'comment_edited',
+        'comment_detached',
+        'comment_deleted',
+      ]
+    > &
+      Schema.Attribute.Required;
+    actorId: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 100;
+      }>;
+    actorName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    actorType: Schema.Attribute.Enumeration<
+      ['admin', 'agent', 'requester', 'system']
+    > &
+      Schema.Attribute.Required;
+    contact: Schema.Attribute.Relation<'manyToOne', 'plugin::helpdesk.contact'>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
+    fieldName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 100;
+      }>;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'plugin::content-releases.release'
+      'plugin::helpdesk.ticket-history'
     > &
       Schema.Attribute.Private;
-    name: Schema.Attribute.String & Schema.Attribute.Required;
+    newValue: Schema.Attribute.Text;
+    note: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 2000;
+      }>;
+    oldValue: Schema.Attribute.Text;
     publishedAt: Schema.Attribute.DateTime;
-    releasedAt: Schema.Attribute.DateTime;
-    scheduledAt: Schema.Attribute.DateTime;
-    status: Schema.Attribute.Enumeration<
-      ['ready', 'blocked', 'failed', 'done', 'empty']
-    > &
-      Schema.Attribute.Required;
-    timezone: Schema.Attribute.String;
+    ticket: Schema.Attribute.Relation<'manyToOne', 'plugin::helpdesk.ticket'>;
+    ticketNumber: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    timestamp: Schema.Attribute.DateTime & Schema.Attribute.Required;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
   };
 }
 
-export interface PluginContentReleasesReleaseAction
+export interface PluginHelpdeskTicketSequence
   extends Struct.CollectionTypeSchema {
-  collectionName: 'strapi_release_actions';
+  collectionName: 'helpdesk_ticket_sequences';
   info: {
-    displayName: 'Release Action';
-    pluralName: 'release-actions';
-    singularName: 'release-action';
+    description: 'Last ticket number handed out per year (server-owned)';
+    displayName: 'Ticket number sequence';
+    pluralName: 'ticket-sequences';
+    singularName: 'ticket-sequence';
   };
   options: {
     draftAndPublish: false;
@@ -1503,28 +1559,25 @@ export interface PluginContentReleasesReleaseAction
     };
   };
   attributes: {
-    contentType: Schema.Attribute.String & Schema.Attribute.Required;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
-    entryDocumentId: Schema.Attribute.String;
-    isEntryValid: Schema.Attribute.Boolean;
+    lastValue: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<0>;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
-      'plugin::content-releases.release-action'
+      'plugin::helpdesk.ticket-sequence'
     > &
       Schema.Attribute.Private;
     publishedAt: Schema.Attribute.DateTime;
-    release: Schema.Attribute.Relation<
-      'manyToOne',
-      'plugin::content-releases.release'
-    >;
-    type: Schema.Attribute.Enumeration<['publish', 'unpublish']> &
-      Schema.Attribute.Required;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
+    year: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique;
   };
 }
 
@@ -1951,24 +2004,25 @@ declare module '@strapi/strapi' {
       'admin::transfer-token': AdminTransferToken;
       'admin::transfer-token-permission': AdminTransferTokenPermission;
       'admin::user': AdminUser;
-      'plugin::helpdesk.attachment': ApiAttachmentAttachment;
-      'plugin::helpdesk.challenge-solution': ApiChallengeSolutionChallengeSolution;
-      'plugin::helpdesk.comment': ApiCommentComment;
-      'plugin::helpdesk.contact': ApiContactContact;
-      'plugin::helpdesk.email-template': ApiEmailTemplateEmailTemplate;
-      'plugin::helpdesk.helpdesk-setting': ApiHelpdeskSettingHelpdeskSetting;
-      'plugin::helpdesk.inbound-email': ApiInboundEmailInboundEmail;
-      'plugin::helpdesk.lease': ApiLeaseLease;
-      'plugin::helpdesk.mail-check': ApiMailCheckMailCheck;
-      'plugin::helpdesk.mail-cursor': ApiMailCursorMailCursor;
-      'plugin::helpdesk.outbound-email': ApiOutboundEmailOutboundEmail;
-      'plugin::helpdesk.rate-limit-counter': ApiRateLimitCounterRateLimitCounter;
-      'plugin::helpdesk.team-notification-burst': ApiTeamNotificationBurstTeamNotificationBurst;
-      'plugin::helpdesk.ticket-history': ApiTicketHistoryTicketHistory;
-      'plugin::helpdesk.ticket-sequence': ApiTicketSequenceTicketSequence;
-      'plugin::helpdesk.ticket': ApiTicketTicket;
       'plugin::content-releases.release': PluginContentReleasesRelease;
       'plugin::content-releases.release-action': PluginContentReleasesReleaseAction;
+      'plugin::helpdesk.attachment': PluginHelpdeskAttachment;
+      'plugin::helpdesk.challenge-solution': PluginHelpdeskChallengeSolution;
+      'plugin::helpdesk.comment': PluginHelpdeskComment;
+      'plugin::helpdesk.contact': PluginHelpdeskContact;
+      'plugin::helpdesk.email-template': PluginHelpdeskEmailTemplate;
+      'plugin::helpdesk.helpdesk-setting': PluginHelpdeskHelpdeskSetting;
+      'plugin::helpdesk.inbound-email': PluginHelpdeskInboundEmail;
+      'plugin::helpdesk.lease': PluginHelpdeskLease;
+      'plugin::helpdesk.mail-check': PluginHelpdeskMailCheck;
+      'plugin::helpdesk.mail-cursor': PluginHelpdeskMailCursor;
+      'plugin::helpdesk.outbound-email': PluginHelpdeskOutboundEmail;
+      'plugin::helpdesk.rate-limit-counter': PluginHelpdeskRateLimitCounter;
+      'plugin::helpdesk.reply-draft': PluginHelpdeskReplyDraft;
+      'plugin::helpdesk.team-notification-burst': PluginHelpdeskTeamNotificationBurst;
+      'plugin::helpdesk.ticket': PluginHelpdeskTicket;
+      'plugin::helpdesk.ticket-history': PluginHelpdeskTicketHistory;
+      'plugin::helpdesk.ticket-sequence': PluginHelpdeskTicketSequence;
       'plugin::i18n.locale': PluginI18NLocale;
       'plugin::review-workflows.workflow': PluginReviewWorkflowsWorkflow;
       'plugin::review-workflows.workflow-stage': PluginReviewWorkflowsWorkflowStage;

@@ -398,3 +398,12 @@ export const PRESENCE_HEARTBEAT_MS = 10_000;
 
 /** The SSE events of the feed: `ready` once connected, then a `change` per committed change and `presence` as staff come and go. */
 export type LiveEventName = 'ready' | 'change' | 'presence';
+
+/* ------------------------------ GET|PUT|DELETE /helpdesk-admin/tickets/:documentId/draft (src/back-office/drafts) */
+
+/** The reply an admin is writing on a ticket, kept on the server for that admin only until it is sent or emptied. */
+export interface ReplyDraftView {
+  body: string;
+  isInternal: boolean;
+  savedAt: string;
+}

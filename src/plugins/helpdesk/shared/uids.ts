@@ -16,6 +16,7 @@ export const UP_PERMISSION = 'plugin::users-permissions.permission' as const;
 export const OUTBOUND_EMAIL = 'plugin::helpdesk.outbound-email' as const;
 export const INBOUND_EMAIL = 'plugin::helpdesk.inbound-email' as const;
 export const MAIL_CURSOR = 'plugin::helpdesk.mail-cursor' as const;
+export const REPLY_DRAFT = 'plugin::helpdesk.reply-draft' as const;
 export const LEASE = 'plugin::helpdesk.lease' as const;
 export const RATE_LIMIT_COUNTER = 'plugin::helpdesk.rate-limit-counter' as const;
 export const TEAM_NOTIFICATION_BURST = 'plugin::helpdesk.team-notification-burst' as const;

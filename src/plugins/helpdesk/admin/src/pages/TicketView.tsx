@@ -7,6 +7,7 @@ import { PriorityBadge, StatusBadge } from '../components/TicketBadges';
 import { CATEGORY_LABELS, RECORD_ENUM_LABELS, STATUS_LABELS, labelOf } from '../lib/labels';
 import { useAgents } from '../lib/agents';
 import { markSeen, useLiveChanges, useTicketPresence } from '../lib/live';
+import { useReplyDraft } from '../lib/drafts';
 import { Colleagues } from './ticket/Colleagues';
 import { Timeline } from './ticket/Timeline';
 import { Composer, type ReplyDraft } from './ticket/Composer';
@@ -33,6 +34,7 @@ export const TicketView = () => {
   const base = `/helpdesk-admin/tickets/${documentId}`;
 
   const { colleagues, typing } = useTicketPresence(documentId);
+  const draft = useReplyDraft(documentId);
 
   // live: a change to this ticket from anywhere is fetched again (the composer keeps its text)
   const [fetchRound, setFetchRound] = useState(0);
@@ -114,7 +116,7 @@ export const TicketView = () => {
       </Page.Main>
     );
   }
-  if (!view) return <Page.Loading />;
+  if (!view || draft.initial === undefined) return <Page.Loading />;
 
   const { ticket } = view;
   return (
@@ -147,7 +149,16 @@ export const TicketView = () => {
             <Flex direction="column" alignItems="stretch" gap={6}>
               <Timeline items={view.timeline} />
               <Colleagues colleagues={colleagues} />
-              <Composer nextStatuses={ticket.nextStatuses} cc={ticket.ccAddresses} onSend={sendReply} onTyping={typing} />
+              <Composer
+                key={documentId}
+                nextStatuses={ticket.nextStatuses}
+                cc={ticket.ccAddresses}
+                onSend={sendReply}
+                onTyping={typing}
+                initial={draft.initial}
+                onDraft={draft.change}
+                draftState={draft.state}
+              />
             </Flex>
           </Grid.Item>
           <Grid.Item col={4} s={12} direction="column" alignItems="stretch">

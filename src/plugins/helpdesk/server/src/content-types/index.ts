@@ -11,6 +11,7 @@ import mailCheck from './mail-check/schema.json';
 import mailCursor from './mail-cursor/schema.json';
 import outboundEmail from './outbound-email/schema.json';
 import rateLimitCounter from './rate-limit-counter/schema.json';
+import replyDraft from './reply-draft/schema.json';
 import teamNotificationBurst from './team-notification-burst/schema.json';
 import ticket from './ticket/schema.json';
 import ticketHistory from './ticket-history/schema.json';
@@ -29,6 +30,7 @@ export default {
   'mail-cursor': { schema: mailCursor },
   'outbound-email': { schema: outboundEmail },
   'rate-limit-counter': { schema: rateLimitCounter },
+  'reply-draft': { schema: replyDraft },
   'team-notification-burst': { schema: teamNotificationBurst },
   ticket: { schema: ticket },
   'ticket-history': { schema: ticketHistory },

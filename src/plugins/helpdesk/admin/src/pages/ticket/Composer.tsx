@@ -1,6 +1,8 @@
 import { useRef, useState, type ChangeEvent } from 'react';
-import { Box, Button, Field, Flex, MenuItem, SimpleMenu, Tabs, Tag, Textarea, Typography } from '@strapi/design-system';
-import { Cross, Paperclip } from '@strapi/icons';
+import { useBlocker } from 'react-router-dom';
+import { Box, Button, Dialog, Field, Flex, MenuItem, SimpleMenu, Tabs, Tag, Textarea, Typography } from '@strapi/design-system';
+import { Cross, Paperclip, WarningCircle } from '@strapi/icons';
+import type { DraftState, DraftText } from '../../lib/drafts';
 import { STATUS_LABELS, labelOf } from '../../lib/labels';
 import { formatBytes } from './format';
 
@@ -20,12 +22,21 @@ interface ComposerProps {
   onSend: (draft: ReplyDraft) => Promise<boolean>;
   /** Called as the text changes: colleagues on the ticket see that a reply is being written. */
   onTyping?: () => void;
+  /** The draft this admin left on the ticket, to go on with. */
+  initial?: DraftText | null;
+  /** The text as it changes (`now`: save at once, as after sending), for the server-side draft. */
+  onDraft?: (text: DraftText, now?: boolean) => void;
+  draftState?: DraftState;
 }
 
+const DRAFT_STATE_WORDS: Record<DraftState, string> = { idle: '', saving: 'Saving draft…', saved: 'Draft saved', failed: 'Draft not saved' };
+
 /** The reply composer: a public reply (mailed to the requester) or an internal note, with files. */
-export const Composer = ({ nextStatuses, cc, onSend, onTyping }: ComposerProps) => {
-  const [body, setBody] = useState('');
-  const [isInternal, setInternal] = useState(false);
+export const Composer = ({ nextStatuses, cc, onSend, onTyping, initial, onDraft, draftState = 'idle' }: ComposerProps) => {
+  const [body, setBody] = useState(initial?.body ?? '');
+  const [isInternal, setInternal] = useState(initial?.isInternal ?? false);
+  // leaving the ticket with unsent text asks first (the text stays as a draft either way)
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => body.trim() !== '' && currentLocation.pathname !== nextLocation.pathname);
   const [files, setFiles] = useState<File[]>([]);
   const [sending, setSending] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
@@ -36,6 +47,7 @@ export const Composer = ({ nextStatuses, cc, onSend, onTyping }: ComposerProps) 
       if (await onSend({ body, isInternal, files, ticketStatus })) {
         setBody('');
         setFiles([]);
+        onDraft?.({ body: '', isInternal }, true);
       }
     } finally {
       setSending(false);
@@ -61,7 +73,14 @@ export const Composer = ({ nextStatuses, cc, onSend, onTyping }: ComposerProps) 
     >
       <Flex direction="column" alignItems="stretch" gap={3}>
         <Flex justifyContent="space-between" alignItems="center" gap={4}>
-          <Tabs.Root variant="simple" value={isInternal ? 'internal' : 'public'} onValueChange={(value) => setInternal(value === 'internal')}>
+          <Tabs.Root
+            variant="simple"
+            value={isInternal ? 'internal' : 'public'}
+            onValueChange={(value) => {
+              setInternal(value === 'internal');
+              if (body !== '') onDraft?.({ body, isInternal: value === 'internal' });
+            }}
+          >
             <Tabs.List aria-label="Reply kind">
               <Tabs.Trigger value="public">Public reply</Tabs.Trigger>
               <Tabs.Trigger value="internal">Internal note</Tabs.Trigger>
@@ -79,6 +98,7 @@ export const Composer = ({ nextStatuses, cc, onSend, onTyping }: ComposerProps) 
             onChange={(event: ChangeEvent<HTMLTextAreaElement>) => {
               setBody(event.target.value);
               onTyping?.();
+              onDraft?.({ body: event.target.value, isInternal });
             }}
             rows={5}
           />
@@ -105,6 +125,9 @@ export const Composer = ({ nextStatuses, cc, onSend, onTyping }: ComposerProps) 
             </Button>
           </Box>
           <Flex gap={2}>
+            <Typography variant="pi" textColor={draftState === 'failed' ? 'danger600' : 'neutral500'} aria-live="polite" data-draft-state={draftState}>
+              {DRAFT_STATE_WORDS[draftState]}
+            </Typography>
             <SimpleMenu label="Send and set status" variant="secondary" disabled={empty || sending || nextStatuses.length === 0}>
               {nextStatuses.map((status) => (
                 <MenuItem key={status} onSelect={() => send(status)}>
@@ -118,6 +141,26 @@ export const Composer = ({ nextStatuses, cc, onSend, onTyping }: ComposerProps) 
           </Flex>
         </Flex>
       </Flex>
+      {blocker.state === 'blocked' && (
+        <Dialog.Root open onOpenChange={(open) => !open && blocker.reset()}>
+          <Dialog.Content>
+            <Dialog.Header>Leave this ticket?</Dialog.Header>
+            <Dialog.Body icon={<WarningCircle width="24px" height="24px" fill="danger600" />}>
+              Your {isInternal ? 'note' : 'reply'} is not sent. It stays here as your draft, to finish later.
+            </Dialog.Body>
+            <Dialog.Footer>
+              <Dialog.Cancel>
+                <Button variant="tertiary" fullWidth>
+                  Stay
+                </Button>
+              </Dialog.Cancel>
+              <Button variant="danger-light" fullWidth onClick={() => blocker.proceed()}>
+                Leave
+              </Button>
+            </Dialog.Footer>
+          </Dialog.Content>
+        </Dialog.Root>
+      )}
     </Box>
   );
 };

@@ -5,6 +5,7 @@ import { filesField, type MultipartFile } from '../../domain/multipart-files';
 import { ticketViewService } from './service';
 import { validateAssign, validateFields, validateNewTicket, validateReply, validateStatus } from './validators';
 import { changedSince } from './version';
+import { draftService } from '../drafts/service';
 import { TICKET_VERSION_HEADER } from '../../../../shared/contract';
 
 /** The reply's files: multipart field `files` (one or more); any other file field is refused. */
@@ -53,6 +54,8 @@ export const ticketViewController = {
     const files = replyFiles(ctx);
     const input = validateReply(ctx.request.body);
     await unlessChanged(ctx, strapi, () => ticketViewService(strapi).reply(ctx.params.documentId, input, files));
+    // sent: the writer's draft of it is done with
+    await draftService(strapi).remove(ctx.state.user.id, ctx.params.documentId);
     await answer(ctx, strapi, 201);
   },
 
