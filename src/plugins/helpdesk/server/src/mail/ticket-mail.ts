@@ -1,3 +1,4 @@
+import { resolveActor } from '../audit/actor';
 import type { Core } from '@strapi/strapi';
 import { ATTACHMENT, EMAIL_TEMPLATE, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET } from '../../../shared/uids';
 import { currentInboundMail } from './inbound-context';
@@ -189,6 +190,8 @@ async function queueTicketMail(strapi: Core.Strapi, mail: TicketMail): Promise<v
  * agent writes to the requester by mail when their domain's mail cannot be verified otherwise.
  */
 async function queueAssignmentMail(strapi: Core.Strapi, ticket: TicketForMail, assignee: NonNullable<TicketForMail['assignee']>, settings: HelpdeskSettings) {
+  // nobody is told of their own action: "Assign to me", a bulk "Me", a ticket they open for themself
+  if ((await resolveActor(strapi)).userId === assignee.id) return;
   const reply = agentReplySettings(strapi);
   await queueTicketMail(strapi, {
     key: 'assignment_notification',
