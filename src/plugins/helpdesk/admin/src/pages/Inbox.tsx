@@ -25,6 +25,7 @@ import { InboxTable, type Sort } from './inbox/InboxTable';
 import { VIEWS, errorMessage, isView, type BulkResult, type InboxPage, type SortField, type ViewId } from './inbox/types';
 
 const PAGE_SIZE = 20;
+const SEARCH_AFTER_MS = 300;
 /** The URL parameters the inbox keeps its state in (links from the home widgets set them). */
 const FILTERS = ['ticketStatus', 'priority', 'category', 'assignee'] as const;
 type FilterName = (typeof FILTERS)[number];
@@ -104,6 +105,14 @@ export const Inbox = () => {
   }, [view, page, search, sort?.field, sort?.direction, params]);
 
   useEffect(() => setSearchText(search), [search]);
+
+  // search as you type: the list follows a moment after the last keystroke (Enter searches at once)
+  useEffect(() => {
+    const text = searchText.trim();
+    if (text === search) return undefined;
+    const timer = setTimeout(() => update({ search: text || null }), SEARCH_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [searchText, search, update]);
 
   useEffect(() => {
     let live = true;
