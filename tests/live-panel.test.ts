@@ -23,7 +23,7 @@ async function markPage(page: Page): Promise<() => Promise<boolean>> {
  * without a reload: new rows marked in the inbox, a reply and a status in the open ticket view,
  * while the text Ann is typing stays in her composer.
  */
-describe('live inbox and ticket view, two agents', () => {
+describe("the agent's day in the panel: live views, two agents, drafts, the keyboard", () => {
   let helpdesk: Helpdesk;
   let imap: DovecotServer;
   let ann: Panel;
@@ -206,6 +206,61 @@ describe('live inbox and ticket view, two agents', () => {
     await page.getByRole('link', { name: 'Inbox' }).click();
     await page.getByRole('heading', { name: 'Helpdesk' }).waitFor();
     expect(await helpdesk.strapi.db.query('plugin::helpdesk.reply-draft').count({ where: { ticketDocumentId: ticket.documentId } })).toBe(0);
+    expect(ann.problems).toEqual([]);
+  });
+
+  it('moves through the inbox and works a ticket from the keyboard: j/k, o, r, Ctrl+Enter, a, s and the ? list', async () => {
+    // the drafts earlier tests left would (rightly) ask before each move
+    await helpdesk.strapi.db.query('plugin::helpdesk.reply-draft').deleteMany({});
+    const { page } = ann;
+    await page.goto('/admin/helpdesk?view=all');
+    await page.getByRole('heading', { name: 'Helpdesk' }).waitFor();
+    const rows = page.locator('tbody tr');
+    await rows.nth(2).waitFor();
+    const numbers = await rows.evaluateAll((found) => found.map((row) => row.getAttribute('data-ticket')));
+
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    const marked = page.locator('tbody tr[data-cursor="true"]');
+    await expect(marked.getAttribute('data-ticket')).resolves.toBe(numbers[1]);
+    await page.keyboard.press('o');
+    const numberShown = (ticketNumber: string | null) => page.locator('main').getByText(String(ticketNumber), { exact: true }).first();
+    await numberShown(numbers[1]).waitFor();
+    // next and previous ticket of the inbox list
+    const opened = new URL(page.url()).pathname;
+    await page.keyboard.press('j');
+    await page.waitForURL((url) => url.pathname !== opened && url.pathname.startsWith('/admin/helpdesk/tickets/'), { waitUntil: 'commit' });
+    await page.getByRole('region', { name: 'Reply' }).waitFor();
+    await page.keyboard.press('k');
+    await page.waitForURL((url) => url.pathname === opened, { waitUntil: 'commit' });
+    await numberShown(numbers[1]).waitFor();
+
+    // r: write a reply; Ctrl+Enter sends it
+    await page.keyboard.press('r');
+    const text = page.getByRole('region', { name: 'Reply' }).getByRole('textbox', { name: 'Reply' });
+    await expect(text.evaluate((element) => element === element.ownerDocument.activeElement)).resolves.toBe(true);
+    await page.keyboard.type('Sent from the keyboard.');
+    await page.keyboard.press('Control+Enter');
+    await page.getByText('Reply sent').first().waitFor();
+    await page.getByRole('list', { name: 'Conversation' }).getByText('Sent from the keyboard.').waitFor();
+    await text.blur();
+
+    // a: assign to me; s: the status, chosen with the keyboard
+    await page.keyboard.press('a');
+    await page.getByText('Ticket assigned to you').first().waitFor();
+    await page.keyboard.press('s');
+    await page.getByRole('listbox').waitFor();
+    await page.getByRole('listbox').getByRole('option', { name: 'Resolved', exact: true }).click();
+    await page.getByText('Status set to Resolved').first().waitFor();
+
+    // ? lists them all
+    await page.keyboard.press('?');
+    const list = page.getByRole('alertdialog', { name: 'Keyboard shortcuts' });
+    await list.getByText('Next / previous ticket of the inbox').waitFor();
+    await page.waitForTimeout(400); // the dialog's fade-in, for the picture
+    await ann.screenshot('keyboard-shortcuts');
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'hidden' });
     expect(ann.problems).toEqual([]);
   });
 });

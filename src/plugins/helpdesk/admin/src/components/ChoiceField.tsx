@@ -14,7 +14,7 @@ interface ChoiceFieldProps {
 
 /** A labelled single choice (priority, category, assignee): the Design System select with its field. */
 export const ChoiceField = ({ name, label, value, options, onChange, disabled, hint, error }: ChoiceFieldProps) => (
-  <Field.Root name={name} hint={hint} error={error}>
+  <Field.Root name={name} id={name} hint={hint} error={error}>
     <Field.Label>{label}</Field.Label>
     <SingleSelect value={value} onChange={(next) => onChange(String(next))} disabled={disabled}>
       {options.map(([optionValue, text]) => (

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import {
   Alert,
   Badge,
@@ -19,6 +19,8 @@ import { Layouts, Page, useAuth, useFetchClient } from '@strapi/strapi/admin';
 import { CATEGORIES, CATEGORY_LABELS, PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, TICKET_STATUSES } from '../lib/labels';
 import { agentLabel, useAgents } from '../lib/agents';
 import { markUnseen, unseenMarks, useLiveChanges } from '../lib/live';
+import { INBOX_SHORTCUTS, rememberInboxOrder, useShortcuts } from '../lib/shortcuts';
+import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { BulkBar } from './inbox/BulkBar';
 import { NewTicketDialog } from './inbox/NewTicketDialog';
 import { InboxTable, type Sort } from './inbox/InboxTable';
@@ -170,6 +172,29 @@ export const Inbox = () => {
   };
 
   const rows = answer?.data ?? [];
+
+  // keyboard: j/k mark a row (the mark stays on its ticket when the list refreshes), o or Enter
+  // opens it; the ticket view's j/k follow this list
+  const navigate = useNavigate();
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [showShortcuts, setShowShortcuts] = useState(false);
+  useEffect(() => rememberInboxOrder(rows.map((row) => row.documentId)), [rows]);
+  const moveCursor = (step: 1 | -1) => {
+    const at = rows.findIndex((row) => row.documentId === cursor);
+    const next = rows[at < 0 ? (step === 1 ? 0 : rows.length - 1) : Math.min(Math.max(at + step, 0), rows.length - 1)];
+    if (next) setCursor(next.documentId);
+  };
+  const openMarked = () => {
+    if (cursor && rows.some((row) => row.documentId === cursor)) navigate(`/helpdesk/tickets/${cursor}`);
+  };
+  useShortcuts({
+    j: () => moveCursor(1),
+    k: () => moveCursor(-1),
+    o: openMarked,
+    Enter: openMarked,
+    '/': () => document.querySelector<HTMLInputElement>('input[name="search"]')?.focus(),
+    '?': () => setShowShortcuts(true),
+  });
   const pagination = answer?.meta.pagination;
   const failures = report?.results.filter((result) => !result.ok) ?? [];
   const succeeded = report ? report.results.length - failures.length : 0;
@@ -200,6 +225,7 @@ export const Inbox = () => {
   return (
     <Page.Main>
       <Page.Title>Helpdesk</Page.Title>
+      <ShortcutsDialog open={showShortcuts} onClose={() => setShowShortcuts(false)} shortcuts={INBOX_SHORTCUTS} />
       <Layouts.Header
         title="Helpdesk"
         subtitle={pagination ? `${pagination.total} ${pagination.total === 1 ? 'ticket' : 'tickets'} in ${VIEWS.find((v) => v.id === view)?.label}` : 'Inbox'}
@@ -308,6 +334,7 @@ export const Inbox = () => {
             <InboxTable
               rows={rows}
               marks={marks}
+              cursor={cursor}
               sort={sort}
               onSort={onSort}
               selected={selected}

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
-import { NavLink, useParams } from 'react-router-dom';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { NavLink, useNavigate, useParams } from 'react-router-dom';
 import { Box, Flex, Grid, Link, Typography } from '@strapi/design-system';
 import { ArrowLeft } from '@strapi/icons';
 import { Layouts, Page, isFetchError, useFetchClient, useNotification } from '@strapi/strapi/admin';
@@ -10,7 +10,9 @@ import { markSeen, useLiveChanges, useTicketPresence } from '../lib/live';
 import { useReplyDraft } from '../lib/drafts';
 import { Colleagues } from './ticket/Colleagues';
 import { Timeline } from './ticket/Timeline';
-import { Composer, type ReplyDraft } from './ticket/Composer';
+import { Composer, type ComposerHandle, type ReplyDraft } from './ticket/Composer';
+import { TICKET_SHORTCUTS, neighbourInInbox, useShortcuts } from '../lib/shortcuts';
+import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { SidePanel } from './ticket/SidePanel';
 import type { FieldChanges, TicketViewData } from './ticket/types';
 import { TICKET_VERSION_HEADER } from '../../../shared/contract';
@@ -35,6 +37,9 @@ export const TicketView = () => {
 
   const { colleagues, typing } = useTicketPresence(documentId);
   const draft = useReplyDraft(documentId);
+  const navigate = useNavigate();
+  const composer = useRef<ComposerHandle>(null);
+  const [showShortcuts, setShowShortcuts] = useState(false);
 
   // live: a change to this ticket from anywhere is fetched again (the composer keeps its text)
   const [fetchRound, setFetchRound] = useState(0);
@@ -103,6 +108,27 @@ export const TicketView = () => {
     act(agent === null ? 'Ticket unassigned' : agent === 'me' ? 'Ticket assigned to you' : 'Ticket assigned', () => post(`${base}/assign`, { agent }, basedOn));
   const saveFields = (changes: FieldChanges) => act('Ticket updated', () => put(base, changes, basedOn));
 
+  const go = (step: 1 | -1) => {
+    const next = neighbourInInbox(documentId, step);
+    if (next) navigate(`/helpdesk/tickets/${next}`);
+    else toggleNotification({ type: 'info', message: step === 1 ? 'This is the last ticket of the inbox list' : 'This is the first ticket of the inbox list' });
+  };
+  useShortcuts({
+    r: () => composer.current?.write('public'),
+    n: () => composer.current?.write('internal'),
+    a: () => void assign('me'),
+    s: () => {
+      // the Status select opens as from the keyboard (it opens on a key, not on a click)
+      const status = document.querySelector<HTMLElement>('#ticketStatus, [id="ticketStatus"] [role="combobox"], [aria-labelledby^="ticketStatus"][role="combobox"]');
+      status?.focus();
+      status?.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, button: 0, pointerType: 'mouse' }));
+    },
+    j: () => go(1),
+    k: () => go(-1),
+    i: () => navigate('/helpdesk'),
+    '?': () => setShowShortcuts(true),
+  });
+
   const back = (
     <Link tag={NavLink} to="/helpdesk" startIcon={<ArrowLeft />}>
       Inbox
@@ -143,6 +169,7 @@ export const TicketView = () => {
           </Flex>
         }
       />
+      <ShortcutsDialog open={showShortcuts} onClose={() => setShowShortcuts(false)} shortcuts={TICKET_SHORTCUTS} />
       <Layouts.Content>
         <Grid.Root gap={6}>
           <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
@@ -150,6 +177,7 @@ export const TicketView = () => {
               <Timeline items={view.timeline} />
               <Colleagues colleagues={colleagues} />
               <Composer
+                ref={composer}
                 key={documentId}
                 nextStatuses={ticket.nextStatuses}
                 cc={ticket.ccAddresses}

@@ -31,6 +31,8 @@ export interface InboxTableProps {
   onSelectAll(selected: boolean): void;
   /** Tickets changed by someone else since this admin last opened them. */
   marks: Record<string, UnseenMark>;
+  /** The row the keyboard marked (j/k), or null. */
+  cursor: string | null;
 }
 
 const SortHeader = ({ field, label, sort, onSort }: { field: SortField; label: string; sort: Sort | null; onSort(field: SortField): void }) => {
@@ -51,7 +53,7 @@ const SortHeader = ({ field, label, sort, onSort }: { field: SortField; label: s
 };
 
 /** The inbox's ticket table: selectable rows, sortable headers, badges, relative times, red when overdue. */
-export const InboxTable = ({ rows, sort, onSort, selected, onSelect, onSelectAll, marks }: InboxTableProps) => {
+export const InboxTable = ({ rows, sort, onSort, selected, onSelect, onSelectAll, marks, cursor }: InboxTableProps) => {
   const allSelected = rows.length > 0 && rows.every((row) => selected.has(row.documentId));
   const someSelected = rows.some((row) => selected.has(row.documentId));
   return (
@@ -80,7 +82,14 @@ export const InboxTable = ({ rows, sort, onSort, selected, onSelect, onSelectAll
       </Thead>
       <Tbody>
         {rows.map((row) => (
-          <Tr key={row.documentId} data-ticket={row.ticketNumber} data-unseen={marks[row.documentId]}>
+          <Tr
+            key={row.documentId}
+            data-ticket={row.ticketNumber}
+            data-unseen={marks[row.documentId]}
+            data-cursor={cursor === row.documentId || undefined}
+            aria-current={cursor === row.documentId || undefined}
+            style={cursor === row.documentId ? { boxShadow: 'inset 4px 0 0 #4945ff', background: '#f0f0ff' } : undefined}
+          >
             <Td>
               <Checkbox
                 aria-label={`Select ${row.ticketNumber}`}

@@ -1,4 +1,4 @@
-import { useRef, useState, type ChangeEvent } from 'react';
+import { forwardRef, useImperativeHandle, useRef, useState, type ChangeEvent, type KeyboardEvent } from 'react';
 import { useBlocker } from 'react-router-dom';
 import { Box, Button, Dialog, Field, Flex, MenuItem, SimpleMenu, Tabs, Tag, Textarea, Typography } from '@strapi/design-system';
 import { Cross, Paperclip, WarningCircle } from '@strapi/icons';
@@ -29,10 +29,15 @@ interface ComposerProps {
   draftState?: DraftState;
 }
 
+/** What the ticket view's shortcuts do to the composer. */
+export interface ComposerHandle {
+  write(kind: 'public' | 'internal'): void;
+}
+
 const DRAFT_STATE_WORDS: Record<DraftState, string> = { idle: '', saving: 'Saving draft…', saved: 'Draft saved', failed: 'Draft not saved' };
 
 /** The reply composer: a public reply (mailed to the requester) or an internal note, with files. */
-export const Composer = ({ nextStatuses, cc, onSend, onTyping, initial, onDraft, draftState = 'idle' }: ComposerProps) => {
+export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer({ nextStatuses, cc, onSend, onTyping, initial, onDraft, draftState = 'idle' }, ref) {
   const [body, setBody] = useState(initial?.body ?? '');
   const [isInternal, setInternal] = useState(initial?.isInternal ?? false);
   // leaving the ticket with unsent text asks first (the text stays as a draft either way)
@@ -40,6 +45,13 @@ export const Composer = ({ nextStatuses, cc, onSend, onTyping, initial, onDraft,
   const [files, setFiles] = useState<File[]>([]);
   const [sending, setSending] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  useImperativeHandle(ref, () => ({
+    write(kind) {
+      setInternal(kind === 'internal');
+      textarea.current?.focus();
+    },
+  }));
 
   const send = async (ticketStatus?: string) => {
     setSending(true);
@@ -101,6 +113,14 @@ export const Composer = ({ nextStatuses, cc, onSend, onTyping, initial, onDraft,
               onDraft?.({ body: event.target.value, isInternal });
             }}
             rows={5}
+            ref={textarea}
+            onKeyDown={(event: KeyboardEvent<HTMLTextAreaElement>) => {
+              // Ctrl+Enter (Cmd+Enter) sends, as "Send" does
+              if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && body.trim() !== '' && !sending) {
+                event.preventDefault();
+                void send();
+              }
+            }}
           />
         </Field.Root>
         {files.length > 0 && (
@@ -163,4 +183,4 @@ export const Composer = ({ nextStatuses, cc, onSend, onTyping, initial, onDraft,
       )}
     </Box>
   );
-};
+});
