@@ -106,10 +106,16 @@ describe("the agent's day in the panel: live views, two agents, drafts, the keyb
     await ann.screenshot('live-two-agents', true);
     await bob.screenshot('live-two-agents-bob');
 
-    // Ann back in the inbox: the ticket she saw after Bob's change carries no mark
-    await ann.page.goto('/admin/helpdesk?view=all');
+    // Ann goes back to the inbox (leaving her draft): Bob's view says she left at once, not after the
+    // presence's 25 s (a closed tab or a reload says nothing: there it is the 25 s)
+    const annLeft = bob.page.getByRole('status', { name: 'Colleagues on this ticket' }).getByText(/^Ann Agent is/);
+    await annLeft.waitFor();
+    await ann.page.getByRole('link', { name: 'Inbox' }).click();
+    await ann.page.getByRole('alertdialog', { name: 'Leave this ticket?' }).getByRole('button', { name: 'Leave' }).click();
+    await ann.page.getByRole('tab', { name: /All open/ }).click();
     const row = ann.page.locator(`tbody tr[data-ticket="${ticket.ticketNumber}"]`);
     await row.waitFor();
+    await annLeft.waitFor({ state: 'detached', timeout: 5_000 });
     await expect(row.getAttribute('data-unseen')).resolves.toBeNull();
     // Bob raises the priority: Ann's row is marked updated, until she opens the ticket
     await bob.page.getByRole('combobox', { name: 'Priority' }).click();

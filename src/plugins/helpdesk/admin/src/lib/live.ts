@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { useAuth, useFetchClient } from '@strapi/strapi/admin';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { getFetchClient, useAuth } from '@strapi/strapi/admin';
 import { LIVE_PATH, PRESENCE_HEARTBEAT_MS, type LiveChange, type LivePresence } from '../../../shared/contract';
 
 /**
@@ -152,7 +152,8 @@ const TYPING_QUIET_MS = 4_000;
  * and lists the colleagues heard from lately. A newcomer is answered at once, so both see each other.
  */
 export function useTicketPresence(ticket: string): { colleagues: Colleague[]; typing: () => void } {
-  const { post } = useFetchClient();
+  // not useFetchClient's: it cancels its requests when the page goes, and "left" is sent then
+  const { post } = useMemo(() => getFetchClient(), []);
   const me = useAuth('HelpdeskPresence', (auth) => auth.user?.id);
   const [colleagues, setColleagues] = useState<Map<number, Colleague>>(new Map());
   const typingUntil = useRef(0);
