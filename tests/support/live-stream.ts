@@ -1,4 +1,5 @@
 import type { LiveChange, LivePresence } from '../../src/plugins/helpdesk/shared/contract';
+import { sseParser } from '../../src/plugins/helpdesk/shared/sse';
 
 export interface LiveStream {
   /** The HTTP status the feed answered with. */
@@ -53,7 +54,7 @@ export async function openLiveStream(baseUrl: string, token: string | null): Pro
     return stream;
   }
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
+  const parse = sseParser();
   let onReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (onReady = resolve));
   void (async () => {
@@ -61,13 +62,7 @@ export async function openLiveStream(baseUrl: string, token: string | null): Pro
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        buffer += value;
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(frame)?.[1];
-          const data = /^data: (.*)$/m.exec(frame)?.[1];
+        for (const { event, data } of parse(value)) {
           if (event === 'ready') onReady();
           if (event === 'change' && data) {
             changes.push(JSON.parse(data) as LiveChange);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { getFetchClient, useAuth } from '@strapi/strapi/admin';
 import { LIVE_PATH, PRESENCE_HEARTBEAT_MS, type LiveChange, type LivePresence } from '../../../shared/contract';
+import { sseParser } from '../../../shared/sse';
 
 /**
  * What a live view is told: a change committed somewhere (REST, the panel, mail, another instance),
@@ -37,17 +38,11 @@ async function readFeed(signal: AbortSignal): Promise<void> {
   });
   if (!response.ok || !response.body) throw new Error(`the live feed answered ${response.status}`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
+  const parse = sseParser();
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
-    buffer += value;
-    let end;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const frame = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(frame)?.[1];
-      const data = /^data: (.*)$/m.exec(frame)?.[1];
+    for (const { event, data } of parse(value)) {
       if (event === 'ready') {
         // connected (again): whatever happened while it was down is fetched once
         stopPolling();
