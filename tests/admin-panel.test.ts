@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Response } from 'playwright-core';
 import { adminBuildProblem } from './helpers/admin-build';
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
-import { STATUS_LABELS, type TicketStatus } from '../src/plugins/helpdesk/shared/contract';
+import { STATUS_LABELS, TICKET_STATUSES, type TicketStatus } from '../src/plugins/helpdesk/shared/contract';
 
 /**
  * The built admin panel (dist/build, made by the jest global setup or CI's "build admin" phase) in
@@ -200,6 +200,30 @@ describe('admin panel: ticket list', () => {
       expect(rows.map((row) => row['Ticket number']).sort()).toEqual(everyTicket);
     }
 
+    expect(problems).toEqual([]);
+  });
+
+  it("edits a ticket's enumerations in words: the select shows and offers words, and saves the stored value", async () => {
+    const ticket = seeded.find((t) => t.ticketStatus === 'pending');
+    if (!ticket) throw new Error('no pending seed');
+    const row = await helpdesk.strapi.db.query(TICKET).findOne({ where: { ticketNumber: ticket.ticketNumber } });
+    await page.goto(`${LIST_PATH}/${row.documentId}`, { timeout: UI_TIMEOUT });
+    const status = page.getByRole('combobox', { name: 'Status', exact: true });
+    await expect(status.textContent()).resolves.toContain('Pending');
+    await status.click();
+    const offered = (await page.getByRole('listbox').getByRole('option').allTextContents()).map((text) => text.trim());
+    // the schema's order, each value in its words (Strapi's own "Choose here" first); no stored value shown
+    expect(offered).toEqual(['Choose here', ...TICKET_STATUSES.map(words)]);
+    expect(offered).toContain('In progress');
+    await page.getByRole('listbox').getByRole('option', { name: 'In progress', exact: true }).click();
+    await expect(page.getByRole('combobox', { name: 'Category', exact: true }).textContent()).resolves.toMatch(/General|Choose here/);
+    await screenshot(page, '5-edit-view-enumerations');
+
+    const saved = page.waitForResponse((response) => response.request().method() === 'PUT' && response.url().includes(row.documentId));
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    expect((await saved).status()).toBe(200);
+    const stored = await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: row.id } });
+    expect(stored.ticketStatus).toBe('in_progress');
     expect(problems).toEqual([]);
   });
 });

@@ -72,6 +72,8 @@ describe('the helpdesk plugin installed from its npm tarball into another Strapi
   /** A service of the plugin as the app loaded it from its node_modules. */
   const installed = <T>(name: string): T => strapi.plugin('helpdesk').service(name) as unknown as T;
   let guestTicketNumber: string;
+  /** The app's own comment, made by the table test; the panel test opens it. */
+  let hostCommentId: string;
 
   const request = async <T>(method: string, url: string, options: { token?: string; body?: unknown } = {}) => {
     const headers: Record<string, string> = {};
@@ -210,6 +212,7 @@ describe('the helpdesk plugin installed from its npm tarball into another Strapi
 
   it("keeps the app's own comment type apart from the plugin's: its own table, its own rows", async () => {
     const created = await strapi.documents(HOST_COMMENT).create({ data: { author: 'Hana Host', body: 'Nice post!' } as never });
+    hostCommentId = created.documentId;
     const read = await strapi.documents(HOST_COMMENT).findOne({ documentId: created.documentId });
     expect(read).toMatchObject({ documentId: created.documentId, author: 'Hana Host', body: 'Nice post!' });
 
@@ -318,6 +321,23 @@ describe('the helpdesk plugin installed from its npm tarball into another Strapi
 
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'plugin-install-inbox.png'), fullPage: true });
+
+    // The helpdesk's words for its enumerations are scoped to its own types: the app's comment
+    // moderation values (open, pending, closed: spelled like ticket statuses) keep Strapi's display,
+    // in the list and in the edit view.
+    const hostList = `/admin/content-manager/collection-types/${HOST_COMMENT}`;
+    await page.goto(hostList, { timeout: UI_TIMEOUT });
+    const hostRow = page.getByRole('grid').locator('tbody tr').filter({ hasText: 'Hana Host' });
+    await hostRow.waitFor();
+    expect((await hostRow.locator('td').allTextContents()).map((text) => text.trim())).toContain('pending');
+    await page.goto(`${hostList}/${hostCommentId}`, { timeout: UI_TIMEOUT });
+    const moderation = page.getByRole('combobox', { name: 'moderation', exact: true });
+    await expect(moderation.textContent()).resolves.toBe('pending');
+    await moderation.click();
+    const offered = (await page.getByRole('listbox').getByRole('option').allTextContents()).map((text) => text.trim());
+    expect(offered).toEqual(['Choose here', 'open', 'pending', 'closed']);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'plugin-install-host-enumeration.png'), fullPage: true });
+    await page.keyboard.press('Escape');
     expect(problems).toEqual([]);
   });
 });

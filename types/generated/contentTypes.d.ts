@@ -547,6 +547,11 @@ export interface PluginHelpdeskAttachment extends Struct.CollectionTypeSchema {
   options: {
     draftAndPublish: false;
   };
+  pluginOptions: {
+    helpdesk: {
+      owned: true;
+    };
+  };
   attributes: {
     comment: Schema.Attribute.Relation<'manyToOne', 'plugin::helpdesk.comment'>;
     createdAt: Schema.Attribute.DateTime;
@@ -603,6 +608,9 @@ export interface PluginHelpdeskChallengeSolution
     'content-type-builder': {
       visible: false;
     };
+    helpdesk: {
+      owned: true;
+    };
   };
   attributes: {
     createdAt: Schema.Attribute.DateTime;
@@ -637,6 +645,11 @@ export interface PluginHelpdeskComment extends Struct.CollectionTypeSchema {
   };
   options: {
     draftAndPublish: false;
+  };
+  pluginOptions: {
+    helpdesk: {
+      owned: true;
+    };
   };
   attributes: {
     attachments: Schema.Attribute.Relation<
@@ -703,6 +716,11 @@ export interface PluginHelpdeskContact extends Struct.CollectionTypeSchema {
   options: {
     draftAndPublish: false;
   };
+  pluginOptions: {
+    helpdesk: {
+      owned: true;
+    };
+  };
   attributes: {
     branch: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
@@ -762,6 +780,11 @@ export interface PluginHelpdeskEmailTemplate
   options: {
     draftAndPublish: false;
   };
+  pluginOptions: {
+    helpdesk: {
+      owned: true;
+    };
+  };
   attributes: {
     body: Schema.Attribute.Text & Schema.Attribute.Required;
     createdAt: Schema.Attribute.DateTime;
@@ -803,6 +826,11 @@ export interface PluginHelpdeskHelpdeskSetting extends Struct.SingleTypeSchema {
   };
   options: {
     draftAndPublish: false;
+  };
+  pluginOptions: {
+    helpdesk: {
+      owned: true;
+    };
   };
   attributes: {
     autoReplyEnabled: Schema.Attribute.Boolean &
@@ -851,6 +879,11 @@ export interface PluginHelpdeskInboundEmail
   };
   options: {
     draftAndPublish: false;
+  };
+  pluginOptions: {
+    helpdesk: {
+      owned: true;
+    };
   };
   attributes: {
     automatic: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
@@ -961,6 +994,9 @@ export interface PluginHelpdeskLease extends Struct.CollectionTypeSchema {
     'content-type-builder': {
       visible: false;
     };
+    helpdesk: {
+      owned: true;
+    };
   };
   attributes: {
     createdAt: Schema.Attribute.DateTime;
@@ -1013,6 +1049,9 @@ export interface PluginHelpdeskMailCheck extends Struct.CollectionTypeSchema {
     'content-type-builder': {
       visible: false;
     };
+    helpdesk: {
+      owned: true;
+    };
   };
   attributes: {
     createdAt: Schema.Attribute.DateTime;
@@ -1064,6 +1103,9 @@ export interface PluginHelpdeskMailCursor extends Struct.CollectionTypeSchema {
     'content-type-builder': {
       visible: false;
     };
+    helpdesk: {
+      owned: true;
+    };
   };
   attributes: {
     createdAt: Schema.Attribute.DateTime;
@@ -1103,6 +1145,11 @@ export interface PluginHelpdeskOutboundEmail
   };
   options: {
     draftAndPublish: false;
+  };
+  pluginOptions: {
+    helpdesk: {
+      owned: true;
+    };
   };
   attributes: {
     attachments: Schema.Attribute.JSON;
@@ -1183,6 +1230,9 @@ export interface PluginHelpdeskRateLimitCounter
     'content-type-builder': {
       visible: false;
     };
+    helpdesk: {
+      owned: true;
+    };
   };
   attributes: {
     createdAt: Schema.Attribute.DateTime;
@@ -1227,6 +1277,9 @@ export interface PluginHelpdeskReplyDraft extends Struct.CollectionTypeSchema {
     };
     'content-type-builder': {
       visible: false;
+    };
+    helpdesk: {
+      owned: true;
     };
   };
   attributes: {
@@ -1276,6 +1329,9 @@ export interface PluginHelpdeskTeamNotificationBurst
     'content-type-builder': {
       visible: false;
     };
+    helpdesk: {
+      owned: true;
+    };
   };
   attributes: {
     createdAt: Schema.Attribute.DateTime;
@@ -1316,6 +1372,11 @@ export interface PluginHelpdeskTicket extends Struct.CollectionTypeSchema {
   };
   options: {
     draftAndPublish: false;
+  };
+  pluginOptions: {
+    helpdesk: {
+      owned: true;
+    };
   };
   attributes: {
     actualHours: Schema.Attribute.Decimal &
@@ -1472,6 +1533,11 @@ export interface PluginHelpdeskTicketHistory
   options: {
     draftAndPublish: false;
   };
+  pluginOptions: {
+    helpdesk: {
+      owned: true;
+    };
+  };
   attributes: {
     action: Schema.Attribute.Enumeration<
       [
@@ -1556,6 +1622,9 @@ export interface PluginHelpdeskTicketSequence
     };
     'content-type-builder': {
       visible: false;
+    };
+    helpdesk: {
+      owned: true;
     };
   };
   attributes: {

@@ -2,6 +2,8 @@
 export const PLUGIN_ID = 'helpdesk' as const;
 /** Every UID of the helpdesk's own content types, services, controllers and middlewares starts so. */
 export const HELPDESK_UID_PREFIX = `plugin::${PLUGIN_ID}.` as const;
+/** The plugin-options key every helpdesk type carries (`pluginOptions.helpdesk`), seen by the admin in a layout's options. */
+export const HELPDESK_LAYOUT_MARK = PLUGIN_ID;
 export const TICKET = 'plugin::helpdesk.ticket' as const;
 export const CONTACT = 'plugin::helpdesk.contact' as const;
 export const COMMENT = 'plugin::helpdesk.comment' as const;

@@ -5,7 +5,7 @@ import { helpdeskWidgets } from './widgets';
 import { TicketSidePanel } from './content-manager/TicketSidePanel';
 import { EmailTemplatePanel } from './content-manager/EmailTemplatePanel';
 import { INJECT_COLUMN_IN_TABLE, INJECT_LIST_VIEW_FILTERS, helpdeskListColumns, helpdeskListFilters } from './content-manager/list-view';
-import { ENUM_VALUE_LABELS } from '../../shared/contract';
+import { HELPDESK_ENUMERATION_INPUT, HelpdeskEnumerationInput, MUTATE_EDIT_VIEW_LAYOUT, helpdeskEditLayout } from './content-manager/edit-view';
 import { MANAGE_AGENTS, MANAGE_SETTINGS, WORK_TICKETS } from './lib/permissions';
 import { PLUGIN_ID } from '../../shared/uids';
 
@@ -23,6 +23,9 @@ export default {
       position: 1,
     });
     app.widgets.register(helpdeskWidgets);
+    // the helpdesk's enumerations in its edit views, with words (content-manager/edit-view.tsx);
+    // typed without props by Strapi, which passes the field's props
+    app.addFields({ type: HELPDESK_ENUMERATION_INPUT, Component: HelpdeskEnumerationInput as unknown as ComponentType });
     // the ticket's tags (plugin::helpdesk.tags, registered on the server in lifecycle.ts)
     app.customFields.register({
       name: 'tags',
@@ -58,9 +61,6 @@ export default {
     contentManager.addEditViewSidePanel([TicketSidePanel, EmailTemplatePanel]);
     app.registerHook(INJECT_COLUMN_IN_TABLE, helpdeskListColumns);
     app.registerHook(INJECT_LIST_VIEW_FILTERS, helpdeskListFilters);
-  },
-  // the Content Manager looks enumeration values up as message ids: its selects and filters show these words
-  async registerTrads({ locales }: { locales: string[] }) {
-    return locales.map((locale) => ({ locale, data: locale === 'en' ? ENUM_VALUE_LABELS : {} }));
+    app.registerHook(MUTATE_EDIT_VIEW_LAYOUT, helpdeskEditLayout);
   },
 };

@@ -1,10 +1,9 @@
 import type { ReactNode } from 'react';
 import { Typography } from '@strapi/design-system';
 import { InputRenderer } from '@strapi/strapi/admin';
-import { ENUM_VALUE_LABELS } from '../../../shared/contract';
 import { PriorityBadge, StatusBadge } from '../components/TicketBadges';
 import { AssigneeFilter } from './AssigneeFilter';
-import { HELPDESK_UID_PREFIX } from '../../../shared/uids';
+import { enumerationOptions, enumerationWord, isHelpdeskLayout, type HelpdeskLayoutPart } from './layouts';
 
 /** The Content Manager's hooks for the list view's columns and filters (its HOOKS). */
 export const INJECT_COLUMN_IN_TABLE = 'Admin/CM/pages/ListView/inject-column-in-table';
@@ -25,9 +24,12 @@ interface ListFilter {
   name: string;
   type: string;
   input?: unknown;
+  options?: Array<{ value: string; label?: string }>;
 }
 
-type ListLayout = { metadatas: Record<string, unknown> };
+interface ListLayout extends HelpdeskLayoutPart {
+  metadatas: Record<string, unknown>;
+}
 
 interface ListColumnsArgs<Column extends ListColumn> {
   displayedHeaders: Column[];
@@ -42,17 +44,8 @@ interface ListFiltersArgs<Filter extends ListFilter> {
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 const EnumCell = ({ value }: { value: string | null }) => (
-  <Typography textColor="neutral800">{value ? ENUM_VALUE_LABELS[value] ?? value : '-'}</Typography>
+  <Typography textColor="neutral800">{value ? enumerationWord(value) : '-'}</Typography>
 );
-
-/**
- * The list-view hooks run for every type's list; the page's address names the type (the hooks'
- * arguments do not): the helpdesk changes its own lists only, never the host's.
- */
-const isHelpdeskList = (): boolean => {
-  const match = /\/content-manager\/(?:collection|single)-types\/([^/?#]+)/.exec(decodeURIComponent(window.location.pathname));
-  return Boolean(match?.[1].startsWith(HELPDESK_UID_PREFIX));
-};
 
 /** The ticket list is the one whose type carries the inbox's severity key. */
 const isTicketList = (layout: ListLayout | undefined) => {
@@ -66,7 +59,7 @@ const isTicketList = (layout: ListLayout | undefined) => {
  * (the stored `priorityRank`) rather than alphabetically.
  */
 export function helpdeskListColumns<Column extends ListColumn>({ displayedHeaders, layout }: ListColumnsArgs<Column>) {
-  if (!isHelpdeskList()) return { displayedHeaders, layout };
+  if (!isHelpdeskLayout(layout)) return { displayedHeaders, layout };
   const tickets = isTicketList(layout);
   const columns = displayedHeaders.map((column): Column => {
     if (column.attribute.type !== 'enumeration') return column;
@@ -85,17 +78,20 @@ const IS_OR_IS_NOT = [
 ];
 
 /**
- * Enumeration filters keep their select (Strapi's own input) but are marked as having one, so the
- * applied filter's chip reads the option's words ("Status is In progress") instead of the stored
- * value. The ticket list's Assignee filter picks one of the agents.
+ * Enumeration filters keep their select (Strapi's own input) with the helpdesk's words as option
+ * labels, and are marked as having an input, so the applied filter's chip reads the option's words
+ * ("Status is In progress") instead of the stored value. The ticket list's Assignee filter picks one
+ * of the agents.
  */
 export function helpdeskListFilters<Filter extends ListFilter>({ displayedFilters, layout }: ListFiltersArgs<Filter>) {
-  if (!isHelpdeskList()) return { displayedFilters, layout };
+  if (!isHelpdeskLayout(layout)) return { displayedFilters, layout };
   const tickets = isTicketList(layout);
   return {
     displayedFilters: displayedFilters.map((filter): Filter => {
       if (tickets && filter.name === 'assignee') return { ...filter, input: AssigneeFilter, operators: IS_OR_IS_NOT };
-      if (filter.type === 'enumeration' && !filter.input) return { ...filter, input: InputRenderer };
+      if (filter.type === 'enumeration' && !filter.input) {
+        return { ...filter, input: InputRenderer, options: enumerationOptions((filter.options ?? []).map((option) => option.value)) };
+      }
       return filter;
     }),
     layout,

@@ -1,4 +1,5 @@
 /** The helpdesk's content types (plugin::helpdesk.<name>); each key is the type's singularName. */
+import { HELPDESK_LAYOUT_MARK } from '../../../shared/uids';
 import attachment from './attachment/schema.json';
 import challengeSolution from './challenge-solution/schema.json';
 import comment from './comment/schema.json';
@@ -17,22 +18,30 @@ import ticket from './ticket/schema.json';
 import ticketHistory from './ticket-history/schema.json';
 import ticketSequence from './ticket-sequence/schema.json';
 
+type Schema = { kind: string; pluginOptions?: Record<string, unknown> };
+
+/**
+ * Every type carries the helpdesk's mark in its plugin options, which the Content Manager merges into
+ * a layout's `options`: the admin's layout hooks change the helpdesk's own views by it, never the host's.
+ */
+const owned = <S extends Schema>(schema: S) => ({ schema: { ...schema, pluginOptions: { ...schema.pluginOptions, [HELPDESK_LAYOUT_MARK]: { owned: true } } } });
+
 export default {
-  attachment: { schema: attachment },
-  'challenge-solution': { schema: challengeSolution },
-  comment: { schema: comment },
-  contact: { schema: contact },
-  'email-template': { schema: emailTemplate },
-  'helpdesk-setting': { schema: helpdeskSetting },
-  'inbound-email': { schema: inboundEmail },
-  lease: { schema: lease },
-  'mail-check': { schema: mailCheck },
-  'mail-cursor': { schema: mailCursor },
-  'outbound-email': { schema: outboundEmail },
-  'rate-limit-counter': { schema: rateLimitCounter },
-  'reply-draft': { schema: replyDraft },
-  'team-notification-burst': { schema: teamNotificationBurst },
-  ticket: { schema: ticket },
-  'ticket-history': { schema: ticketHistory },
-  'ticket-sequence': { schema: ticketSequence },
+  attachment: owned(attachment),
+  'challenge-solution': owned(challengeSolution),
+  comment: owned(comment),
+  contact: owned(contact),
+  'email-template': owned(emailTemplate),
+  'helpdesk-setting': owned(helpdeskSetting),
+  'inbound-email': owned(inboundEmail),
+  lease: owned(lease),
+  'mail-check': owned(mailCheck),
+  'mail-cursor': owned(mailCursor),
+  'outbound-email': owned(outboundEmail),
+  'rate-limit-counter': owned(rateLimitCounter),
+  'reply-draft': owned(replyDraft),
+  'team-notification-burst': owned(teamNotificationBurst),
+  ticket: owned(ticket),
+  'ticket-history': owned(ticketHistory),
+  'ticket-sequence': owned(ticketSequence),
 };
