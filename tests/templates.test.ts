@@ -111,7 +111,10 @@ describe('withTicketTag', () => {
     // a staff reply keeps the customer's subject, the number after it
     const reply = DEFAULT_TEMPLATES.find((template) => template.key === 'comment_notification')!;
     expect(replySubject(renderTemplate(reply, { ticket_number: number, subject: 'Printer' }).subject, number)).toBe(`Re: Printer [${number}]`);
-    for (const template of DEFAULT_TEMPLATES.filter((t) => t !== digest && t !== reply)) {
+    // an agent's digest covers several tickets too
+    const agentDigest = DEFAULT_TEMPLATES.find((template) => template.key === 'agent_notifications_digest')!;
+    expect(renderTemplate(agentDigest, { notification_count: 2 }).subject).toBe('2 more helpdesk notifications');
+    for (const template of DEFAULT_TEMPLATES.filter((t) => t !== digest && t !== reply && t !== agentDigest)) {
       const subject = renderTemplate(template, { ticket_number: number, subject: 'Printer' }).subject;
       expect(withTicketTag(subject, number)).toBe(subject);
       expect(subject.startsWith(`[${number}] `)).toBe(true);

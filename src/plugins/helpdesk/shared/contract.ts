@@ -88,6 +88,13 @@ export const RECORD_ENUM_LABELS: Readonly<Record<string, string>> = {
   ignored_duplicate: 'Duplicate, ignored',
   quarantined: 'Quarantined',
   too_large: 'Too large, not downloaded',
+  customer_reply: 'Customer reply',
+  reopened: 'Reopened',
+  sla_warning: 'SLA target soon',
+  mention: 'Mention',
+  each: 'Each one',
+  digest: 'Digest of a burst',
+  off: 'Off',
 };
 
 /**
@@ -406,4 +413,34 @@ export interface ReplyDraftView {
   body: string;
   isInternal: boolean;
   savedAt: string;
+}
+
+/* ------------------------------------------- /helpdesk-admin/notifications (back-office/notifications) */
+
+export const NOTIFICATION_KINDS = ['customer_reply', 'reopened', 'sla_warning', 'mention'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** How an agent is mailed of their notifications: each one, the first of a burst and a digest of the rest, or not at all. */
+export const NOTIFICATION_MAIL_CHOICES = ['each', 'digest', 'off'] as const;
+export type NotificationMail = (typeof NOTIFICATION_MAIL_CHOICES)[number];
+
+/** One notification under the bell. */
+export interface NotificationView {
+  id: number;
+  kind: NotificationKind;
+  text: string;
+  ticket: { documentId: string; ticketNumber: string | null };
+  createdAt: string;
+  read: boolean;
+}
+
+/** GET /helpdesk-admin/notifications: the newest, with the unread count and the mail preference. */
+export interface NotificationsAnswer {
+  data: NotificationView[];
+  meta: {
+    unread: number;
+    mail: NotificationMail;
+    /** Only agents (admins with an agent account) are assigned tickets and notified. */
+    isAgent: boolean;
+  };
 }

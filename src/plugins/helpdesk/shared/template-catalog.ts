@@ -56,6 +56,16 @@ const EXTRA_VARIABLES = {
     ].join('\n'),
   },
   window_minutes: { meaning: "The digest window's length in minutes", sample: '10' },
+  ticket_admin_url: { meaning: "Link to the ticket's view in the admin panel (agents' mails)", sample: 'https://help.acme.example/admin/helpdesk/tickets/q1w2e3r4t5y6u7i8o9p0a1s2' },
+  notification_text: { meaning: 'What happened, in one sentence', sample: 'Ada Lovelace replied: "Still jams, see the photo."' },
+  notification_count: { meaning: 'How many notifications the digest lists', sample: '2' },
+  notification_list: {
+    meaning: 'One line per notification: ticket number, what happened, link',
+    sample: [
+      'TKT-2026-00043  Bo Berg replied: "Any news?"  https://help.acme.example/admin/helpdesk/tickets/a1',
+      'TKT-2026-00044  Cy Chen mentioned you: "@sam can you check the VPN logs?"  https://help.acme.example/admin/helpdesk/tickets/b2',
+    ].join('\n'),
+  },
 } as const satisfies Record<string, TemplateVariable>;
 
 export const TEMPLATE_VARIABLES: Readonly<Record<string, TemplateVariable>> = { ...TICKET_VARIABLES, ...EXTRA_VARIABLES };
@@ -76,13 +86,21 @@ export const TEMPLATE_KINDS = {
     when: 'To the requester when a ticket is opened (web form, email, staff, API), if auto-reply is on',
     variables: TICKET,
   },
-  new_ticket_notification: { when: 'To the team address when a ticket is opened (the first of a burst)', variables: TICKET },
+  new_ticket_notification: { when: 'To the team address when a ticket is opened (the first of a burst)', variables: [...TICKET, 'ticket_admin_url'] },
   new_tickets_digest: {
     when: 'To the team address: the tickets opened after the first one of a burst, at the end of its window',
     variables: ['ticket_count', 'ticket_list', 'window_minutes', 'company_name', 'support_address'],
   },
   status_changed: { when: 'To the requester when the status moves to one named in Helpdesk settings', variables: [...TICKET, 'old_status', 'note'] },
-  assignment_notification: { when: 'To the agent a ticket is assigned to', variables: [...TICKET, 'agent_name'] },
+  assignment_notification: { when: 'To the agent a ticket is assigned to', variables: [...TICKET, 'agent_name', 'ticket_admin_url'] },
+  agent_notification: {
+    when: 'To the assignee (the team address when unassigned): a customer reply, a reopened ticket, an SLA target about to pass, a mention; the first of a burst',
+    variables: [...TICKET, 'agent_name', 'notification_text', 'ticket_admin_url'],
+  },
+  agent_notifications_digest: {
+    when: "To an agent: the notifications after the first one of a burst, at the end of its window (the agent's mail preference)",
+    variables: ['agent_name', 'notification_count', 'notification_list', 'window_minutes', 'company_name'],
+  },
   comment_notification: { when: "To the requester: a staff member's public reply", variables: [...TICKET, 'comment_body', 'comment_author', 'status_change'] },
 } as const satisfies Record<string, TemplateKind>;
 

@@ -22,4 +22,12 @@ export default {
     },
     options: { rule: cronRuleEvery(Number(process.env.EMAIL_TO_TICKET_CHECK_INTERVAL || 300)) },
   },
+  // Warns agents of SLA targets about to pass (lead time in Helpdesk settings); once per target, so
+  // several instances may run it: the notification's unique key lets one of them tell.
+  helpdeskSlaWarnings: {
+    task: async ({ strapi }: { strapi: Core.Strapi }) => {
+      await getService(strapi, 'notifications').warnOfDueTargets();
+    },
+    options: { rule: process.env.SLA_WARNING_CRON ?? '0 * * * * *' },
+  },
 };

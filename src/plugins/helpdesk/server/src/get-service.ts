@@ -16,6 +16,7 @@ import type { StaffService } from './services/staff';
 import type { ActorService } from './services/actor';
 import type { InboxService } from './services/inbox';
 import type { LiveService } from './services/live';
+import type { NotificationsService } from './services/notifications';
 import {
   ACTOR_SERVICE,
   ATTACHMENT_UPLOAD_SERVICE,
@@ -24,6 +25,7 @@ import {
   HELPDESK_SETTING,
   INBOX_SERVICE,
   LIVE_SERVICE,
+  NOTIFICATIONS_SERVICE,
   MAIL_INGESTION_SERVICE,
   OUTBOUND_EMAIL,
   REQUESTER_PORTAL_SERVICE,
@@ -55,6 +57,7 @@ const SERVICE_UIDS = {
   actor: ACTOR_SERVICE,
   inbox: INBOX_SERVICE,
   live: LIVE_SERVICE,
+  notifications: NOTIFICATIONS_SERVICE,
 } as const;
 
 export interface Services {
@@ -75,6 +78,7 @@ export interface Services {
   actor: ActorService;
   inbox: InboxService;
   live: LiveService;
+  notifications: NotificationsService;
 }
 
 /** A helpdesk service, typed (Strapi's registry types services loosely): the one cast lives here. */

@@ -10,6 +10,8 @@ import inboundEmail from './inbound-email/schema.json';
 import lease from './lease/schema.json';
 import mailCheck from './mail-check/schema.json';
 import mailCursor from './mail-cursor/schema.json';
+import notification from './notification/schema.json';
+import notificationPreference from './notification-preference/schema.json';
 import outboundEmail from './outbound-email/schema.json';
 import rateLimitCounter from './rate-limit-counter/schema.json';
 import replyDraft from './reply-draft/schema.json';
@@ -37,6 +39,8 @@ export default {
   lease: owned(lease),
   'mail-check': owned(mailCheck),
   'mail-cursor': owned(mailCursor),
+  notification: owned(notification),
+  'notification-preference': owned(notificationPreference),
   'outbound-email': owned(outboundEmail),
   'rate-limit-counter': owned(rateLimitCounter),
   'reply-draft': owned(replyDraft),

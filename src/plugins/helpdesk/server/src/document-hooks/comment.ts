@@ -10,6 +10,11 @@ import { holdReplyMail } from '../mail/reply-scope';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
 import { getService } from '../get-service';
 import { touchTicket } from '../db/table';
+import { asPartOfRequesterReply, notify } from '../notifications/notify';
+import { findMentions } from '../notifications/mentions';
+import { snippet } from '../notifications/words';
+import { ACTIVE_AGENT_WHERE } from '../access/roles';
+import { UP_USER } from '../../../shared/uids';
 
 interface CommentRow {
   id: number;
@@ -72,11 +77,31 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
       ? statusAfterRequesterReply(comment.ticket.ticketStatus, (await getService(strapi, 'settings').current()).reopenOnRequesterReply)
       : null;
     if (reopenAs) {
-      await strapi.documents(TICKET).update({ documentId: comment.ticket.documentId, data: { ticketStatus: reopenAs } });
+      await asPartOfRequesterReply(() => strapi.documents(TICKET).update({ documentId: comment.ticket!.documentId, data: { ticketStatus: reopenAs } }));
     }
+    if (byRequester) {
+      const who = comment.authorName || 'The requester';
+      const text = `${who} replied${reopenAs ? ' and reopened the ticket' : ''}: "${snippet(comment.body)}"`;
+      await notify(strapi, { kind: 'customer_reply', ticketId: comment.ticket.id, text, source: `comment:${comment.id}` });
+    }
+    if (comment.authorType === 'staff' && comment.isInternal && comment.body.includes('@')) await notifyMentioned(strapi, comment);
     return created;
   });
 };
+
+/** The agents an internal note mentions ("@Sam Support") are told, the writer excepted. */
+async function notifyMentioned(strapi: Core.Strapi, comment: CommentRow): Promise<void> {
+  if (!comment.ticket) return;
+  const agents = (await strapi.db.query(UP_USER).findMany({
+    where: ACTIVE_AGENT_WHERE,
+    select: ['id', 'username', 'email', 'blocked'],
+    populate: { role: { select: ['type'] } },
+  })) as Array<{ id: number; username: string; email: string; blocked: boolean | null; role: { type: string } | null }>;
+  const mentioned = findMentions(comment.body, agents);
+  if (mentioned.length === 0) return;
+  const text = `${comment.authorName || 'A colleague'} mentioned you: "${snippet(comment.body)}"`;
+  await notify(strapi, { kind: 'mention', ticketId: comment.ticket.id, text, source: `comment:${comment.id}`, recipients: mentioned });
+}
 
 interface StoredComment {
   id: number;

@@ -27,6 +27,7 @@ import { queueTicketCreatedMails, queueTicketUpdatedMails, type TicketForMail } 
 import { statusGoesWithReply } from '../mail/reply-scope';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
 import { getService } from '../get-service';
+import { changeSource, inRequesterReply, isReopening, notify } from '../notifications/notify';
 
 export interface TicketRow extends TicketForMail {
   category: string;
@@ -265,6 +266,10 @@ async function updateTicket(strapi: Core.Strapi, call: DocumentCall, next: Next)
       // a move made with a public reply is told in that reply's one mail
       const statusInReply = before.ticketStatus !== after.ticketStatus && statusGoesWithReply(before.id, before.ticketStatus, after.ticketStatus, note);
       await queueTicketUpdatedMails(strapi, before, after, note, statusInReply);
+      // a requester's reply that reopens tells of both in its own notification
+      if (isReopening(before.ticketStatus, after.ticketStatus) && !inRequesterReply()) {
+        await notify(strapi, { kind: 'reopened', ticketId: after.id, text: `${actor.name} reopened the ticket`, source: changeSource('reopened', after.id) });
+      }
     }
     return result;
   });

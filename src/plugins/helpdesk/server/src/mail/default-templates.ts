@@ -30,6 +30,7 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
       '<table><tr><td>Ticket</td><td>{ticket_number}</td></tr><tr><td>From</td><td>{guest_name} {guest_surname} &lt;{requester_email}&gt;</td></tr>',
       '<tr><td>Priority</td><td>{priority}</td></tr><tr><td>Category</td><td>{category}</td></tr><tr><td>Subject</td><td>{subject}</td></tr></table>',
       '<div style="white-space:pre-wrap">{description}</div>',
+      '<p><a href="{ticket_admin_url}">Open in the helpdesk</a></p>',
     ].join('\n'),
   },
   {
@@ -52,6 +53,28 @@ export const DEFAULT_TEMPLATES: DefaultTemplate[] = [
       '<table><tr><td>Subject</td><td>{subject}</td></tr><tr><td>Priority</td><td>{priority}</td></tr><tr><td>Status</td><td>{status}</td></tr>',
       '<tr><td>From</td><td>{guest_name} {guest_surname} &lt;{requester_email}&gt;</td></tr></table>',
       '<div style="white-space:pre-wrap">{description}</div>',
+      '<p><a href="{ticket_admin_url}">Open in the helpdesk</a></p>',
+    ].join('\n'),
+  },
+  {
+    key: 'agent_notification',
+    subject: '[{ticket_number}] {notification_text}',
+    body: [
+      '<p>Hello {agent_name},</p>',
+      '<p>{notification_text}</p>',
+      '<table><tr><td>Ticket</td><td>{ticket_number}: {subject}</td></tr><tr><td>Status</td><td>{status}</td></tr><tr><td>Priority</td><td>{priority}</td></tr></table>',
+      '<p><a href="{ticket_admin_url}">Open in the helpdesk</a></p>',
+    ].join('\n'),
+  },
+  {
+    // an agent's digest of the notifications that came in a burst after the first (notifications/mail.ts)
+    key: 'agent_notifications_digest',
+    subject: '{notification_count} more helpdesk notifications',
+    body: [
+      '<p>Hello {agent_name},</p>',
+      '<p>{notification_count} more things happened on your tickets in the last {window_minutes} minutes:</p>',
+      '<div style="font-family:monospace;white-space:pre-wrap">{notification_list}</div>',
+      '<p>{company_name} helpdesk</p>',
     ].join('\n'),
   },
   {

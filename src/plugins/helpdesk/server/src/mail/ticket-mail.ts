@@ -7,7 +7,8 @@ import { renderTemplate, type TemplateSource, type TemplateVariables } from './r
 import type { TicketVariableName } from '../../../shared/template-catalog';
 import { cachedLookup } from '../db/lookup-cache';
 import { newMessageId } from './message-id';
-import { queueTeamDigestEntry, type DigestEntry } from './team-digest';
+import { queueDigestLine } from './burst-digest';
+import { ticketAdminUrl, withAgentLink } from './agent-links';
 import { agentReplySettings, signedAgentAddress } from './agent-reply-address';
 import { ENUM_VALUE_LABELS } from '../../../shared/contract';
 import { escapeHtml } from './render-template';
@@ -143,6 +144,8 @@ interface TicketMail {
   appendix?: { text: string; html: string };
   attachments?: MailFile[];
   secrets?: MailSecrets;
+  /** A mail to an agent: it links to the ticket view ({ticket_admin_url}, or a line after the body). */
+  agentLink?: boolean;
 }
 
 /** HTML after a body: inside its </body> when it has one. */
@@ -157,7 +160,9 @@ async function queueTicketMail(strapi: Core.Strapi, mail: TicketMail): Promise<v
   const { key, to, ticket, settings } = mail;
   const template = await cachedLookup(`email-template:${key}`, () => strapi.db.query(EMAIL_TEMPLATE).findOne({ where: { key } }) as Promise<StoredTemplate | null>);
   if (!template?.enabled) return;
-  const rendered = renderTemplate(template, { ...ticketVariables(ticket, settings), ...mail.extra });
+  const adminUrl = mail.agentLink ? ticketAdminUrl(strapi, ticket.documentId) : null;
+  const rendered = renderTemplate(template, { ...ticketVariables(ticket, settings), ...mail.extra, ...(adminUrl ? { ticket_admin_url: adminUrl } : {}) });
+  const appendix = mail.appendix ?? (adminUrl ? withAgentLink(template.body, adminUrl) : null);
   if (rendered.unknown.length > 0) {
     strapi.log.warn(`[mail] template ${key} uses unknown variables: ${rendered.unknown.map((v) => `{${v}}`).join(', ')}`);
   }
@@ -174,8 +179,8 @@ async function queueTicketMail(strapi: Core.Strapi, mail: TicketMail): Promise<v
     to,
     cc: mail.withCc ? ccList(ticket.ccAddresses) : undefined,
     subject: mail.asReply ? replySubject(rendered.subject, ticket.ticketNumber) : withTicketTag(rendered.subject, ticket.ticketNumber),
-    text: mail.appendix?.text ? `${rendered.text}\n${mail.appendix.text}` : rendered.text,
-    html: appendHtml(rendered.html, mail.appendix?.html ?? ''),
+    text: appendix?.text ? `${rendered.text}\n${appendix.text}` : rendered.text,
+    html: appendHtml(rendered.html, appendix?.html ?? ''),
     attachments: mail.attachments,
     secrets: mail.secrets,
     messageId: newMessageId(strapi),
@@ -200,14 +205,30 @@ async function queueAssignmentMail(strapi: Core.Strapi, ticket: TicketForMail, a
     settings,
     autoSubmitted: 'auto-generated',
     extra: { agent_name: assignee.username },
+    agentLink: true,
     replyTo: reply ? signedAgentAddress(reply.base, reply.key, assignee.id, assignee.email) : undefined,
   });
 }
 
-function digestEntry(ticket: TicketForMail): DigestEntry {
+/** A new ticket as the team's digest lists it, with the link to its ticket view. */
+/** One notification mailed to an agent, or to the team address (notifications/notify.ts). */
+export async function queueAgentNotificationMail(strapi: Core.Strapi, ticket: TicketForMail, to: string, agentName: string, text: string): Promise<void> {
+  const settings = await getService(strapi, 'settings').current();
+  await queueTicketMail(strapi, {
+    key: 'agent_notification',
+    to,
+    ticket,
+    settings,
+    autoSubmitted: 'auto-generated',
+    extra: { agent_name: agentName, notification_text: text },
+    agentLink: true,
+  });
+}
+
+function digestLine(strapi: Core.Strapi, ticket: TicketForMail): string {
   const name = [ticket.firstName, ticket.lastName].filter(Boolean).join(' ');
   const requester = ticket.email ? (name ? `${name} <${ticket.email}>` : ticket.email) : name || '-';
-  return { ticketNumber: ticket.ticketNumber, subject: ticket.subject, requester, priority: valueWord(ticket.priority) };
+  return `${ticket.ticketNumber}  [${valueWord(ticket.priority)}]  ${ticket.subject}  (${requester})  ${ticketAdminUrl(strapi, ticket.documentId)}`;
 }
 
 /** Mail for a new ticket, whatever its origin: the requester's confirmation (when auto-reply is on; one
@@ -230,12 +251,15 @@ export async function queueTicketCreatedMails(strapi: Core.Strapi, ticket: Ticke
   }
   if (settings.supportAddress) {
     // the first ticket of a burst is notified at once; later ones in its window wait for one digest
-    const digested = await queueTeamDigestEntry(strapi, settings.supportAddress, digestEntry(ticket), {
-      company_name: settings.companyName,
-      support_address: settings.supportAddress,
-    });
-    if (!digested) {
-      await queueTicketMail(strapi, { key: 'new_ticket_notification', to: settings.supportAddress, ticket, settings, autoSubmitted: 'auto-generated' });
+    const digest = {
+      key: settings.supportAddress.toLowerCase(),
+      to: settings.supportAddress,
+      templateKey: 'new_tickets_digest',
+      variables: { company_name: settings.companyName, support_address: settings.supportAddress },
+      listVariables: (lines: string[]) => ({ ticket_count: lines.length, ticket_list: lines.join('\n') }),
+    };
+    if (!(await queueDigestLine(strapi, digest, digestLine(strapi, ticket)))) {
+      await queueTicketMail(strapi, { key: 'new_ticket_notification', to: settings.supportAddress, ticket, settings, autoSubmitted: 'auto-generated', agentLink: true });
     }
   }
   if (ticket.assignee?.email) await queueAssignmentMail(strapi, ticket, ticket.assignee, settings);

@@ -19,6 +19,8 @@ export interface HelpdeskSettings {
   notifyRequesterOnStatus: TicketStatus[];
   /** A requester's reply to a resolved or closed ticket reopens it. */
   reopenOnRequesterReply: boolean;
+  /** How long before an SLA target passes its agent is warned (minutes; 0: no warnings). */
+  slaWarningMinutes: number;
 }
 
 const DEFAULTS: HelpdeskSettings = {
@@ -29,6 +31,7 @@ const DEFAULTS: HelpdeskSettings = {
   slaPolicy: DEFAULT_SLA_POLICY,
   notifyRequesterOnStatus: ['pending', 'resolved', 'closed', 'reopened'],
   reopenOnRequesterReply: true,
+  slaWarningMinutes: 60,
 };
 
 const hours = z.number().positive().max(100_000);
@@ -69,6 +72,7 @@ export const settingsInput = z
       message: 'lists a status twice',
     }),
     reopenOnRequesterReply: z.boolean(),
+    slaWarningMinutes: z.number().int().min(attributes.slaWarningMinutes.min).max(attributes.slaWarningMinutes.max),
   })
   .strict()
   .partial();
@@ -113,6 +117,7 @@ async function currentSettings(strapi: Core.Strapi): Promise<HelpdeskSettings> {
     slaPolicy: { ...DEFAULTS.slaPolicy, ...(policy.success ? policy.data : {}) },
     notifyRequesterOnStatus: notify.success ? notify.data : DEFAULTS.notifyRequesterOnStatus,
     reopenOnRequesterReply: saved?.reopenOnRequesterReply ?? DEFAULTS.reopenOnRequesterReply,
+    slaWarningMinutes: saved?.slaWarningMinutes ?? DEFAULTS.slaWarningMinutes,
   };
 }
 

@@ -10,6 +10,7 @@ import helpdeskSetting from './helpdesk-setting';
 import inbox from './inbox';
 import live from './live';
 import mailIngestion from './mail-ingestion';
+import notifications from './notifications';
 import outboundEmail from './outbound-email';
 import requesterPortal from './requester-portal';
 import staff from './staff';
@@ -33,6 +34,7 @@ export default {
   inbox,
   live,
   'mail-ingestion': mailIngestion,
+  notifications,
   'outbound-email': outboundEmail,
   'requester-portal': requesterPortal,
   staff,
