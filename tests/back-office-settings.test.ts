@@ -129,6 +129,7 @@ describe('back office: settings API', () => {
       supportAddress: null,
       autoReplyEnabled: true,
       reopenOnRequesterReply: true,
+      slaWarningMinutes: 60,
       notifyRequesterOnStatus: ['pending', 'resolved', 'closed', 'reopened'],
       slaPolicy: { high: { firstResponseHours: 4, resolutionHours: 24 } },
     });
@@ -143,6 +144,7 @@ describe('back office: settings API', () => {
         slaPolicy: { high: { firstResponseHours: 2, resolutionHours: 12 } },
         notifyRequesterOnStatus: ['resolved'],
         reopenOnRequesterReply: false,
+        slaWarningMinutes: 30,
       },
     });
     expect(response.status).toBe(200);
@@ -152,6 +154,7 @@ describe('back office: settings API', () => {
       autoReplyEnabled: false,
       notifyRequesterOnStatus: ['resolved'],
       reopenOnRequesterReply: false,
+      slaWarningMinutes: 30,
       // the other priorities keep their targets
       slaPolicy: { high: { firstResponseHours: 2, resolutionHours: 12 }, low: { firstResponseHours: 24, resolutionHours: 168 } },
     };
@@ -180,6 +183,9 @@ describe('back office: settings API', () => {
     [{ notifyRequesterOnStatus: ['resolved', 'finished'] }, 'notifyRequesterOnStatus.1'],
     [{ notifyRequesterOnStatus: ['resolved', 'resolved'] }, 'notifyRequesterOnStatus'],
     [{ reopenOnRequesterReply: null }, 'reopenOnRequesterReply'],
+    [{ slaWarningMinutes: -5 }, 'slaWarningMinutes'],
+    [{ slaWarningMinutes: 7.5 }, 'slaWarningMinutes'],
+    [{ slaWarningMinutes: 20_000 }, 'slaWarningMinutes'],
     [{ companyName: 'Fine', smtpPassword: 'x' }, 'smtpPassword'],
   ])('refuses %j with a 400 naming %s and saves nothing', async (data, field) => {
     const before = (await call('GET', '/helpdesk-admin/settings')).body.data;

@@ -14,6 +14,14 @@ export const DOC_SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'scre
 /** Generous: the machine is shared and the first page load parses the whole admin bundle. */
 export const UI_TIMEOUT = 60_000;
 
+/** Resolves when the page's running animations (a popover opening) have ended: for a picture of the settled page. */
+export async function animationsDone(page: Page): Promise<void> {
+  // run in the browser: globalThis is the page's window
+  await page.evaluate(() =>
+    Promise.all((globalThis as unknown as { document: { getAnimations(): Array<{ finished: Promise<unknown> }> } }).document.getAnimations().map((animation) => animation.finished))
+  );
+}
+
 export interface Panel {
   browser: Browser;
   context: BrowserContext;

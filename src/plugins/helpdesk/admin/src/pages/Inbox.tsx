@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { NotificationBell } from '../components/NotificationBell';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import {
   Alert,
@@ -230,6 +231,7 @@ export const Inbox = () => {
         title="Helpdesk"
         subtitle={pagination ? `${pagination.total} ${pagination.total === 1 ? 'ticket' : 'tickets'} in ${VIEWS.find((v) => v.id === view)?.label}` : 'Inbox'}
         primaryAction={<NewTicketDialog agents={agents} />}
+        secondaryAction={<NotificationBell />}
       />
       <Layouts.Content>
         <Tabs.Root value={view} onValueChange={(value) => update({ view: value, sort: null })}>

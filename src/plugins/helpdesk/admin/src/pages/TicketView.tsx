@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { NotificationBell } from '../components/NotificationBell';
 import { NavLink, useNavigate, useParams } from 'react-router-dom';
 import { Box, Flex, Grid, Link, Typography } from '@strapi/design-system';
 import { ArrowLeft } from '@strapi/icons';
@@ -150,6 +151,7 @@ export const TicketView = () => {
       <Page.Title>{`${ticket.number} ${ticket.subject}`}</Page.Title>
       <Layouts.Header
         navigationAction={back}
+        secondaryAction={<NotificationBell ticket={ticket.documentId} />}
         title={ticket.subject}
         subtitle={
           <Flex gap={2} paddingTop={1} wrap="wrap">

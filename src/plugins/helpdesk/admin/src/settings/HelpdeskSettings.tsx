@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { Box, Button, Checkbox, Field, Flex, Grid, TextInput, Toggle, Typography } from '@strapi/design-system';
+import { Box, Button, Checkbox, Field, Flex, Grid, NumberInput, TextInput, Toggle, Typography } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { STATUS_LABELS, TICKET_STATUSES, type Priority } from '../lib/labels';
@@ -88,6 +88,7 @@ const HelpdeskSettings = () => {
           slaPolicy: form.slaPolicy,
           notifyRequesterOnStatus: form.notifyRequesterOnStatus,
           reopenOnRequesterReply: form.reopenOnRequesterReply,
+          slaWarningMinutes: form.slaWarningMinutes,
         },
       });
       setForm(response.data.data);
@@ -200,6 +201,18 @@ const HelpdeskSettings = () => {
 
           <Section title="SLA targets" subtitle="Hours from a ticket's creation to its first staff reply and to its resolution, per priority.">
             <SlaTable policy={form.slaPolicy} errors={errors} onChange={setTarget} />
+            <Box paddingTop={5} maxWidth="32rem">
+              <Field.Root
+                name="slaWarningMinutes"
+                hint="The assignee (the team address when unassigned) is warned this long before a target passes; 0 turns warnings off"
+                error={errors.slaWarningMinutes}
+              >
+                <Field.Label>Warn before a target passes (minutes)</Field.Label>
+                <NumberInput value={form.slaWarningMinutes} step={5} onValueChange={(value) => set('slaWarningMinutes', value ?? 0)} />
+                <Field.Hint />
+                <Field.Error />
+              </Field.Root>
+            </Box>
           </Section>
 
           <Section title="Test the outgoing mail" subtitle="Sends one mail now through the SMTP server below (not the outbox) and shows its answer.">

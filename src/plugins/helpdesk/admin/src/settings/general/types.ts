@@ -10,6 +10,7 @@ export interface HelpdeskSettings {
   slaPolicy: Record<Priority, { firstResponseHours: number | null; resolutionHours: number | null }>;
   notifyRequesterOnStatus: TicketStatus[];
   reopenOnRequesterReply: boolean;
+  slaWarningMinutes: number;
 }
 
 /** GET /helpdesk-admin/settings/mail (secrets arrive masked) and POST /helpdesk-admin/settings/test-mail. */
