@@ -24,6 +24,7 @@ export interface HttpResult<T = any> {
 export interface RequestOptions {
   token?: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface Helpdesk {
@@ -139,7 +140,7 @@ export async function startHelpdesk(options: StartOptions = {}): Promise<Helpdes
   let accounts = 0;
 
   const request = async <T>(method: string, url: string, options: RequestOptions = {}): Promise<HttpResult<T>> => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;
     if (options.body !== undefined) {

@@ -88,6 +88,11 @@ export const RECORD_ENUM_LABELS: Readonly<Record<string, string>> = {
   ignored_duplicate: 'Duplicate, ignored',
   quarantined: 'Quarantined',
   too_large: 'Too large, not downloaded',
+  macro_applied: 'Macro applied',
+  canned_reply_used: 'Canned reply used',
+  keep: 'Keep as it is',
+  applier: 'Whoever applies it',
+  unassign: 'Nobody (unassign)',
   customer_reply: 'Customer reply',
   reopened: 'Reopened',
   sla_warning: 'SLA target soon',
@@ -443,4 +448,23 @@ export interface NotificationsAnswer {
     /** Only agents (admins with an agent account) are assigned tickets and notified. */
     isAgent: boolean;
   };
+}
+
+/* ------------------------------- /helpdesk-admin/canned-replies and /macros (back-office/macros) */
+
+/** A canned reply for the composer: its body with the ticket's {variables} filled in. */
+export interface CannedReplyView {
+  id: number;
+  title: string;
+  body: string;
+  personal: boolean;
+}
+
+/** A macro as the ticket view and the bulk bar offer it: what it will do, in words. */
+export interface MacroView {
+  id: number;
+  title: string;
+  actions: string[];
+  /** It sends the customer a reply (public): the bulk bar counts these mails before applying. */
+  mailsCustomer: boolean;
 }

@@ -25,6 +25,8 @@ export const TEAM_NOTIFICATION_BURST = 'plugin::helpdesk.team-notification-burst
 export const CHALLENGE_SOLUTION = 'plugin::helpdesk.challenge-solution' as const;
 export const MAIL_CHECK = 'plugin::helpdesk.mail-check' as const;
 export const NOTIFICATION = 'plugin::helpdesk.notification' as const;
+export const CANNED_REPLY = 'plugin::helpdesk.canned-reply' as const;
+export const MACRO = 'plugin::helpdesk.macro' as const;
 export const NOTIFICATION_PREFERENCE = 'plugin::helpdesk.notification-preference' as const;
 export const ADMIN_USER = 'admin::user' as const;
 export const UPLOAD_FILE = 'plugin::upload.file' as const;
@@ -54,6 +56,7 @@ export const ACTOR_SERVICE = 'plugin::helpdesk.actor' as const;
 export const INBOX_SERVICE = 'plugin::helpdesk.inbox' as const;
 export const LIVE_SERVICE = 'plugin::helpdesk.live' as const;
 export const NOTIFICATIONS_SERVICE = 'plugin::helpdesk.notifications' as const;
+export const MACROS_SERVICE = 'plugin::helpdesk.macros' as const;
 
 /** The controllers behind the helpdesk's REST routes (a content type's own controller has its UID). */
 export const CONTROLLERS = {

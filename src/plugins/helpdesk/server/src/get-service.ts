@@ -17,6 +17,7 @@ import type { ActorService } from './services/actor';
 import type { InboxService } from './services/inbox';
 import type { LiveService } from './services/live';
 import type { NotificationsService } from './services/notifications';
+import type { MacrosService } from './services/macros';
 import {
   ACTOR_SERVICE,
   ATTACHMENT_UPLOAD_SERVICE,
@@ -26,6 +27,7 @@ import {
   INBOX_SERVICE,
   LIVE_SERVICE,
   NOTIFICATIONS_SERVICE,
+  MACROS_SERVICE,
   MAIL_INGESTION_SERVICE,
   OUTBOUND_EMAIL,
   REQUESTER_PORTAL_SERVICE,
@@ -58,6 +60,7 @@ const SERVICE_UIDS = {
   inbox: INBOX_SERVICE,
   live: LIVE_SERVICE,
   notifications: NOTIFICATIONS_SERVICE,
+  macros: MACROS_SERVICE,
 } as const;
 
 export interface Services {
@@ -79,6 +82,7 @@ export interface Services {
   inbox: InboxService;
   live: LiveService;
   notifications: NotificationsService;
+  macros: MacrosService;
 }
 
 /** A helpdesk service, typed (Strapi's registry types services loosely): the one cast lives here. */

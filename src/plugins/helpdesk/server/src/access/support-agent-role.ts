@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { ATTACHMENT, COMMENT, CONTACT, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY, UP_USER, BACK_OFFICE_ACTIONS } from '../../../shared/uids';
+import { ATTACHMENT, CANNED_REPLY, COMMENT, CONTACT, MACRO, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY, UP_USER, BACK_OFFICE_ACTIONS } from '../../../shared/uids';
 
 import { SERVER_OWNED_TICKET_ATTRIBUTES } from '../domain/server-owned';
 
@@ -10,11 +10,13 @@ export const SUPPORT_AGENT_ROLE_NAME = 'Support agent';
 const READ = 'plugin::content-manager.explorer.read';
 const CREATE = 'plugin::content-manager.explorer.create';
 const UPDATE = 'plugin::content-manager.explorer.update';
+const DELETE = 'plugin::content-manager.explorer.delete';
 
 /**
- * Content Manager rights per helpdesk type. No delete anywhere (tickets stay part of the record),
- * comments and attachments can be added but not rewritten, and what the server writes (history,
- * the outbox, the inbound mail log) is read-only.
+ * Content Manager rights per helpdesk type. Tickets and what hangs on them are never deleted (they
+ * stay part of the record), comments and attachments can be added but not rewritten, and what the
+ * server writes (history, the outbox, the inbound mail log) is read-only. The team's canned replies
+ * and macros are the agents' own to keep.
  */
 export const SUPPORT_AGENT_CONTENT_RIGHTS: ReadonlyArray<readonly [string, readonly string[]]> = [
   [TICKET, [READ, CREATE, UPDATE]],
@@ -24,6 +26,8 @@ export const SUPPORT_AGENT_CONTENT_RIGHTS: ReadonlyArray<readonly [string, reado
   [TICKET_HISTORY, [READ]],
   [OUTBOUND_EMAIL, [READ]],
   [INBOUND_EMAIL, [READ]],
+  [CANNED_REPLY, [READ, CREATE, UPDATE, DELETE]],
+  [MACRO, [READ, CREATE, UPDATE, DELETE]],
 ];
 
 /** The assignee and author pickers show agents by name: read access to those two fields only. */

@@ -10,12 +10,13 @@ import { templateRoutes } from './templates/routes';
 import { liveRoutes } from './live/routes';
 import { draftRoutes } from './drafts/routes';
 import { notificationRoutes } from './notifications/routes';
+import { macroRoutes } from './macros/routes';
 
 /**
  * The back office: the admin panel's helpdesk screens (src/admin) talk to these admin-authenticated
  * routes, which call the same services as the REST API, so rules, history and mail are identical.
  */
-const ROUTES: AdminRoute[] = [...inboxRoutes, ...ticketViewRoutes, ...dashboardRoutes, ...settingsRoutes, ...agentsRoutes, ...templateRoutes, ...liveRoutes, ...draftRoutes, ...notificationRoutes];
+const ROUTES: AdminRoute[] = [...inboxRoutes, ...ticketViewRoutes, ...dashboardRoutes, ...settingsRoutes, ...agentsRoutes, ...templateRoutes, ...liveRoutes, ...draftRoutes, ...notificationRoutes, ...macroRoutes];
 
 interface ActionProvider {
   registerMany(actions: Array<{ section: string; category: string; displayName: string; uid: string; pluginName: string }>): Promise<void>;

@@ -1,6 +1,7 @@
 /** The helpdesk's content types (plugin::helpdesk.<name>); each key is the type's singularName. */
 import { HELPDESK_LAYOUT_MARK } from '../../../shared/uids';
 import attachment from './attachment/schema.json';
+import cannedReply from './canned-reply/schema.json';
 import challengeSolution from './challenge-solution/schema.json';
 import comment from './comment/schema.json';
 import contact from './contact/schema.json';
@@ -9,6 +10,7 @@ import helpdeskSetting from './helpdesk-setting/schema.json';
 import inboundEmail from './inbound-email/schema.json';
 import lease from './lease/schema.json';
 import mailCheck from './mail-check/schema.json';
+import macro from './macro/schema.json';
 import mailCursor from './mail-cursor/schema.json';
 import notification from './notification/schema.json';
 import notificationPreference from './notification-preference/schema.json';
@@ -30,6 +32,7 @@ const owned = <S extends Schema>(schema: S) => ({ schema: { ...schema, pluginOpt
 
 export default {
   attachment: owned(attachment),
+  'canned-reply': owned(cannedReply),
   'challenge-solution': owned(challengeSolution),
   comment: owned(comment),
   contact: owned(contact),
@@ -38,6 +41,7 @@ export default {
   'inbound-email': owned(inboundEmail),
   lease: owned(lease),
   'mail-check': owned(mailCheck),
+  macro: owned(macro),
   'mail-cursor': owned(mailCursor),
   notification: owned(notification),
   'notification-preference': owned(notificationPreference),

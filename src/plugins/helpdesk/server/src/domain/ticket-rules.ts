@@ -15,7 +15,9 @@ export const TRACKED_FIELDS = {
 export type TrackedField = keyof typeof TRACKED_FIELDS;
 export type HistoryAction = (typeof TRACKED_FIELDS)[TrackedField] | 'created' | 'commented' | 'attachment_added' | 'deleted' | 'contact_changed'
   // a super admin's change to the record in the Content Manager (refused for everyone else)
-  | 'comment_edited' | 'comment_detached' | 'comment_deleted';
+  | 'comment_edited' | 'comment_detached' | 'comment_deleted'
+  // the team's tools used on the ticket (services/macros.ts)
+  | 'macro_applied' | 'canned_reply_used';
 
 export interface HistoryChange {
   action: HistoryAction;

@@ -33,6 +33,11 @@ function fill(template: string, variables: TemplateVariables, unknown: Set<strin
   });
 }
 
+/** Fills {variables} into plain text (a canned reply, a macro's reply), as typed; unknown ones stay as written. */
+export function fillText(text: string, variables: TemplateVariables): string {
+  return fill(text, variables, new Set<string>(), (value) => value);
+}
+
 /** Plain text as HTML: escaped, line breaks kept. */
 export const textToHtml = (text: string): string =>
   `<div style="font-family:sans-serif;white-space:pre-wrap">${escapeHtml(text)}</div>`;

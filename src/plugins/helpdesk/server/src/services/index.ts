@@ -9,6 +9,7 @@ import guestTicket from './guest-ticket';
 import helpdeskSetting from './helpdesk-setting';
 import inbox from './inbox';
 import live from './live';
+import macros from './macros';
 import mailIngestion from './mail-ingestion';
 import notifications from './notifications';
 import outboundEmail from './outbound-email';
@@ -33,6 +34,7 @@ export default {
   'helpdesk-setting': helpdeskSetting,
   inbox,
   live,
+  macros,
   'mail-ingestion': mailIngestion,
   notifications,
   'outbound-email': outboundEmail,

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { TICKET } from '../../../../shared/uids';
+import { MACRO, TICKET } from '../../../../shared/uids';
 import { agentForAdmin, listAgents, type StaffAgent } from '../../access/staff-identity';
 import { fieldValidationError } from '../../validation/parse';
 import { queryParamError } from '../../validation/filter-values';
@@ -209,6 +209,10 @@ export function inboxService(strapi: Core.Strapi) {
         }
       }
 
+      if (input.action === 'macro' && !(await strapi.db.query(MACRO).findOne({ where: { id: input.macro }, select: ['id'] }))) {
+        throw fieldValidationError('macro', `no macro with id ${input.macro}`);
+      }
+
       const documentIds = [...new Set(input.documentIds)];
       const found = (await strapi.db.query(TICKET).findMany({
         where: { documentId: { $in: documentIds } },
@@ -225,6 +229,7 @@ export function inboxService(strapi: Core.Strapi) {
         }
         try {
           if (input.action === 'assign') await workflow.assign(documentId, agentId);
+          else if (input.action === 'macro') await getService(strapi, 'macros').applyMacro(admin, input.macro, documentId);
           else await workflow.changeStatus(documentId, input.ticketStatus, input.note);
           results.push({ documentId, ticketNumber, ok: true });
         } catch (error) {

@@ -85,8 +85,9 @@ const bulkSchema = z.discriminatedUnion(
         note: textField(historySchema.attributes.note).optional(),
       })
       .strict(),
+    z.object({ documentIds, action: z.literal('macro'), macro: z.number().int().positive({ error: 'expected a macro id' }) }).strict(),
   ],
-  { error: 'expected assign or status' }
+  { error: 'expected assign, status or macro' }
 );
 
 export type BulkInput = z.infer<typeof bulkSchema>;

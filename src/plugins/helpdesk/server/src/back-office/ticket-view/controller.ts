@@ -6,6 +6,8 @@ import { ticketViewService } from './service';
 import { validateAssign, validateFields, validateNewTicket, validateReply, validateStatus } from './validators';
 import { changedSince, type StaleWrite } from './version';
 import { draftService } from '../drafts/service';
+import { parseRecordId } from '../macros/validators';
+import { getService } from '../../get-service';
 import { TICKET_VERSION_HEADER } from '../../../../shared/contract';
 
 /** The reply's files: multipart field `files` (one or more); any other file field is refused. */
@@ -91,6 +93,13 @@ export const ticketViewController = {
   async assign(ctx: AdminContext, strapi: Core.Strapi) {
     const input = validateAssign(ctx.request.body);
     if (!(await unlessChanged(ctx, strapi, () => ticketViewService(strapi).assign(ctx.params.documentId, input, ctx.state.user)))) return;
+    await answer(ctx, strapi);
+  },
+
+  /** POST /helpdesk-admin/tickets/:documentId/macros/:id: the macro's changes, all or nothing */
+  async applyMacro(ctx: AdminContext, strapi: Core.Strapi) {
+    const id = parseRecordId(ctx.params);
+    if (!(await unlessChanged(ctx, strapi, () => getService(strapi, 'macros').applyMacro(ctx.state.user, id, ctx.params.documentId)))) return;
     await answer(ctx, strapi);
   },
 

@@ -9,4 +9,5 @@ export const ticketViewRoutes: AdminRoute[] = [
   { method: 'POST', path: '/tickets/:documentId/replies', action: BACK_OFFICE_ACTIONS.work, handler: controller.reply },
   { method: 'POST', path: '/tickets/:documentId/status', action: BACK_OFFICE_ACTIONS.work, handler: controller.changeStatus },
   { method: 'POST', path: '/tickets/:documentId/assign', action: BACK_OFFICE_ACTIONS.work, handler: controller.assign },
+  { method: 'POST', path: '/tickets/:documentId/macros/:id', action: BACK_OFFICE_ACTIONS.work, handler: controller.applyMacro },
 ];
