@@ -5,6 +5,8 @@ import { createStaffMember } from '../src/plugins/helpdesk/server/src/access/sta
 
 const TICKET = 'plugin::helpdesk.ticket';
 const OUTBOX = 'plugin::helpdesk.outbound-email';
+const CANNED = 'plugin::helpdesk.canned-reply';
+const MACRO = 'plugin::helpdesk.macro';
 const SUPPORT = 'support@helpdesk.test';
 const PASSWORD = 'Correct-Horse-9';
 /** Issue 19: what happens elsewhere shows within 2 s; the wait allows for a loaded machine. */
@@ -12,9 +14,11 @@ const LIVE_MS = 5_000;
 
 /**
  * The agent's day in the panel (Chromium, the built admin), part two: the bell that tells an
- * assignee of a customer's reply (and the mail that goes with it), nothing for one's own actions.
+ * assignee of a customer's reply (and the mail that goes with it), nothing for one's own actions;
+ * a canned reply inserted from the composer with "/", a macro from the ticket view and from the
+ * inbox's bulk bar, which asks before it mails customers.
  */
-describe("the agent's day in the panel: notifications", () => {
+describe("the agent's day in the panel: notifications, canned replies, macros", () => {
   let helpdesk: Helpdesk;
   let ann: Panel;
   let bob: Panel;
@@ -87,6 +91,72 @@ describe("the agent's day in the panel: notifications", () => {
     await ann.page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor({ timeout: LIVE_MS });
     const annMails = (await helpdesk.strapi.db.query(OUTBOX).findMany({ where: { to: 'ann@example.test' } })) as Array<{ templateKey: string }>;
     expect(annMails.map((row) => row.templateKey)).toEqual(['agent_notification']);
+    expect(ann.problems).toEqual([]);
+  });
+
+  it('inserts a canned reply with "/" in an empty composer, filled in for the ticket, and sends it', async () => {
+    await helpdesk.strapi.db.query(CANNED).create({ data: { title: 'Restart the projector', body: 'Hi {guest_name},\nplease hold the power button for 10 seconds.\n{agent_name}' } });
+    await helpdesk.strapi.db.query(CANNED).create({ data: { title: 'Printer driver', body: 'Install the driver from the intranet.' } });
+    const ticket = await helpdesk.strapi.documents(TICKET).create({ data: { subject: 'Projector flickers', email: 'rita@customer.test', firstName: 'Rita', lastName: 'Reyes' } as never });
+    const { page } = ann;
+    await page.goto(`/admin/helpdesk/tickets/${ticket.documentId}`);
+    await page.getByRole('heading', { name: 'Projector flickers' }).waitFor();
+    const reply = page.getByRole('region', { name: 'Reply' }).getByRole('textbox', { name: 'Reply' });
+    await reply.click();
+    await page.keyboard.press('/');
+    const search = page.getByRole('textbox', { name: 'Search canned replies' });
+    await search.waitFor();
+    await search.fill('projector');
+    const options = page.getByRole('listbox', { name: 'Canned replies' }).getByRole('option');
+    await options.filter({ hasText: 'Restart the projector' }).waitFor();
+    await expect(options.count()).resolves.toBe(1);
+    await animationsDone(page);
+    await ann.screenshot('canned-reply-picker', true);
+    await search.press('Enter');
+    await expect(reply.inputValue()).resolves.toBe('Hi Rita,\nplease hold the power button for 10 seconds.\nAnn Agent');
+    await page.getByRole('region', { name: 'Reply' }).getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByText('Reply sent').first().waitFor();
+    await page.getByRole('list', { name: 'Conversation' }).getByText('please hold the power button for 10 seconds.').waitFor();
+    expect(await helpdesk.strapi.db.query(CANNED).findOne({ where: { title: 'Restart the projector' } })).toMatchObject({ usageCount: 1, lastUsedBy: 'Ann Agent' });
+    expect(ann.problems).toEqual([]);
+  });
+
+  it('applies a macro from the ticket view, and from the bulk bar after saying how many customers it mails', async () => {
+    const macro = await helpdesk.strapi.db.query(MACRO).create({
+      data: { title: 'Waiting on parts', replyBody: 'Hi {guest_name}, the spare part is ordered.', setStatus: 'pending', setPriority: 'high', addTags: ['parts'], assignment: 'applier' },
+    });
+    const ticket = await helpdesk.strapi.documents(TICKET).create({ data: { subject: 'Laminator jammed', email: 'rita@customer.test', firstName: 'Rita' } as never });
+    const { page } = ann;
+    await page.goto(`/admin/helpdesk/tickets/${ticket.documentId}`);
+    await page.getByRole('heading', { name: 'Laminator jammed' }).waitFor();
+    await page.getByRole('button', { name: 'Apply macro' }).click();
+    const item = page.getByRole('menuitem', { name: /Waiting on parts/ });
+    await item.getByText('Replies to the customer · Status: Pending · Priority: High · Tags: + parts · Assigns to whoever applies it').waitFor();
+    await item.click();
+    await page.getByText('Macro "Waiting on parts" applied').first().waitFor();
+    await page.getByRole('list', { name: 'Conversation' }).getByText('Hi Rita, the spare part is ordered.').waitFor();
+    await page.locator('main [data-status="pending"]').first().waitFor();
+    expect(await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: ticket.id }, populate: { assignee: true } })).toMatchObject({ ticketStatus: 'pending', priority: 'high', tags: ['parts'] });
+
+    // the inbox: two tickets, one macro, a confirmation that names the mails
+    const more = [];
+    for (const subject of ['Shredder full', 'Shredder jammed']) {
+      more.push(await helpdesk.strapi.documents(TICKET).create({ data: { subject, email: 'rita@customer.test', firstName: 'Rita' } as never }));
+    }
+    await page.goto('/admin/helpdesk?view=all');
+    for (const created of more) await page.getByRole('checkbox', { name: `Select ${created.ticketNumber}` }).click();
+    await page.getByTestId('bulk-bar').getByRole('button', { name: 'Apply macro' }).click();
+    await page.getByRole('menuitem', { name: /Waiting on parts/ }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Mail 2 customers?' });
+    await confirm.getByText('Apply macro "Waiting on parts" on 2 tickets: 2 requesters are mailed about it.').waitFor();
+    await animationsDone(page);
+    await ann.screenshot('bulk-macro-confirm');
+    await confirm.getByRole('button', { name: 'Apply and send 2 mails' }).click();
+    await page.getByText('Apply macro "Waiting on parts": 2 of 2 changed').waitFor();
+    for (const created of more) {
+      expect(await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: created.id } })).toMatchObject({ ticketStatus: 'pending', priority: 'high' });
+    }
+    expect(await helpdesk.strapi.db.query(MACRO).findOne({ where: { id: macro.id } })).toMatchObject({ usageCount: 3 });
     expect(ann.problems).toEqual([]);
   });
 });

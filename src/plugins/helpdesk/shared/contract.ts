@@ -89,7 +89,6 @@ export const RECORD_ENUM_LABELS: Readonly<Record<string, string>> = {
   quarantined: 'Quarantined',
   too_large: 'Too large, not downloaded',
   macro_applied: 'Macro applied',
-  canned_reply_used: 'Canned reply used',
   keep: 'Keep as it is',
   applier: 'Whoever applies it',
   unassign: 'Nobody (unassign)',
@@ -196,6 +195,14 @@ export interface BulkResult {
   ticketNumber: string | null;
   ok: boolean;
   error?: string;
+}
+
+/** POST /helpdesk-admin/tickets/bulk/preview: what a bulk action would do before it is confirmed. */
+export interface BulkPreview {
+  /** The tickets found among those selected. */
+  tickets: number;
+  /** How many of them would mail their requester (a status the settings mail, a macro's public reply). */
+  customerMails: number;
 }
 
 /* ------------------------------------ GET /helpdesk-admin/tickets/:documentId (src/back-office/ticket-view) */

@@ -10,6 +10,7 @@ export const TICKET_SHORTCUTS: Shortcut[] = [
   { keys: 'r', does: 'Write a public reply' },
   { keys: 'n', does: 'Write an internal note' },
   { keys: 'Ctrl + Enter', does: 'Send what you wrote' },
+  { keys: '/ (in an empty reply)', does: 'Insert a canned reply' },
   { keys: 'a', does: 'Assign the ticket to me' },
   { keys: 's', does: 'Set the status' },
   { keys: 'j / k', does: 'Next / previous ticket of the inbox' },

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMacros } from '../lib/macros';
 import { NotificationBell } from '../components/NotificationBell';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import {
@@ -6,6 +7,7 @@ import {
   Badge,
   Box,
   Button,
+  Dialog,
   EmptyStateLayout,
   Field,
   Flex,
@@ -25,6 +27,7 @@ import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { BulkBar } from './inbox/BulkBar';
 import { NewTicketDialog } from './inbox/NewTicketDialog';
 import { InboxTable, type Sort } from './inbox/InboxTable';
+import type { BulkPreview } from '../../../shared/contract';
 import { VIEWS, errorMessage, isView, type BulkResult, type InboxPage, type SortField, type ViewId } from './inbox/types';
 
 const PAGE_SIZE = 20;
@@ -58,6 +61,7 @@ export const Inbox = () => {
   const [loading, setLoading] = useState(true);
   const [counts, setCounts] = useState<Partial<Record<ViewId, number>>>({});
   const agents = useAgents() ?? [];
+  const macros = useMacros();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [searchText, setSearchText] = useState(search);
   const [busy, setBusy] = useState(false);
@@ -164,6 +168,18 @@ export const Inbox = () => {
     } finally {
       setBusy(false);
       setReload((n) => n + 1);
+    }
+  };
+
+  // a bulk change that mails customers says how many and asks first
+  const [pendingBulk, setPendingBulk] = useState<{ body: Record<string, unknown>; action: string; preview: BulkPreview } | null>(null);
+  const confirmBulk = async (body: Record<string, unknown>, action: string) => {
+    try {
+      const { data } = await post<{ data: BulkPreview }>('/helpdesk-admin/tickets/bulk/preview', { documentIds: [...selected], ...body });
+      if (data.data.customerMails > 0) setPendingBulk({ body, action, preview: data.data });
+      else await runBulk(body, action);
+    } catch (failure) {
+      setReport({ action, results: [{ documentId: '', ticketNumber: null, ok: false, error: errorMessage(failure) }] });
     }
   };
 
@@ -303,9 +319,40 @@ export const Inbox = () => {
             agents={agents}
             busy={busy}
             onAssign={(agent) => runBulk({ action: 'assign', agent }, 'Assign')}
-            onStatus={(ticketStatus) => runBulk({ action: 'status', ticketStatus }, `Set status to ${STATUS_LABELS[ticketStatus as keyof typeof STATUS_LABELS] ?? ticketStatus}`)}
+            onStatus={(ticketStatus) => confirmBulk({ action: 'status', ticketStatus }, `Set status to ${STATUS_LABELS[ticketStatus as keyof typeof STATUS_LABELS] ?? ticketStatus}`)}
+            macros={macros}
+            onMacro={(macro) => confirmBulk({ action: 'macro', macro: macro.id }, `Apply macro "${macro.title}"`)}
             onClear={() => setSelected(new Set())}
           />
+        )}
+        {pendingBulk && (
+          <Dialog.Root open onOpenChange={(open) => !open && setPendingBulk(null)}>
+            <Dialog.Content>
+              <Dialog.Header>{`Mail ${pendingBulk.preview.customerMails === 1 ? '1 customer' : `${pendingBulk.preview.customerMails} customers`}?`}</Dialog.Header>
+              <Dialog.Body>
+                {`${pendingBulk.action} on ${pendingBulk.preview.tickets === 1 ? '1 ticket' : `${pendingBulk.preview.tickets} tickets`}: ${
+                  pendingBulk.preview.customerMails === 1 ? '1 requester is' : `${pendingBulk.preview.customerMails} requesters are`
+                } mailed about it.`}
+              </Dialog.Body>
+              <Dialog.Footer>
+                <Dialog.Cancel>
+                  <Button variant="tertiary" fullWidth>
+                    Cancel
+                  </Button>
+                </Dialog.Cancel>
+                <Button
+                  fullWidth
+                  onClick={() => {
+                    const { body, action } = pendingBulk;
+                    setPendingBulk(null);
+                    void runBulk(body, action);
+                  }}
+                >
+                  {`Apply and send ${pendingBulk.preview.customerMails === 1 ? '1 mail' : `${pendingBulk.preview.customerMails} mails`}`}
+                </Button>
+              </Dialog.Footer>
+            </Dialog.Content>
+          </Dialog.Root>
         )}
 
         {error && (

@@ -1,4 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { MacroMenu } from '../components/MacroMenu';
+import { useMacros } from '../lib/macros';
+import type { MacroView } from '../../../shared/contract';
 import { NotificationBell } from '../components/NotificationBell';
 import { NavLink, useNavigate, useParams } from 'react-router-dom';
 import { Box, Flex, Grid, Link, Typography } from '@strapi/design-system';
@@ -41,6 +44,7 @@ export const TicketView = () => {
   const navigate = useNavigate();
   const composer = useRef<ComposerHandle>(null);
   const [showShortcuts, setShowShortcuts] = useState(false);
+  const macros = useMacros();
 
   // live: a change to this ticket from anywhere is fetched again (the composer keeps its text)
   const [fetchRound, setFetchRound] = useState(0);
@@ -107,6 +111,8 @@ export const TicketView = () => {
     act(`Status set to ${labelOf(STATUS_LABELS, ticketStatus)}`, () => post(`${base}/status`, { ticketStatus }, basedOn));
   const assign = (agent: number | 'me' | null) =>
     act(agent === null ? 'Ticket unassigned' : agent === 'me' ? 'Ticket assigned to you' : 'Ticket assigned', () => post(`${base}/assign`, { agent }, basedOn));
+  const applyMacro = (macro: MacroView) =>
+    act(`Macro "${macro.title}" applied`, () => post(`${base}/macros/${macro.id}`, {}, basedOn));
   const saveFields = (changes: FieldChanges) => act('Ticket updated', () => put(base, changes, basedOn));
 
   const go = (step: 1 | -1) => {
@@ -152,6 +158,7 @@ export const TicketView = () => {
       <Layouts.Header
         navigationAction={back}
         secondaryAction={<NotificationBell ticket={ticket.documentId} />}
+        primaryAction={<MacroMenu macros={macros} disabled={busy} onApply={(macro) => void applyMacro(macro)} />}
         title={ticket.subject}
         subtitle={
           <Flex gap={2} paddingTop={1} wrap="wrap">
@@ -181,6 +188,7 @@ export const TicketView = () => {
               <Composer
                 ref={composer}
                 key={documentId}
+                ticket={documentId}
                 nextStatuses={ticket.nextStatuses}
                 cc={ticket.ccAddresses}
                 onSend={sendReply}

@@ -17,7 +17,7 @@ export type HistoryAction = (typeof TRACKED_FIELDS)[TrackedField] | 'created' | 
   // a super admin's change to the record in the Content Manager (refused for everyone else)
   | 'comment_edited' | 'comment_detached' | 'comment_deleted'
   // the team's tools used on the ticket (services/macros.ts)
-  | 'macro_applied' | 'canned_reply_used';
+  | 'macro_applied';
 
 export interface HistoryChange {
   action: HistoryAction;

@@ -72,7 +72,8 @@ const macroView = (macro: MacroRow): MacroView => ({
 /**
  * Canned replies and macros: the team's ready answers, inserted from the composer, and bundles of
  * changes applied from the ticket view or the inbox. Both are edited in the Content Manager; each
- * use is counted on the record (count, when, by whom) and written in the ticket's history.
+ * use is counted on the record (count, when, by whom), and a macro's is written in the ticket's
+ * history with the changes it made.
  */
 const macros = ({ strapi }: { strapi: Core.Strapi }) => {
   async function findTicket(documentId: string): Promise<TicketRow> {
@@ -114,16 +115,15 @@ const macros = ({ strapi }: { strapi: Core.Strapi }) => {
       return rows.map((row) => ({ id: row.id, title: row.title, body: fillText(row.body, variables), personal: Boolean(row.personal) }));
     },
 
-    /** An agent inserted canned reply `id` into their reply on a ticket: counted, recorded, and its filled-in text returned. */
+    /** An agent inserted canned reply `id` into their reply on a ticket: counted (how often, when last, by whom), and its filled-in text returned. */
     async useCannedReply(admin: Admin, id: number, ticketDocumentId: string): Promise<CannedReplyView> {
       const ticket = await findTicket(ticketDocumentId);
       const row = (await strapi.db.query(CANNED_REPLY).findOne({ where: { $and: [{ id }, visibleTo(admin)] }, select: ['id', 'title', 'body', 'personal'] })) as CannedRow | null;
       if (!row) throw new errors.NotFoundError('Canned reply not found');
+      // counted on the reply, not in the ticket's history: inserting is not a change to the ticket
+      // (nor to its version, which the agent's send is checked against)
       const actor = await resolveActor(strapi);
-      await strapi.db.transaction(async ({ trx }) => {
-        await countUse(trx, CANNED_REPLY, row.id, actor.name);
-        await getService(strapi, 'history').record(ticket, actor, [{ action: 'canned_reply_used', fieldName: 'cannedReply', newValue: row.title }]);
-      });
+      await strapi.db.transaction(({ trx }) => countUse(trx, CANNED_REPLY, row.id, actor.name));
       return { id: row.id, title: row.title, body: fillText(row.body, await variablesFor(ticket, admin)), personal: Boolean(row.personal) };
     },
 

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { Box, Button, Field, Flex, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { STATUS_LABELS, TICKET_STATUSES } from '../../lib/labels';
 import type { Agent } from './types';
+import type { MacroView } from '../../../../shared/contract';
+import { MacroMenu } from '../../components/MacroMenu';
 
 const NOBODY = 'nobody';
 
@@ -11,11 +13,13 @@ export interface BulkBarProps {
   busy: boolean;
   onAssign(agent: number | 'me' | null): void;
   onStatus(ticketStatus: string): void;
+  macros: MacroView[];
+  onMacro(macro: MacroView): void;
   onClear(): void;
 }
 
-/** Shown while rows are selected: assign them (to me, an agent or nobody) or move their status. */
-export const BulkBar = ({ count, agents, busy, onAssign, onStatus, onClear }: BulkBarProps) => {
+/** Shown while rows are selected: assign them (to me, an agent or nobody), move their status, or apply a macro. */
+export const BulkBar = ({ count, agents, busy, onAssign, onStatus, macros, onMacro, onClear }: BulkBarProps) => {
   const [agent, setAgent] = useState<string>('');
   const [status, setStatus] = useState<string>('');
   const me = agents.find((candidate) => candidate.isMe);
@@ -64,6 +68,7 @@ export const BulkBar = ({ count, agents, busy, onAssign, onStatus, onClear }: Bu
             Apply status
           </Button>
         </Flex>
+        <MacroMenu macros={macros} disabled={busy} onApply={onMacro} />
         <Button variant="tertiary" size="M" onClick={onClear}>
           Clear selection
         </Button>

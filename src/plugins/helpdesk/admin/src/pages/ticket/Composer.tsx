@@ -1,10 +1,11 @@
 import { forwardRef, useImperativeHandle, useRef, useState, type ChangeEvent, type KeyboardEvent } from 'react';
 import { useBlocker } from 'react-router-dom';
 import { Box, Button, Dialog, Field, Flex, MenuItem, SimpleMenu, Tabs, Tag, Textarea, Typography } from '@strapi/design-system';
-import { Cross, Paperclip, WarningCircle } from '@strapi/icons';
+import { Cross, Message, Paperclip, WarningCircle } from '@strapi/icons';
 import type { DraftState, DraftText } from '../../lib/drafts';
 import { STATUS_LABELS, labelOf } from '../../lib/labels';
 import { formatBytes } from './format';
+import { CannedReplyPicker } from './CannedReplyPicker';
 
 export interface ReplyDraft {
   body: string;
@@ -14,6 +15,8 @@ export interface ReplyDraft {
 }
 
 interface ComposerProps {
+  /** The ticket's documentId: canned replies are filled in for it. */
+  ticket: string;
   /** Statuses "Send and set status" offers (where the ticket may go from here). */
   nextStatuses: string[];
   /** The ticket's Cc list: a public reply copies it. */
@@ -37,7 +40,7 @@ export interface ComposerHandle {
 const DRAFT_STATE_WORDS: Record<DraftState, string> = { idle: '', saving: 'Saving draft…', saved: 'Draft saved', failed: 'Draft not saved' };
 
 /** The reply composer: a public reply (mailed to the requester) or an internal note, with files. */
-export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer({ nextStatuses, cc, onSend, onTyping, initial, onDraft, draftState = 'idle' }, ref) {
+export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer({ ticket, nextStatuses, cc, onSend, onTyping, initial, onDraft, draftState = 'idle' }, ref) {
   const [body, setBody] = useState(initial?.body ?? '');
   const [isInternal, setInternal] = useState(initial?.isInternal ?? false);
   // leaving the ticket with unsent text asks first (the text stays as a draft either way)
@@ -46,6 +49,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
   const [sending, setSending] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const [picking, setPicking] = useState(false);
   useImperativeHandle(ref, () => ({
     write(kind) {
       setInternal(kind === 'internal');
@@ -64,6 +68,19 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
     } finally {
       setSending(false);
     }
+  };
+
+  const write = (text: string) => {
+    setBody(text);
+    onTyping?.();
+    onDraft?.({ body: text, isInternal });
+  };
+  /** A canned reply goes where the cursor was (or replaces the selection). */
+  const insert = (text: string) => {
+    const start = textarea.current?.selectionStart ?? body.length;
+    const end = textarea.current?.selectionEnd ?? body.length;
+    write(`${body.slice(0, start)}${text}${body.slice(end)}`);
+    setTimeout(() => textarea.current?.focus(), 0);
   };
 
   const pick = (event: ChangeEvent<HTMLInputElement>) => {
@@ -107,14 +124,16 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           <Textarea
             placeholder={isInternal ? 'Only staff will see this' : 'Write to the requester'}
             value={body}
-            onChange={(event: ChangeEvent<HTMLTextAreaElement>) => {
-              setBody(event.target.value);
-              onTyping?.();
-              onDraft?.({ body: event.target.value, isInternal });
-            }}
+            onChange={(event: ChangeEvent<HTMLTextAreaElement>) => write(event.target.value)}
             rows={5}
             ref={textarea}
             onKeyDown={(event: KeyboardEvent<HTMLTextAreaElement>) => {
+              // "/" in an empty composer opens the canned replies
+              if (event.key === '/' && body === '' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+                event.preventDefault();
+                setPicking(true);
+                return;
+              }
               // Ctrl+Enter (Cmd+Enter) sends, as "Send" does
               if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && body.trim() !== '' && !sending) {
                 event.preventDefault();
@@ -138,12 +157,15 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           </Flex>
         )}
         <Flex justifyContent="space-between" gap={2}>
-          <Box>
+          <Flex gap={2}>
             <input ref={picker} type="file" multiple hidden aria-label="Attach files" onChange={pick} data-testid="reply-files" />
             <Button variant="tertiary" startIcon={<Paperclip />} onClick={() => picker.current?.click()} disabled={sending}>
               Attach files
             </Button>
-          </Box>
+            <Button variant="tertiary" startIcon={<Message />} onClick={() => setPicking(true)} disabled={sending}>
+              Canned reply
+            </Button>
+          </Flex>
           <Flex gap={2}>
             <Typography variant="pi" textColor={draftState === 'failed' ? 'danger600' : 'neutral500'} aria-live="polite" data-draft-state={draftState}>
               {DRAFT_STATE_WORDS[draftState]}
@@ -161,6 +183,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           </Flex>
         </Flex>
       </Flex>
+      <CannedReplyPicker ticket={ticket} open={picking} onClose={() => setPicking(false)} onPick={insert} />
       {blocker.state === 'blocked' && (
         <Dialog.Root open onOpenChange={(open) => !open && blocker.reset()}>
           <Dialog.Content>

@@ -16,6 +16,12 @@ export const inboxController = {
     ctx.body = { data: await getService(strapi, 'inbox').counts(ctx.state.user) };
   },
 
+  /** POST /helpdesk-admin/tickets/bulk/preview: the bulk body → { data: BulkPreview } (nothing changes) */
+  async bulkPreview(ctx: AdminContext, strapi: Core.Strapi) {
+    const input = parseBulk(ctx.request.body);
+    ctx.body = { data: await getService(strapi, 'inbox').bulkPreview(input) };
+  },
+
   /** POST /helpdesk-admin/tickets/bulk { documentIds, action: 'assign', agent } | { documentIds, action: 'status', ticketStatus, note? } */
   async bulk(ctx: AdminContext, strapi: Core.Strapi) {
     const input = parseBulk(ctx.request.body);

@@ -3,11 +3,12 @@ import { errors } from '@strapi/utils';
 import { MACRO, TICKET } from '../../../../shared/uids';
 import { agentForAdmin, listAgents, type StaffAgent } from '../../access/staff-identity';
 import { fieldValidationError } from '../../validation/parse';
+import { canMove, isTicketStatus } from '../../domain/ticket-rules';
 import { queryParamError } from '../../validation/filter-values';
 import { filtersFor, type Filters } from '../../services/ticket-query';
 import type { AdminUser } from '../admin-route';
 import type { BulkInput, InboxQuery, InboxSort } from './validators';
-import { DONE_STATUSES, INBOX_VIEWS, type Agent, type BulkResult, type InboxPage, type InboxRow, type InboxView } from '../../../../shared/contract';
+import { DONE_STATUSES, INBOX_VIEWS, type Agent, type BulkPreview, type BulkResult, type InboxPage, type InboxRow, type InboxView } from '../../../../shared/contract';
 import { getService } from '../../get-service';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -188,6 +189,32 @@ export function inboxService(strapi: Core.Strapi) {
         email: agent.email,
         isMe: me?.id === agent.id,
       }));
+    },
+
+    /**
+     * What a bulk action would do, before staff confirm it: how many of the tickets would mail their
+     * requester (a move to a status the settings mail, allowed from where the ticket is; a macro's
+     * public reply). Nothing is changed.
+     */
+    async bulkPreview(input: BulkInput): Promise<BulkPreview> {
+      const tickets = (await strapi.db.query(TICKET).findMany({
+        where: { documentId: { $in: [...new Set(input.documentIds)] } },
+        select: ['ticketStatus', 'email'],
+      })) as Array<{ ticketStatus: string; email: string | null }>;
+      const withRequester = tickets.filter((ticket) => Boolean(ticket.email));
+      let customerMails = 0;
+      if (input.action === 'status') {
+        const { notifyRequesterOnStatus } = await getService(strapi, 'settings').current();
+        const mailed = (notifyRequesterOnStatus as readonly string[]).includes(input.ticketStatus);
+        customerMails = mailed
+          ? withRequester.filter((ticket) => ticket.ticketStatus !== input.ticketStatus && isTicketStatus(ticket.ticketStatus) && canMove(ticket.ticketStatus, input.ticketStatus)).length
+          : 0;
+      } else if (input.action === 'macro') {
+        const macro = (await getService(strapi, 'macros').listMacros()).find((candidate) => candidate.id === input.macro);
+        if (!macro) throw fieldValidationError('macro', `no macro with id ${input.macro}`);
+        customerMails = macro.mailsCustomer ? withRequester.length : 0;
+      }
+      return { tickets: tickets.length, customerMails };
     },
 
     /**

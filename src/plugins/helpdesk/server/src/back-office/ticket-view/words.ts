@@ -71,6 +71,8 @@ export function historySentence(row: HistoryFacts): string {
       return `${actor} changed the requester's details`;
     case 'deleted':
       return `${actor} deleted the ticket`;
+    case 'macro_applied':
+      return `${actor} applied the macro "${row.newValue ?? ''}"`;
     default:
       return `${actor} changed the ticket (${row.action})`;
   }
