@@ -150,13 +150,49 @@ describe("the agent's day in the panel: notifications, canned replies, macros", 
     const confirm = page.getByRole('alertdialog', { name: 'Mail 2 customers?' });
     await confirm.getByText('Apply macro "Waiting on parts" on 2 tickets: 2 requesters are mailed about it.').waitFor();
     await animationsDone(page);
-    await ann.screenshot('bulk-macro-confirm');
+    await ann.screenshot('bulk-macro-confirm', true);
     await confirm.getByRole('button', { name: 'Apply and send 2 mails' }).click();
     await page.getByText('Apply macro "Waiting on parts": 2 of 2 changed').waitFor();
     for (const created of more) {
       expect(await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: created.id } })).toMatchObject({ ticketStatus: 'pending', priority: 'high' });
     }
     expect(await helpdesk.strapi.db.query(MACRO).findOne({ where: { id: macro.id } })).toMatchObject({ usageCount: 3 });
+    expect(ann.problems).toEqual([]);
+  });
+
+  it("the small ones: the first public reply opens a new ticket, the due date saves when cleared, the requester's page lists all their tickets", async () => {
+    const ticket = await helpdesk.strapi.documents(TICKET).create({ data: { subject: 'Badge printer offline', email: 'rita@customer.test', firstName: 'Rita', lastName: 'Reyes' } as never });
+    const old = await helpdesk.strapi.documents(TICKET).create({ data: { subject: 'Old keyboard question', email: 'rita@customer.test', firstName: 'Rita', lastName: 'Reyes' } as never });
+    await helpdesk.strapi.documents(TICKET).update({ documentId: old.documentId, data: { ticketStatus: 'resolved' } });
+    const { page } = ann;
+    await page.goto(`/admin/helpdesk/tickets/${ticket.documentId}`);
+    await page.getByRole('heading', { name: 'Badge printer offline' }).waitFor();
+
+    // the first public reply: New becomes Open, in the same answer
+    await page.getByRole('region', { name: 'Reply' }).getByRole('textbox', { name: 'Reply' }).fill('We are on it.');
+    await page.getByRole('region', { name: 'Reply' }).getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByText('Reply sent').first().waitFor();
+    await page.locator('main [data-status="open"]').first().waitFor();
+    expect((await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: ticket.id } })).ticketStatus).toBe('open');
+
+    // clearing the due date saves it, no Save button
+    expect((await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: ticket.id } })).dueDate).not.toBeNull();
+    await page.getByRole('button', { name: 'Clear the due date' }).click();
+    await page.getByText('Ticket updated').first().waitFor();
+    expect((await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: ticket.id } })).dueDate).toBeNull();
+    await expect(page.getByRole('button', { name: /Save due date|Remove due date/ }).count()).resolves.toBe(0);
+
+    // the requester's tickets: all of them, the resolved one too, narrowed by the Status filter
+    await page.getByRole('link', { name: 'All tickets of this requester' }).click();
+    await page.waitForURL((url) => url.searchParams.get('view') === 'all' && url.searchParams.get('search') === 'rita@customer.test');
+    const oldRow = page.locator(`tbody tr[data-ticket="${old.ticketNumber}"]`);
+    await oldRow.waitFor();
+    await page.locator(`tbody tr[data-ticket="${ticket.ticketNumber}"]`).waitFor();
+    await page.getByRole('combobox', { name: 'Status' }).click();
+    await page.getByRole('listbox').getByRole('option', { name: 'Resolved', exact: true }).click();
+    await page.locator(`tbody tr[data-ticket="${ticket.ticketNumber}"]`).waitFor({ state: 'detached' });
+    await oldRow.waitFor();
+    await ann.screenshot('requester-all-tickets');
     expect(ann.problems).toEqual([]);
   });
 });

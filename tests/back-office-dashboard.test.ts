@@ -221,6 +221,13 @@ describe('back office: dashboard widgets API', () => {
       expect(await bars.last().getAttribute('data-date')).toBe(dayStart(0).toISOString().slice(0, 10));
       expect(await bars.last().getAttribute('data-resolved')).toBe('1');
 
+      // the helpdesk's widgets come first, before Strapi's own
+      const order = await page.locator('[data-strapi-widget-id]').evaluateAll((widgets) => widgets.map((widget) => widget.getAttribute('data-strapi-widget-id') ?? ''));
+      const ours = order.filter((uid) => uid.startsWith('plugin::helpdesk.'));
+      expect(ours.length).toBeGreaterThanOrEqual(5);
+      expect(order.length).toBeGreaterThan(ours.length);
+      expect(order.slice(0, ours.length)).toEqual(ours);
+
       // every widget links into the inbox: its header link and its figure
       for (const [title, view] of [
         ['Open tickets by status', 'open'],

@@ -232,6 +232,16 @@ describe('back office: the helpdesk inbox in the admin panel', () => {
     await page.getByRole('checkbox', { name: 'Select all tickets on this page' }).click();
     await choose(page, 'Set status', 'Pending');
     await page.getByRole('button', { name: 'Apply status' }).click();
+    // Pending is mailed to requesters (the default settings), for each ticket it moves: the panel
+    // says how many and asks first
+    const moving = ((await helpdesk.strapi.db.query(TICKET).findMany({ where: { ticketNumber: { $in: picked } }, select: ['ticketStatus'] })) as Array<{ ticketStatus: string }>).filter(
+      (t) => t.ticketStatus !== 'pending'
+    ).length;
+    expect(moving).toBeGreaterThan(0);
+    const customers = moving === 1 ? '1 customer' : `${moving} customers`;
+    const confirm = page.getByRole('alertdialog', { name: `Mail ${customers}?` });
+    await confirm.getByText(`Set status to Pending on 2 tickets: ${moving === 1 ? '1 requester is' : `${moving} requesters are`} mailed about it.`).waitFor();
+    await confirm.getByRole('button', { name: `Apply and send ${moving === 1 ? '1 mail' : `${moving} mails`}` }).click();
     await page.getByText('Set status to Pending: 2 of 2 changed').waitFor();
     await page.locator('[data-status="pending"]').nth(1).waitFor();
     expect(new Set((await rowsShown(page)).map((row) => row.status))).toEqual(new Set(['pending']));

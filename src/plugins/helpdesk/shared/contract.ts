@@ -161,7 +161,7 @@ export interface Dashboard {
 /* ------------------------------------------------ the inbox (src/back-office/inbox) */
 
 /** The inbox's views, in the order the panel lists them. */
-export const INBOX_VIEWS = ['my', 'unassigned', 'overdue', 'open', 'resolved'] as const;
+export const INBOX_VIEWS = ['my', 'unassigned', 'overdue', 'open', 'resolved', 'all'] as const;
 export type InboxView = (typeof INBOX_VIEWS)[number];
 
 /** Columns the inbox sorts by (`priority` sorts by severity). */

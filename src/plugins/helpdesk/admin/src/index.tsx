@@ -22,7 +22,9 @@ export default {
       permissions: WORK_TICKETS,
       position: 1,
     });
-    app.widgets.register(helpdeskWidgets);
+    // first on the home page of everyone who works tickets (nobody else sees them): a reducer over
+    // the widgets registered so far, Strapi's own included
+    app.widgets.register((widgets) => [...helpdeskWidgets, ...widgets]);
     // the helpdesk's enumerations in its edit views, with words (content-manager/edit-view.tsx);
     // typed without props by Strapi, which passes the field's props
     app.addFields({ type: HELPDESK_ENUMERATION_INPUT, Component: HelpdeskEnumerationInput as unknown as ComponentType });

@@ -88,6 +88,7 @@ const HelpdeskSettings = () => {
           slaPolicy: form.slaPolicy,
           notifyRequesterOnStatus: form.notifyRequesterOnStatus,
           reopenOnRequesterReply: form.reopenOnRequesterReply,
+          openOnFirstReply: form.openOnFirstReply,
           slaWarningMinutes: form.slaWarningMinutes,
         },
       });
@@ -170,6 +171,18 @@ const HelpdeskSettings = () => {
                     offLabel="Off"
                     checked={form.reopenOnRequesterReply}
                     onChange={(event: React.ChangeEvent<HTMLInputElement>) => set('reopenOnRequesterReply', event.target.checked)}
+                  />
+                  <Field.Hint />
+                </Field.Root>
+              </Grid.Item>
+              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                <Field.Root name="openOnFirstReply" hint="The first public staff reply moves a New ticket to Open" error={errors.openOnFirstReply}>
+                  <Field.Label>Open on first reply</Field.Label>
+                  <Toggle
+                    onLabel="On"
+                    offLabel="Off"
+                    checked={form.openOnFirstReply}
+                    onChange={(event: React.ChangeEvent<HTMLInputElement>) => set('openOnFirstReply', event.target.checked)}
                   />
                   <Field.Hint />
                 </Field.Root>

@@ -68,6 +68,10 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
       if (!comment.ticket.firstResponseAt) {
         await strapi.db.query(TICKET).update({ where: { id: comment.ticket.id }, data: { firstResponseAt: new Date() }, select: ['id'] });
       }
+      // the first answer puts a new ticket to work (Helpdesk settings can turn this off)
+      if (comment.ticket.ticketStatus === 'new' && (await getService(strapi, 'settings').current()).openOnFirstReply) {
+        await strapi.documents(TICKET).update({ documentId: comment.ticket.documentId, data: { ticketStatus: 'open' } });
+      }
       // within a reply action the action mails it, with its files and status; alone, it goes now
       const reply = { id: comment.id, body: comment.body, authorName: comment.authorName };
       if (!holdReplyMail(comment.ticket.id, reply)) await queueReplyMail(strapi, { ticketId: comment.ticket.id, comment: reply, status: null });

@@ -19,6 +19,8 @@ export interface HelpdeskSettings {
   notifyRequesterOnStatus: TicketStatus[];
   /** A requester's reply to a resolved or closed ticket reopens it. */
   reopenOnRequesterReply: boolean;
+  /** The first public staff reply moves a New ticket to Open. */
+  openOnFirstReply: boolean;
   /** How long before an SLA target passes its agent is warned (minutes; 0: no warnings). */
   slaWarningMinutes: number;
 }
@@ -31,6 +33,7 @@ const DEFAULTS: HelpdeskSettings = {
   slaPolicy: DEFAULT_SLA_POLICY,
   notifyRequesterOnStatus: ['pending', 'resolved', 'closed', 'reopened'],
   reopenOnRequesterReply: true,
+  openOnFirstReply: true,
   slaWarningMinutes: 60,
 };
 
@@ -72,6 +75,7 @@ export const settingsInput = z
       message: 'lists a status twice',
     }),
     reopenOnRequesterReply: z.boolean(),
+    openOnFirstReply: z.boolean(),
     slaWarningMinutes: z.number().int().min(attributes.slaWarningMinutes.min).max(attributes.slaWarningMinutes.max),
   })
   .strict()
@@ -117,6 +121,7 @@ async function currentSettings(strapi: Core.Strapi): Promise<HelpdeskSettings> {
     slaPolicy: { ...DEFAULTS.slaPolicy, ...(policy.success ? policy.data : {}) },
     notifyRequesterOnStatus: notify.success ? notify.data : DEFAULTS.notifyRequesterOnStatus,
     reopenOnRequesterReply: saved?.reopenOnRequesterReply ?? DEFAULTS.reopenOnRequesterReply,
+    openOnFirstReply: saved?.openOnFirstReply ?? DEFAULTS.openOnFirstReply,
     slaWarningMinutes: saved?.slaWarningMinutes ?? DEFAULTS.slaWarningMinutes,
   };
 }

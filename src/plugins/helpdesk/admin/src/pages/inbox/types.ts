@@ -7,6 +7,7 @@ export const VIEWS = [
   { id: 'overdue', label: 'Overdue' },
   { id: 'open', label: 'All open' },
   { id: 'resolved', label: 'Recently resolved' },
+  { id: 'all', label: 'All tickets' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
 export const isView = (value: string | null): value is ViewId => VIEWS.some((view) => view.id === value);

@@ -40,7 +40,12 @@ export const SidePanel = ({ view, agents, busy, onStatus, onAssign, onFields }: 
     ...(ticket.assignee ? [ticket.assignee] : []),
     ...(viewer && viewer.agentId !== ticket.assignee?.id ? [{ id: viewer.agentId, name: viewer.name }] : []),
   ];
-  const dueChanged = (due?.toISOString() ?? null) !== (ticket.dueDate ? new Date(ticket.dueDate).toISOString() : null);
+  /** The due date saves as soon as it is picked or cleared, like every other field here. */
+  const saveDue = (date: Date | null) => {
+    setDue(date);
+    const next = date?.toISOString() ?? null;
+    if (next !== (ticket.dueDate ? new Date(ticket.dueDate).toISOString() : null)) onFields({ dueDate: next });
+  };
 
   return (
     <Flex direction="column" alignItems="stretch" gap={5} background="neutral0" hasRadius shadow="tableShadow" padding={5}>
@@ -80,7 +85,7 @@ export const SidePanel = ({ view, agents, busy, onStatus, onAssign, onFields }: 
           </Flex>
         )}
         {requester.email && (
-          <RouterLink to={`/helpdesk?search=${encodeURIComponent(requester.email)}`}>
+          <RouterLink to={`/helpdesk?view=all&search=${encodeURIComponent(requester.email)}`}>
             <Typography variant="pi" textColor="primary600">
               All tickets of this requester
             </Typography>
@@ -140,19 +145,14 @@ export const SidePanel = ({ view, agents, busy, onStatus, onAssign, onFields }: 
           <Field.Label>Due</Field.Label>
           <DateTimePicker
             value={due}
-            onChange={(date) => setDue(date ?? null)}
-            onClear={() => setDue(null)}
+            onChange={(date) => saveDue(date ?? null)}
+            onClear={() => saveDue(null)}
             clearLabel="Clear the due date"
             hasError={ticket.overdue}
             disabled={busy}
           />
           <Field.Hint />
         </Field.Root>
-        {dueChanged && (
-          <Button variant="secondary" onClick={() => onFields({ dueDate: due ? due.toISOString() : null })} disabled={busy}>
-            {due ? 'Save due date' : 'Remove due date'}
-          </Button>
-        )}
       </Section>
 
       <Divider />

@@ -10,6 +10,7 @@ export interface HelpdeskSettings {
   slaPolicy: Record<Priority, { firstResponseHours: number | null; resolutionHours: number | null }>;
   notifyRequesterOnStatus: TicketStatus[];
   reopenOnRequesterReply: boolean;
+  openOnFirstReply: boolean;
   slaWarningMinutes: number;
 }
 

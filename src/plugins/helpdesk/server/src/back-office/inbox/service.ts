@@ -60,6 +60,9 @@ export function viewFilters(view: InboxView, agentId: number | null, now: Date):
       return [NOT_DONE];
     case 'resolved':
       return [{ ticketStatus: { $in: [...DONE_STATUSES] }, resolvedAt: { $gte: new Date(now.getTime() - RECENTLY_RESOLVED_DAYS * DAY_MS).toISOString() } }];
+    case 'all':
+      // every ticket, whatever its status: a requester's history (the Status filter narrows it)
+      return [];
   }
 }
 
@@ -70,6 +73,7 @@ const DEFAULT_SORT: Record<InboxView, InboxSort | 'resolution'> = {
   overdue: { field: 'dueDate', direction: 'asc' },
   open: { field: 'lastActivityAt', direction: 'desc' },
   resolved: 'resolution',
+  all: { field: 'lastActivityAt', direction: 'desc' },
 };
 
 /** A database orderBy; the id last (same direction), so that pages never overlap or skip. */
