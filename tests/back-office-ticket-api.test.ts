@@ -209,8 +209,11 @@ describe('back office: ticket view API', () => {
     const before = await mails(ticket.id);
     const response = await call('POST', ticket.documentId, '/replies', { body: 'We are sending a technician.', isInternal: false });
     expect(response.status).toBe(201);
-    const reply = (response.body.data as TicketViewData).timeline.at(-1);
+    // the reply, then the move the first reply makes (New to Open: Helpdesk settings, Open on first reply)
+    const [reply, opened] = (response.body.data as TicketViewData).timeline.slice(-2);
     expect(reply).toMatchObject({ type: 'message', kind: 'public_reply', body: 'We are sending a technician.' });
+    expect(opened).toMatchObject({ type: 'event', action: 'status_changed' });
+    expect((response.body.data as TicketViewData).ticket.status).toBe('open');
     expect(['Ada Admin', 'Ann Agent']).toContain(reply?.type === 'message' ? reply.author : '');
 
     const sent = (await mails(ticket.id)).slice(before.length);
@@ -381,8 +384,9 @@ describe('back office: ticket view API', () => {
       { name: 'photo.png', type: 'image/png', content: PNG },
     ]);
     expect(response.status).toBe(201);
-    const reply = response.body.data.timeline.at(-1);
-    if (reply?.type !== 'message') throw new Error('expected the reply last');
+    // the reply, then its New to Open move
+    const reply = response.body.data.timeline.at(-2);
+    if (reply?.type !== 'message') throw new Error('expected the reply before the status line');
     expect(reply.kind).toBe('public_reply');
     // in the order the form sent them
     const [manualFile, photoFile] = reply.attachments;

@@ -137,7 +137,9 @@ describe('back office: the ticket view in the browser', () => {
     await page.getByText('Reply sent; status set to Resolved').first().waitFor();
     await page.locator('header [data-status="resolved"], [data-status="resolved"]').first().waitFor();
     const lines = conversation.locator('li[data-history]');
-    await lines.filter({ hasText: /changed status from New to Resolved/ }).waitFor();
+    // the first public reply opened the new ticket (Helpdesk settings: Open on first reply)
+    await lines.filter({ hasText: /changed status from New to Open/ }).waitFor();
+    await lines.filter({ hasText: /changed status from Open to Resolved/ }).waitFor();
     expect((await helpdesk.strapi.db.query(TICKET).findOne({ where: { documentId: ticket.documentId } })).ticketStatus).toBe('resolved');
 
     // assign to me: the admin's own agent account

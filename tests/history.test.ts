@@ -183,10 +183,12 @@ describe('ticket history', () => {
     });
 
     const rows = await historyOf(ticket.id);
-    expect(rows.slice(1).map((r) => [r.action, r.actorType])).toEqual([
-      ['commented', 'agent'],
-      ['commented', 'admin'],
-      ['commented', 'system'],
+    // the agent's public reply, the first, also opened the new ticket (Open on first reply)
+    expect(rows.slice(1).map((r) => [r.action, r.actorType, r.newValue === 'open' ? 'open' : ''])).toEqual([
+      ['commented', 'agent', ''],
+      ['status_changed', 'agent', 'open'],
+      ['commented', 'admin', ''],
+      ['commented', 'system', ''],
     ]);
     const comment = await helpdesk.strapi.db.query('plugin::helpdesk.comment').findOne({ where: { documentId: viaRest.body.data.documentId } });
     expect(comment).toMatchObject({ authorType: 'staff', source: 'api', authorName: 'history-agent' });

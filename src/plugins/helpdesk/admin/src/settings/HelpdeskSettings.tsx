@@ -9,6 +9,13 @@ import { SlaTable } from './general/SlaTable';
 import { TestMailPanel } from './general/TestMailPanel';
 import { problemOf, type HelpdeskSettings as Settings, type MailConfig } from './general/types';
 
+/** The settings that are on or off, in the order the page shows them. */
+const SWITCHES: Array<{ name: 'autoReplyEnabled' | 'reopenOnRequesterReply' | 'openOnFirstReply'; label: string; hint: string }> = [
+  { name: 'autoReplyEnabled', label: 'Auto-reply', hint: 'Confirm each new ticket to its requester' },
+  { name: 'reopenOnRequesterReply', label: 'Reopen on requester reply', hint: "A requester's reply to a resolved or closed ticket reopens it" },
+  { name: 'openOnFirstReply', label: 'Open on first reply', hint: 'The first public staff reply moves a New ticket to Open' },
+];
+
 /** A titled white card, as Strapi's own settings pages have. */
 const Section = ({ title, subtitle, children }: { title: string; subtitle?: string; children: ReactNode }) => (
   <Box background="neutral0" hasRadius shadow="filterShadow" paddingTop={6} paddingBottom={6} paddingLeft={7} paddingRight={7}>
@@ -147,46 +154,20 @@ const HelpdeskSettings = () => {
 
           <Section title="Automatic mail and replies">
             <Grid.Root gap={5}>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                <Field.Root name="autoReplyEnabled" hint="Confirm each new ticket to its requester" error={errors.autoReplyEnabled}>
-                  <Field.Label>Auto-reply</Field.Label>
-                  <Toggle
-                    onLabel="On"
-                    offLabel="Off"
-                    checked={form.autoReplyEnabled}
-                    onChange={(event: React.ChangeEvent<HTMLInputElement>) => set('autoReplyEnabled', event.target.checked)}
-                  />
-                  <Field.Hint />
-                </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                <Field.Root
-                  name="reopenOnRequesterReply"
-                  hint="A requester's reply to a resolved or closed ticket reopens it"
-                  error={errors.reopenOnRequesterReply}
-                >
-                  <Field.Label>Reopen on requester reply</Field.Label>
-                  <Toggle
-                    onLabel="On"
-                    offLabel="Off"
-                    checked={form.reopenOnRequesterReply}
-                    onChange={(event: React.ChangeEvent<HTMLInputElement>) => set('reopenOnRequesterReply', event.target.checked)}
-                  />
-                  <Field.Hint />
-                </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                <Field.Root name="openOnFirstReply" hint="The first public staff reply moves a New ticket to Open" error={errors.openOnFirstReply}>
-                  <Field.Label>Open on first reply</Field.Label>
-                  <Toggle
-                    onLabel="On"
-                    offLabel="Off"
-                    checked={form.openOnFirstReply}
-                    onChange={(event: React.ChangeEvent<HTMLInputElement>) => set('openOnFirstReply', event.target.checked)}
-                  />
-                  <Field.Hint />
-                </Field.Root>
-              </Grid.Item>
+              {SWITCHES.map(({ name, label, hint }) => (
+                <Grid.Item key={name} col={6} s={12} direction="column" alignItems="stretch">
+                  <Field.Root name={name} hint={hint} error={errors[name]}>
+                    <Field.Label>{label}</Field.Label>
+                    <Toggle
+                      onLabel="On"
+                      offLabel="Off"
+                      checked={form[name]}
+                      onChange={(event: React.ChangeEvent<HTMLInputElement>) => set(name, event.target.checked)}
+                    />
+                    <Field.Hint />
+                  </Field.Root>
+                </Grid.Item>
+              ))}
               <Grid.Item col={12} direction="column" alignItems="stretch">
                 <Typography variant="pi" fontWeight="bold" textColor="neutral800">
                   Mail the requester when their ticket becomes

@@ -6,7 +6,7 @@ import { COMMENT_IS_RECORD, mayRewriteRecord, refused } from './record-protectio
 import { COMMENT, TICKET } from '../../../shared/uids';
 import { sourceForActor, statusAfterRequesterReply } from '../domain/ticket-rules';
 import { queueReplyMail, type TicketForMail } from '../mail/ticket-mail';
-import { holdReplyMail } from '../mail/reply-scope';
+import { holdReplyMail, replySetsStatus } from '../mail/reply-scope';
 import type { DocumentCall, DocumentHook, Next, StoredEntry } from './types';
 import { getService } from '../get-service';
 import { touchTicket } from '../db/table';
@@ -68,8 +68,9 @@ export const commentHook: DocumentHook = async (strapi, call, next) => {
       if (!comment.ticket.firstResponseAt) {
         await strapi.db.query(TICKET).update({ where: { id: comment.ticket.id }, data: { firstResponseAt: new Date() }, select: ['id'] });
       }
-      // the first answer puts a new ticket to work (Helpdesk settings can turn this off)
-      if (comment.ticket.ticketStatus === 'new' && (await getService(strapi, 'settings').current()).openOnFirstReply) {
+      // the first answer puts a new ticket to work (Helpdesk settings can turn this off), unless
+      // the reply's own action sets the status ("Send and set Resolved": one move, not two)
+      if (comment.ticket.ticketStatus === 'new' && !replySetsStatus() && (await getService(strapi, 'settings').current()).openOnFirstReply) {
         await strapi.documents(TICKET).update({ documentId: comment.ticket.documentId, data: { ticketStatus: 'open' } });
       }
       // within a reply action the action mails it, with its files and status; alone, it goes now

@@ -10,6 +10,8 @@ export interface PendingReply {
 
 interface ReplyScope {
   pending: PendingReply | null;
+  /** The action sets a status itself ("Send and set Resolved"): no other move is made for the reply. */
+  setsStatus: boolean;
 }
 
 const scopes = new AsyncLocalStorage<ReplyScope>();
@@ -20,8 +22,8 @@ const scopes = new AsyncLocalStorage<ReplyScope>();
  * status move of the same ticket to that mail (statusGoesWithReply). The caller queues the mail
  * from `pending`, in the same transaction.
  */
-export async function withReplyScope<T>(work: () => Promise<T>): Promise<{ result: T; pending: PendingReply | null }> {
-  const scope: ReplyScope = { pending: null };
+export async function withReplyScope<T>(work: () => Promise<T>, setsStatus = false): Promise<{ result: T; pending: PendingReply | null }> {
+  const scope: ReplyScope = { pending: null, setsStatus };
   const result = await scopes.run(scope, work);
   return { result, pending: scope.pending };
 }
@@ -33,6 +35,9 @@ export function holdReplyMail(ticketId: number, comment: PendingReply['comment']
   scope.pending = { ticketId, comment, status: null };
   return true;
 }
+
+/** For the comment hook: true when the reply action being run sets the ticket's status itself. */
+export const replySetsStatus = (): boolean => scopes.getStore()?.setsStatus === true;
 
 /** For the ticket hook: true when this status move is told in the pending reply's mail of the same ticket. */
 export function statusGoesWithReply(ticketId: number, from: string, to: string, note: string | null): boolean {

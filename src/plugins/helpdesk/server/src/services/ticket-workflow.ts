@@ -98,7 +98,7 @@ const ticketWorkflow = ({ strapi }: { strapi: Core.Strapi }) => {
             if (upload) await attachments.link(upload, { ticket: ticket.id, comment: Number(comment.id) });
             if (target && target !== ticket.ticketStatus) await changeStatus(documentId, target, input.note);
             return comment;
-          });
+          }, Boolean(target && target !== ticket.ticketStatus));
           if (pending) await queueReplyMail(strapi, pending);
           return result;
         });
