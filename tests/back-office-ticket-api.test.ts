@@ -404,9 +404,9 @@ describe('back office: ticket view API', () => {
     expect(photo.headers.get('content-type')).toBe('image/png');
     // (sizes of re-encoded images come from the media library's kilobytes: within one)
     expect(Math.abs((await photo.arrayBuffer()).byteLength - photoFile.size!)).toBeLessThan(1024);
-    // one mail for the reply, one history row per file
+    // one mail for the reply, one history row per file (and the first reply's New to Open)
     expect((await mails(ticket.id, 'comment_notification')).length).toBe(1);
-    expect((await historyOf(ticket.id)).map((row) => row.action)).toEqual(['created', 'commented', 'attachment_added', 'attachment_added']);
+    expect((await historyOf(ticket.id)).map((row) => row.action)).toEqual(['created', 'commented', 'status_changed', 'attachment_added', 'attachment_added']);
     // an internal note sent as a form stays internal
     const note = await postMultipart(ticket.documentId, { body: 'Photo is blurry', isInternal: 'true' }, []);
     expect(note.status).toBe(201);

@@ -166,8 +166,10 @@ describe('back office: the ticket view in the browser', () => {
     // the history in words, between the messages, in order
     const history = (await lines.allInnerTexts()).map((text) => text.split(' · ')[0]);
     expect(history).toEqual([
-      // history names the agent account, as it does for the same person's REST calls
-      'Ann Agent changed status from New to Resolved',
+      // history names the agent account, as it does for the same person's REST calls; the first
+      // public reply opened the ticket
+      'Ann Agent changed status from New to Open',
+      'Ann Agent changed status from Open to Resolved',
       'Ann Agent assigned the ticket to Ann Agent',
       'Ann Agent changed priority from High to Urgent',
       // the SLA hook moves the due date to the urgent target
@@ -178,7 +180,8 @@ describe('back office: the ticket view in the browser', () => {
     const order = await conversation.locator(':scope > li').evaluateAll((items) =>
       items.map((item) => item.querySelector('article')?.getAttribute('data-kind') ?? (item.hasAttribute('data-history') ? 'history' : 'other'))
     );
-    expect(order).toEqual(['opening', 'customer', 'public_reply', 'internal_note', 'public_reply', 'history', 'history', 'history', 'history', 'history', 'history']);
+    // (the first reply's New to Open line right after it)
+    expect(order).toEqual(['opening', 'customer', 'public_reply', 'history', 'internal_note', 'public_reply', 'history', 'history', 'history', 'history', 'history', 'history']);
 
     // for the README: the whole page (the panel scrolls inside the viewport), once the notifications are gone
     await page.getByText('Ticket updated').first().waitFor({ state: 'hidden' });

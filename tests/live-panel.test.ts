@@ -219,7 +219,7 @@ describe("the agent's day in the panel: live views, two agents, drafts, the keyb
     // the drafts earlier tests left would (rightly) ask before each move
     await helpdesk.strapi.db.query('plugin::helpdesk.reply-draft').deleteMany({});
     const { page } = ann;
-    await page.goto('/admin/helpdesk?view=all');
+    await page.goto('/admin/helpdesk?view=open');
     await page.getByRole('heading', { name: 'Helpdesk' }).waitFor();
     const rows = page.locator('tbody tr');
     await rows.nth(2).waitFor();

@@ -8,6 +8,7 @@ const HISTORY = 'plugin::helpdesk.ticket-history';
 const OUTBOX = 'plugin::helpdesk.outbound-email';
 const CANNED = 'plugin::helpdesk.canned-reply';
 const MACRO = 'plugin::helpdesk.macro';
+const TOOL_USE = 'plugin::helpdesk.tool-use';
 const PASSWORD = 'Correct-Horse-9';
 
 /**
@@ -70,6 +71,11 @@ describe('canned replies and macros', () => {
     expect(used.status).toBe(200);
     expect(used.body.data.body).toContain('Hi Cy,');
     expect(await helpdesk.strapi.db.query(CANNED).findOne({ where: { id: reset.id } })).toMatchObject({ usageCount: 1, lastUsedBy: 'Ann Agent' });
+    // and logged: who, which ticket, when (written by the server only)
+    expect(await helpdesk.strapi.db.query(TOOL_USE).findMany({ where: { ticketDocumentId: ticket.documentId } })).toEqual([
+      expect.objectContaining({ tool: 'canned_reply', toolId: reset.id, toolTitle: 'Password reset', usedBy: 'Ann Agent', ticketNumber: ticket.ticketNumber }),
+    ]);
+    await expect(helpdesk.strapi.documents(TOOL_USE as never).create({ data: { tool: 'macro', toolId: 1 } } as never)).rejects.toThrow(/written by the server/);
     // inserting changes nothing on the ticket: its history (and so its version) stays as it was
     expect(await helpdesk.strapi.db.query(HISTORY).count({ where: { ticket: { id: ticket.id }, actorName: 'Ann Agent' } })).toBe(0);
 
@@ -102,6 +108,9 @@ describe('canned replies and macros', () => {
     expect(mails.find((mail) => mail.templateKey === 'comment_notification')?.textBody).toContain('Pending');
     expect(await helpdesk.strapi.db.query(HISTORY).count({ where: { ticket: { id: ticket.id }, action: 'macro_applied', newValue: 'Ask for logs' } })).toBe(1);
     expect(await helpdesk.strapi.db.query(MACRO).findOne({ where: { id: waitingForLogs } })).toMatchObject({ usageCount: 1, lastUsedBy: 'Ann Agent' });
+    expect(await helpdesk.strapi.db.query(TOOL_USE).findMany({ where: { ticketDocumentId: ticket.documentId } })).toEqual([
+      expect.objectContaining({ tool: 'macro', toolId: waitingForLogs, toolTitle: 'Ask for logs', usedBy: 'Ann Agent' }),
+    ]);
   });
 
   it('changes nothing when a step is refused (a move the workflow forbids), or when the view was stale (409)', async () => {

@@ -589,6 +589,58 @@ export interface PluginHelpdeskAttachment extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface PluginHelpdeskCannedReply extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_canned_replies';
+  info: {
+    description: "A ready answer agents insert from the composer; its body may use the mail templates' {variables}";
+    displayName: 'Canned reply';
+    pluralName: 'canned-replies';
+    singularName: 'canned-reply';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    helpdesk: {
+      owned: true;
+    };
+  };
+  attributes: {
+    body: Schema.Attribute.Text &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 20000;
+        minLength: 1;
+      }>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    lastUsedAt: Schema.Attribute.DateTime;
+    lastUsedBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::helpdesk.canned-reply'
+    > &
+      Schema.Attribute.Private;
+    personal: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    publishedAt: Schema.Attribute.DateTime;
+    title: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+        minLength: 1;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    usageCount: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+  };
+}
+
 export interface PluginHelpdeskChallengeSolution
   extends Struct.CollectionTypeSchema {
   collectionName: 'helpdesk_challenge_solutions';
@@ -850,6 +902,8 @@ export interface PluginHelpdeskHelpdeskSetting extends Struct.SingleTypeSchema {
     > &
       Schema.Attribute.Private;
     notifyRequesterOnStatus: Schema.Attribute.JSON;
+    openOnFirstReply: Schema.Attribute.Boolean &
+      Schema.Attribute.DefaultTo<true>;
     publicBaseUrl: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 500;
@@ -858,6 +912,15 @@ export interface PluginHelpdeskHelpdeskSetting extends Struct.SingleTypeSchema {
     reopenOnRequesterReply: Schema.Attribute.Boolean &
       Schema.Attribute.DefaultTo<true>;
     slaPolicy: Schema.Attribute.JSON;
+    slaWarningMinutes: Schema.Attribute.Integer &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 10080;
+          min: 0;
+        },
+        number
+      > &
+      Schema.Attribute.DefaultTo<60>;
     supportAddress: Schema.Attribute.Email &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 254;
@@ -1031,6 +1094,83 @@ export interface PluginHelpdeskLease extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface PluginHelpdeskMacro extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_macros';
+  info: {
+    description: 'Several changes at once, from the ticket view or the inbox: a reply, a status, a priority, tags, an assignee';
+    displayName: 'Macro';
+    pluralName: 'macros';
+    singularName: 'macro';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    helpdesk: {
+      owned: true;
+    };
+  };
+  attributes: {
+    addTags: Schema.Attribute.JSON &
+      Schema.Attribute.CustomField<'plugin::helpdesk.tags'>;
+    agent: Schema.Attribute.Relation<
+      'manyToOne',
+      'plugin::users-permissions.user'
+    >;
+    assignment: Schema.Attribute.Enumeration<
+      ['keep', 'applier', 'agent', 'unassign']
+    > &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'keep'>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    lastUsedAt: Schema.Attribute.DateTime;
+    lastUsedBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::helpdesk.macro'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    replyBody: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 20000;
+      }>;
+    replyIsInternal: Schema.Attribute.Boolean &
+      Schema.Attribute.DefaultTo<false>;
+    setPriority: Schema.Attribute.Enumeration<
+      ['low', 'medium', 'high', 'urgent', 'critical']
+    >;
+    setStatus: Schema.Attribute.Enumeration<
+      [
+        'new',
+        'open',
+        'in_progress',
+        'pending',
+        'on_hold',
+        'resolved',
+        'closed',
+        'reopened',
+      ]
+    >;
+    title: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+        minLength: 1;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    usageCount: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+  };
+}
+
 export interface PluginHelpdeskMailCheck extends Struct.CollectionTypeSchema {
   collectionName: 'helpdesk_mail_checks';
   info: {
@@ -1128,6 +1268,116 @@ export interface PluginHelpdeskMailCursor extends Struct.CollectionTypeSchema {
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 40;
       }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface PluginHelpdeskNotification
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_notifications';
+  info: {
+    description: "Something an agent is told of (a customer reply, a reopened ticket, an SLA target about to pass, a mention), shown under the panel's bell until read";
+    displayName: 'Notification';
+    pluralName: 'notifications';
+    singularName: 'notification';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+    helpdesk: {
+      owned: true;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    dedupeKey: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    kind: Schema.Attribute.Enumeration<
+      ['customer_reply', 'reopened', 'sla_warning', 'mention']
+    > &
+      Schema.Attribute.Required;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::helpdesk.notification'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    readAt: Schema.Attribute.DateTime;
+    recipientId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    text: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 400;
+      }>;
+    ticketDocumentId: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+    ticketId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    ticketNumber: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 20;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface PluginHelpdeskNotificationPreference
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_notification_preferences';
+  info: {
+    description: 'How an agent wants to be mailed of their notifications: each one, a digest of a burst, or not at all';
+    displayName: 'Notification preference';
+    pluralName: 'notification-preferences';
+    singularName: 'notification-preference';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+    helpdesk: {
+      owned: true;
+    };
+  };
+  attributes: {
+    agentId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::helpdesk.notification-preference'
+    > &
+      Schema.Attribute.Private;
+    mail: Schema.Attribute.Enumeration<['each', 'digest', 'off']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'digest'>;
+    publishedAt: Schema.Attribute.DateTime;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
@@ -1556,6 +1806,7 @@ export interface PluginHelpdeskTicketHistory
         'comment_edited',
         'comment_detached',
         'comment_deleted',
+        'macro_applied',
       ]
     > &
       Schema.Attribute.Required;
@@ -1647,6 +1898,58 @@ export interface PluginHelpdeskTicketSequence
     year: Schema.Attribute.Integer &
       Schema.Attribute.Required &
       Schema.Attribute.Unique;
+  };
+}
+
+export interface PluginHelpdeskToolUse extends Struct.CollectionTypeSchema {
+  collectionName: 'helpdesk_tool_uses';
+  info: {
+    description: 'Who used which canned reply or macro on which ticket, and when: written by the server';
+    displayName: 'Canned reply and macro use';
+    pluralName: 'tool-uses';
+    singularName: 'tool-use';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    helpdesk: {
+      owned: true;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::helpdesk.tool-use'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    ticketDocumentId: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+    ticketNumber: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 20;
+      }>;
+    tool: Schema.Attribute.Enumeration<['canned_reply', 'macro']> &
+      Schema.Attribute.Required;
+    toolId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    toolTitle: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    usedBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
   };
 }
 
@@ -2076,6 +2379,7 @@ declare module '@strapi/strapi' {
       'plugin::content-releases.release': PluginContentReleasesRelease;
       'plugin::content-releases.release-action': PluginContentReleasesReleaseAction;
       'plugin::helpdesk.attachment': PluginHelpdeskAttachment;
+      'plugin::helpdesk.canned-reply': PluginHelpdeskCannedReply;
       'plugin::helpdesk.challenge-solution': PluginHelpdeskChallengeSolution;
       'plugin::helpdesk.comment': PluginHelpdeskComment;
       'plugin::helpdesk.contact': PluginHelpdeskContact;
@@ -2083,8 +2387,11 @@ declare module '@strapi/strapi' {
       'plugin::helpdesk.helpdesk-setting': PluginHelpdeskHelpdeskSetting;
       'plugin::helpdesk.inbound-email': PluginHelpdeskInboundEmail;
       'plugin::helpdesk.lease': PluginHelpdeskLease;
+      'plugin::helpdesk.macro': PluginHelpdeskMacro;
       'plugin::helpdesk.mail-check': PluginHelpdeskMailCheck;
       'plugin::helpdesk.mail-cursor': PluginHelpdeskMailCursor;
+      'plugin::helpdesk.notification': PluginHelpdeskNotification;
+      'plugin::helpdesk.notification-preference': PluginHelpdeskNotificationPreference;
       'plugin::helpdesk.outbound-email': PluginHelpdeskOutboundEmail;
       'plugin::helpdesk.rate-limit-counter': PluginHelpdeskRateLimitCounter;
       'plugin::helpdesk.reply-draft': PluginHelpdeskReplyDraft;
@@ -2092,6 +2399,7 @@ declare module '@strapi/strapi' {
       'plugin::helpdesk.ticket': PluginHelpdeskTicket;
       'plugin::helpdesk.ticket-history': PluginHelpdeskTicketHistory;
       'plugin::helpdesk.ticket-sequence': PluginHelpdeskTicketSequence;
+      'plugin::helpdesk.tool-use': PluginHelpdeskToolUse;
       'plugin::i18n.locale': PluginI18NLocale;
       'plugin::review-workflows.workflow': PluginReviewWorkflowsWorkflow;
       'plugin::review-workflows.workflow-stage': PluginReviewWorkflowsWorkflowStage;

@@ -89,6 +89,8 @@ export const RECORD_ENUM_LABELS: Readonly<Record<string, string>> = {
   quarantined: 'Quarantined',
   too_large: 'Too large, not downloaded',
   macro_applied: 'Macro applied',
+  canned_reply: 'Canned reply',
+  macro: 'Macro',
   keep: 'Keep as it is',
   applier: 'Whoever applies it',
   unassign: 'Nobody (unassign)',

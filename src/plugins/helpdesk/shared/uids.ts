@@ -27,6 +27,7 @@ export const MAIL_CHECK = 'plugin::helpdesk.mail-check' as const;
 export const NOTIFICATION = 'plugin::helpdesk.notification' as const;
 export const CANNED_REPLY = 'plugin::helpdesk.canned-reply' as const;
 export const MACRO = 'plugin::helpdesk.macro' as const;
+export const TOOL_USE = 'plugin::helpdesk.tool-use' as const;
 export const NOTIFICATION_PREFERENCE = 'plugin::helpdesk.notification-preference' as const;
 export const ADMIN_USER = 'admin::user' as const;
 export const UPLOAD_FILE = 'plugin::upload.file' as const;

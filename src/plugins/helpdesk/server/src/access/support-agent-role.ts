@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { ATTACHMENT, CANNED_REPLY, COMMENT, CONTACT, MACRO, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY, UP_USER, BACK_OFFICE_ACTIONS } from '../../../shared/uids';
+import { ATTACHMENT, CANNED_REPLY, COMMENT, CONTACT, MACRO, TOOL_USE, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY, UP_USER, BACK_OFFICE_ACTIONS } from '../../../shared/uids';
 
 import { SERVER_OWNED_TICKET_ATTRIBUTES } from '../domain/server-owned';
 
@@ -28,6 +28,7 @@ export const SUPPORT_AGENT_CONTENT_RIGHTS: ReadonlyArray<readonly [string, reado
   [INBOUND_EMAIL, [READ]],
   [CANNED_REPLY, [READ, CREATE, UPDATE, DELETE]],
   [MACRO, [READ, CREATE, UPDATE, DELETE]],
+  [TOOL_USE, [READ]],
 ];
 
 /** The assignee and author pickers show agents by name: read access to those two fields only. */

@@ -21,6 +21,7 @@ import teamNotificationBurst from './team-notification-burst/schema.json';
 import ticket from './ticket/schema.json';
 import ticketHistory from './ticket-history/schema.json';
 import ticketSequence from './ticket-sequence/schema.json';
+import toolUse from './tool-use/schema.json';
 
 type Schema = { kind: string; pluginOptions?: Record<string, unknown> };
 
@@ -52,4 +53,5 @@ export default {
   ticket: owned(ticket),
   'ticket-history': owned(ticketHistory),
   'ticket-sequence': owned(ticketSequence),
+  'tool-use': owned(toolUse),
 };

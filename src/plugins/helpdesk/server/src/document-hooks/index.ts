@@ -1,5 +1,5 @@
 import type { Core, Modules } from '@strapi/strapi';
-import { ATTACHMENT, COMMENT, CONTACT, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY } from '../../../shared/uids';
+import { ATTACHMENT, COMMENT, CONTACT, INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET, TICKET_HISTORY, TOOL_USE } from '../../../shared/uids';
 import type { DocumentCall, DocumentHook } from './types';
 import { ticketHook } from './ticket';
 import { commentHook } from './comment';
@@ -16,6 +16,7 @@ const hooks: Record<string, DocumentHook> = {
   [TICKET_HISTORY]: readOnly('Ticket history'),
   [OUTBOUND_EMAIL]: outboxHook,
   [INBOUND_EMAIL]: readOnly('The inbound mail log'),
+  [TOOL_USE]: readOnly('The log of canned reply and macro uses'),
   [CONTACT]: contactHook,
 };
 

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { tableIn } from '../db/table';
 import { errors } from '@strapi/utils';
-import { CANNED_REPLY, MACRO, TICKET } from '../../../shared/uids';
+import { CANNED_REPLY, MACRO, TICKET, TOOL_USE } from '../../../shared/uids';
 import { ENUM_VALUE_LABELS, type CannedReplyView, type MacroView } from '../../../shared/contract';
 import { normalizeTags } from '../../../shared/tags';
 import { agentForAdmin } from '../access/staff-identity';
@@ -72,8 +73,8 @@ const macroView = (macro: MacroRow): MacroView => ({
 /**
  * Canned replies and macros: the team's ready answers, inserted from the composer, and bundles of
  * changes applied from the ticket view or the inbox. Both are edited in the Content Manager; each
- * use is counted on the record (count, when, by whom), and a macro's is written in the ticket's
- * history with the changes it made.
+ * use is counted on the record (count, when, by whom) and logged (`tool-use`: who, which ticket,
+ * when), and a macro's is written in the ticket's history with the changes it made.
  */
 const macros = ({ strapi }: { strapi: Core.Strapi }) => {
   async function findTicket(documentId: string): Promise<TicketRow> {
@@ -89,11 +90,26 @@ const macros = ({ strapi }: { strapi: Core.Strapi }) => {
     return { ...ticketVariables(ticket, settings), agent_name: agent?.username ?? adminName(admin) };
   }
 
-  /** One use more, in the caller's transaction: one statement, so concurrent uses all count. */
-  async function countUse(trx: Knex.Transaction, uid: typeof CANNED_REPLY | typeof MACRO, id: number, by: string): Promise<void> {
-    await tableIn(strapi, trx, uid)
-      .where({ id })
-      .update({ usage_count: strapi.db.connection.raw('COALESCE(usage_count, 0) + 1'), last_used_at: new Date(), last_used_by: by.slice(0, 200) });
+  /**
+   * One use, in the caller's transaction: counted on the reply or macro (one statement, so
+   * concurrent uses all count) and logged (who, which ticket, when) in the read-only tool-use log.
+   */
+  async function recordUse(trx: Knex.Transaction, tool: { uid: typeof CANNED_REPLY | typeof MACRO; id: number; title: string }, by: string, ticket: TicketRow): Promise<void> {
+    const now = new Date();
+    await tableIn(strapi, trx, tool.uid)
+      .where({ id: tool.id })
+      .update({ usage_count: strapi.db.connection.raw('COALESCE(usage_count, 0) + 1'), last_used_at: now, last_used_by: by.slice(0, 200) });
+    await tableIn(strapi, trx, TOOL_USE).insert({
+      document_id: randomUUID(),
+      tool: tool.uid === MACRO ? 'macro' : 'canned_reply',
+      tool_id: tool.id,
+      tool_title: tool.title.slice(0, 120),
+      used_by: by.slice(0, 200),
+      ticket_number: ticket.ticketNumber,
+      ticket_document_id: ticket.documentId,
+      created_at: now,
+      updated_at: now,
+    });
   }
 
   /** The canned replies this admin may use: the shared ones and their own personal ones. */
@@ -123,7 +139,7 @@ const macros = ({ strapi }: { strapi: Core.Strapi }) => {
       // counted on the reply, not in the ticket's history: inserting is not a change to the ticket
       // (nor to its version, which the agent's send is checked against)
       const actor = await resolveActor(strapi);
-      await strapi.db.transaction(({ trx }) => countUse(trx, CANNED_REPLY, row.id, actor.name));
+      await strapi.db.transaction(({ trx }) => recordUse(trx, { uid: CANNED_REPLY, id: row.id, title: row.title }, actor.name, ticket));
       return { id: row.id, title: row.title, body: fillText(row.body, await variablesFor(ticket, admin)), personal: Boolean(row.personal) };
     },
 
@@ -177,7 +193,7 @@ const macros = ({ strapi }: { strapi: Core.Strapi }) => {
           await workflow.changeStatus(ticketDocumentId, status as never);
         }
         await getService(strapi, 'history').record(ticket, actor, [{ action: 'macro_applied', fieldName: 'macro', newValue: macro.title }]);
-        await countUse(trx, MACRO, macro.id, actor.name);
+        await recordUse(trx, { uid: MACRO, id: macro.id, title: macro.title }, actor.name, ticket);
       });
     },
   };

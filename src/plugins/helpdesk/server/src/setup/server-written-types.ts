@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET_HISTORY } from '../../../shared/uids';
+import { INBOUND_EMAIL, OUTBOUND_EMAIL, TICKET_HISTORY, TOOL_USE } from '../../../shared/uids';
 
 /** Records only the server writes: the Document Service refuses every write to them (document-hooks/read-only). */
-export const SERVER_WRITTEN_TYPES = [OUTBOUND_EMAIL, TICKET_HISTORY, INBOUND_EMAIL] as const;
+export const SERVER_WRITTEN_TYPES = [OUTBOUND_EMAIL, TICKET_HISTORY, INBOUND_EMAIL, TOOL_USE] as const;
 
 /** Content Manager actions that would be refused anyway, so the panel does not offer them (Create, Duplicate, Delete, Publish, Save). */
 export const REFUSED_CONTENT_ACTIONS = [
