@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import { Box, Button, DateTimePicker, Divider, Field, Flex, Typography } from '@strapi/design-system';
 import { CATEGORY_CHOICES, PRIORITY_CHOICES, STATUS_LABELS, labelOf } from '../../lib/labels';
@@ -40,11 +40,19 @@ export const SidePanel = ({ view, agents, busy, onStatus, onAssign, onFields }: 
     ...(ticket.assignee ? [ticket.assignee] : []),
     ...(viewer && viewer.agentId !== ticket.assignee?.id ? [{ id: viewer.agentId, name: viewer.name }] : []),
   ];
+  // the picker reports one clear twice (onClear, then onChange): one save, not a second on a view
+  // the first already changed (which the stale-write check would refuse)
+  const dueSent = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    dueSent.current = undefined;
+  }, [ticket.dueDate]);
   /** The due date saves as soon as it is picked or cleared, like every other field here. */
   const saveDue = (date: Date | null) => {
     setDue(date);
     const next = date?.toISOString() ?? null;
-    if (next !== (ticket.dueDate ? new Date(ticket.dueDate).toISOString() : null)) onFields({ dueDate: next });
+    if (next === dueSent.current || next === (ticket.dueDate ? new Date(ticket.dueDate).toISOString() : null)) return;
+    dueSent.current = next;
+    onFields({ dueDate: next });
   };
 
   return (
