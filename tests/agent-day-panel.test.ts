@@ -131,7 +131,7 @@ describe("the agent's day in the panel: notifications, canned replies, macros", 
     const { page } = ann;
     await page.goto(`/admin/helpdesk/tickets/${ticket.documentId}`);
     await page.getByRole('heading', { name: 'Laminator jammed' }).waitFor();
-    await page.getByRole('button', { name: 'Apply macro' }).click();
+    await page.getByRole('region', { name: 'Reply' }).getByRole('button', { name: 'Apply macro' }).click();
     const item = page.getByRole('menuitem', { name: /Waiting on parts/ });
     await item.getByText('Replies to the customer · Status: Pending · Priority: High · Tags: + parts · Assigns to whoever applies it').waitFor();
     await item.click();
@@ -139,6 +139,9 @@ describe("the agent's day in the panel: notifications, canned replies, macros", 
     await page.getByRole('list', { name: 'Conversation' }).getByText('Hi Rita, the spare part is ordered.').waitFor();
     await page.locator('main [data-status="pending"]').first().waitFor();
     expect(await helpdesk.strapi.db.query(TICKET).findOne({ where: { id: ticket.id }, populate: { assignee: true } })).toMatchObject({ ticketStatus: 'pending', priority: 'high', tags: ['parts'] });
+    // the bell stays in the ticket view's header, read (opening the ticket read its notifications)
+    await page.getByTestId('notification-bell').waitFor();
+    await ann.screenshot('macro-applied', true);
 
     // the inbox: two tickets, one macro, a confirmation that names the mails
     const more = [];

@@ -157,8 +157,7 @@ export const TicketView = () => {
       <Page.Title>{`${ticket.number} ${ticket.subject}`}</Page.Title>
       <Layouts.Header
         navigationAction={back}
-        secondaryAction={<NotificationBell ticket={ticket.documentId} />}
-        primaryAction={<MacroMenu macros={macros} disabled={busy} onApply={(macro) => void applyMacro(macro)} />}
+        primaryAction={<NotificationBell ticket={ticket.documentId} />}
         title={ticket.subject}
         subtitle={
           <Flex gap={2} paddingTop={1} wrap="wrap">
@@ -189,6 +188,7 @@ export const TicketView = () => {
                 ref={composer}
                 key={documentId}
                 ticket={documentId}
+                macros={<MacroMenu macros={macros} disabled={busy} onApply={(macro) => void applyMacro(macro)} />}
                 nextStatuses={ticket.nextStatuses}
                 cc={ticket.ccAddresses}
                 onSend={sendReply}

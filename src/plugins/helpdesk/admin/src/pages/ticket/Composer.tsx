@@ -1,4 +1,4 @@
-import { forwardRef, useImperativeHandle, useRef, useState, type ChangeEvent, type KeyboardEvent } from 'react';
+import { forwardRef, useImperativeHandle, useRef, useState, type ChangeEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { useBlocker } from 'react-router-dom';
 import { Box, Button, Dialog, Field, Flex, MenuItem, SimpleMenu, Tabs, Tag, Textarea, Typography } from '@strapi/design-system';
 import { Cross, Message, Paperclip, WarningCircle } from '@strapi/icons';
@@ -17,6 +17,8 @@ export interface ReplyDraft {
 interface ComposerProps {
   /** The ticket's documentId: canned replies are filled in for it. */
   ticket: string;
+  /** The "Apply macro" menu, beside the canned replies (a macro acts on the ticket at once). */
+  macros?: ReactNode;
   /** Statuses "Send and set status" offers (where the ticket may go from here). */
   nextStatuses: string[];
   /** The ticket's Cc list: a public reply copies it. */
@@ -40,7 +42,7 @@ export interface ComposerHandle {
 const DRAFT_STATE_WORDS: Record<DraftState, string> = { idle: '', saving: 'Saving draft…', saved: 'Draft saved', failed: 'Draft not saved' };
 
 /** The reply composer: a public reply (mailed to the requester) or an internal note, with files. */
-export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer({ ticket, nextStatuses, cc, onSend, onTyping, initial, onDraft, draftState = 'idle' }, ref) {
+export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer({ ticket, macros, nextStatuses, cc, onSend, onTyping, initial, onDraft, draftState = 'idle' }, ref) {
   const [body, setBody] = useState(initial?.body ?? '');
   const [isInternal, setInternal] = useState(initial?.isInternal ?? false);
   // leaving the ticket with unsent text asks first (the text stays as a draft either way)
@@ -156,7 +158,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
             ))}
           </Flex>
         )}
-        <Flex justifyContent="space-between" gap={2}>
+        <Flex justifyContent="space-between" gap={2} wrap="wrap">
           <Flex gap={2}>
             <input ref={picker} type="file" multiple hidden aria-label="Attach files" onChange={pick} data-testid="reply-files" />
             <Button variant="tertiary" startIcon={<Paperclip />} onClick={() => picker.current?.click()} disabled={sending}>
@@ -165,6 +167,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
             <Button variant="tertiary" startIcon={<Message />} onClick={() => setPicking(true)} disabled={sending}>
               Canned reply
             </Button>
+            {macros}
           </Flex>
           <Flex gap={2}>
             <Typography variant="pi" textColor={draftState === 'failed' ? 'danger600' : 'neutral500'} aria-live="polite" data-draft-state={draftState}>
