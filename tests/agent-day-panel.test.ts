@@ -1,7 +1,7 @@
 import { startHelpdesk, type Helpdesk } from './helpers/helpdesk';
-import { animationsDone, openPanel, type Panel } from './helpers/browser';
+import { animationsDone, type Panel } from './helpers/browser';
+import { signInTwoAgents } from './helpers/two-agents';
 import { SmtpSink } from './support/smtp-sink';
-import { createStaffMember } from '../src/plugins/helpdesk/server/src/access/staff-account';
 
 const TICKET = 'plugin::helpdesk.ticket';
 const OUTBOX = 'plugin::helpdesk.outbound-email';
@@ -29,11 +29,8 @@ describe("the agent's day in the panel: notifications, canned replies, macros", 
   beforeAll(async () => {
     const port = await sink.start();
     helpdesk = await startHelpdesk({ env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_FROM: SUPPORT, CRON_ENABLED: 'false' } });
-    await createStaffMember(helpdesk.strapi, { email: 'ann@example.test', password: PASSWORD, name: 'Ann Agent' });
-    bobAgentId = (await createStaffMember(helpdesk.strapi, { email: 'bob@example.test', password: PASSWORD, name: 'Bob Builder' })).agent.id;
     customer = (await helpdesk.customer('rita@customer.test')).jwt;
-    [ann, bob] = await Promise.all([openPanel(helpdesk.baseUrl), openPanel(helpdesk.baseUrl)]);
-    await Promise.all([ann.signIn('ann@example.test', PASSWORD), bob.signIn('bob@example.test', PASSWORD)]);
+    ({ ann, bob, bobAgentId } = await signInTwoAgents(helpdesk, PASSWORD));
   }, 180_000);
   afterAll(async () => {
     await ann?.close();

@@ -1,8 +1,8 @@
 import { startHelpdesk, mailIngestion, type Helpdesk } from './helpers/helpdesk';
-import { openPanel, type Panel } from './helpers/browser';
+import type { Panel } from './helpers/browser';
+import { signInTwoAgents } from './helpers/two-agents';
 import { SmtpSink } from './support/smtp-sink';
 import { appendMails, composeMail, mailLoopEnv, startDovecot, type DovecotServer } from './support/dovecot';
-import { createStaffMember } from '../src/plugins/helpdesk/server/src/access/staff-account';
 import type { IngestionConfig, ImapConfig } from '../src/plugins/helpdesk/server/src/mail-ingestion/config';
 import type { Page } from 'playwright-core';
 
@@ -34,10 +34,7 @@ describe("the agent's day in the panel: live views, two agents, drafts, the keyb
     imap = await startDovecot();
     const port = await sink.start();
     helpdesk = await startHelpdesk({ env: mailLoopEnv(imap, port, SUPPORT) });
-    await createStaffMember(helpdesk.strapi, { email: 'ann@example.test', password: PASSWORD, name: 'Ann Agent' });
-    await createStaffMember(helpdesk.strapi, { email: 'bob@example.test', password: PASSWORD, name: 'Bob Builder' });
-    [ann, bob] = await Promise.all([openPanel(helpdesk.baseUrl), openPanel(helpdesk.baseUrl)]);
-    await Promise.all([ann.signIn('ann@example.test', PASSWORD), bob.signIn('bob@example.test', PASSWORD)]);
+    ({ ann, bob } = await signInTwoAgents(helpdesk, PASSWORD));
   }, 180_000);
   afterAll(async () => {
     await ann?.close();
