@@ -4,12 +4,12 @@ import type { Knex } from 'knex';
 import { tableIn } from '../db/table';
 import { errors } from '@strapi/utils';
 import { CANNED_REPLY, MACRO, TICKET, TOOL_USE } from '../../../shared/uids';
-import { ENUM_VALUE_LABELS, type CannedReplyView, type MacroView } from '../../../shared/contract';
+import type { CannedReplyView, MacroView } from '../../../shared/contract';
 import { normalizeTags } from '../../../shared/tags';
 import { agentForAdmin } from '../access/staff-identity';
 import { resolveActor } from '../audit/actor';
 import { fillText } from '../mail/render-template';
-import { ticketVariables, type TicketForMail } from '../mail/ticket-mail';
+import { ticketVariables, valueWord, type TicketForMail } from '../mail/ticket-mail';
 import { fieldValidationError } from '../validation/parse';
 import { getService } from '../get-service';
 
@@ -45,7 +45,6 @@ type TicketRow = TicketForMail & { tags: unknown };
 /** How many canned replies the composer's search shows. */
 const SHOWN = 20;
 
-const word = (value: string): string => ENUM_VALUE_LABELS[value] ?? value;
 const adminName = (admin: Admin): string => [admin.firstname, admin.lastname].filter(Boolean).join(' ') || admin.email || 'An admin';
 const tagsOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((tag): tag is string => typeof tag === 'string') : []);
 
@@ -53,8 +52,8 @@ const tagsOf = (value: unknown): string[] => (Array.isArray(value) ? value.filte
 export function macroActions(macro: MacroRow): string[] {
   const actions: string[] = [];
   if (macro.replyBody?.trim()) actions.push(macro.replyIsInternal ? 'Adds an internal note' : 'Replies to the customer');
-  if (macro.setStatus) actions.push(`Status: ${word(macro.setStatus)}`);
-  if (macro.setPriority) actions.push(`Priority: ${word(macro.setPriority)}`);
+  if (macro.setStatus) actions.push(`Status: ${valueWord(macro.setStatus)}`);
+  if (macro.setPriority) actions.push(`Priority: ${valueWord(macro.setPriority)}`);
   const tags = tagsOf(macro.addTags);
   if (tags.length > 0) actions.push(`Tags: + ${tags.join(', ')}`);
   if (macro.assignment === 'applier') actions.push('Assigns to whoever applies it');
@@ -141,6 +140,12 @@ const macros = ({ strapi }: { strapi: Core.Strapi }) => {
       const actor = await resolveActor(strapi);
       await strapi.db.transaction(({ trx }) => recordUse(trx, { uid: CANNED_REPLY, id: row.id, title: row.title }, actor.name, ticket));
       return { id: row.id, title: row.title, body: fillText(row.body, await variablesFor(ticket, admin)), personal: Boolean(row.personal) };
+    },
+
+    /** One macro as the panel shows it, or null when there is none with this id. */
+    async findMacro(id: number): Promise<MacroView | null> {
+      const row = (await strapi.db.query(MACRO).findOne({ where: { id }, populate: { agent: { select: ['id', 'username'] } } })) as MacroRow | null;
+      return row ? macroView(row) : null;
     },
 
     async listMacros(): Promise<MacroView[]> {

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { MACRO, TICKET } from '../../../../shared/uids';
+import { TICKET } from '../../../../shared/uids';
 import { agentForAdmin, listAgents, type StaffAgent } from '../../access/staff-identity';
 import { fieldValidationError } from '../../validation/parse';
 import { canMove, isTicketStatus } from '../../domain/ticket-rules';
@@ -214,7 +214,7 @@ export function inboxService(strapi: Core.Strapi) {
           ? withRequester.filter((ticket) => ticket.ticketStatus !== input.ticketStatus && isTicketStatus(ticket.ticketStatus) && canMove(ticket.ticketStatus, input.ticketStatus)).length
           : 0;
       } else if (input.action === 'macro') {
-        const macro = (await getService(strapi, 'macros').listMacros()).find((candidate) => candidate.id === input.macro);
+        const macro = await getService(strapi, 'macros').findMacro(input.macro);
         if (!macro) throw fieldValidationError('macro', `no macro with id ${input.macro}`);
         customerMails = macro.mailsCustomer ? withRequester.length : 0;
       }
@@ -240,7 +240,7 @@ export function inboxService(strapi: Core.Strapi) {
         }
       }
 
-      if (input.action === 'macro' && !(await strapi.db.query(MACRO).findOne({ where: { id: input.macro }, select: ['id'] }))) {
+      if (input.action === 'macro' && !(await getService(strapi, 'macros').findMacro(input.macro))) {
         throw fieldValidationError('macro', `no macro with id ${input.macro}`);
       }
 
